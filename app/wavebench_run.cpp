@@ -1,0 +1,196 @@
+// wavebench-run: the headless front end (batch, CI, cluster job arrays). Same core as the GUI.
+#include "probe_map.h"
+#include "run_handle.h"
+#include "sim_session.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+#include <clocale>
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void onSignal(int) { g_interrupted = true; }
+
+const char* kUsage =
+    "usage: wavebench-run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
+    "                     [--run-id ID] [--quiet]\n"
+    "\n"
+    "Runs NETLIST in the embedded ngspice and streams every node voltage, source current and\n"
+    "probed device parameter into FILE.h5 (default: NETLIST's name with .h5, beside it).\n"
+    "--tran replaces the netlist's own analyses; without it they run as written.\n"
+    "Exit status: 0 ok, 1 failed, 2 usage, 3 probes missing, 4 interrupted.\n";
+
+struct Options {
+    QString netlist;
+    QString out;
+    QString probeMap;
+    QString runId;
+    std::optional<TranSpec> tran;
+    bool quiet = false;
+};
+
+std::optional<Options> parse(const QStringList& args, QString& error) {
+    Options options;
+    for (int i = 1; i < args.size(); ++i) {
+        const QString& arg = args[i];
+        auto value = [&](const char* name) -> std::optional<QString> {
+            if (i + 1 >= args.size()) {
+                error = QString("%1 needs a value").arg(name);
+                return std::nullopt;
+            }
+            return args[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            error.clear();
+            return std::nullopt;
+        } else if (arg == "--tran") {
+            if (i + 2 >= args.size()) {
+                error = "--tran needs STEP and STOP";
+                return std::nullopt;
+            }
+            options.tran = TranSpec{args[i + 1].toStdString(), args[i + 2].toStdString()};
+            i += 2;
+        } else if (arg == "--out" || arg == "-o") {
+            auto v = value("--out");
+            if (!v)
+                return std::nullopt;
+            options.out = *v;
+        } else if (arg == "--probe-map") {
+            auto v = value("--probe-map");
+            if (!v)
+                return std::nullopt;
+            options.probeMap = *v;
+        } else if (arg == "--run-id") {
+            auto v = value("--run-id");
+            if (!v)
+                return std::nullopt;
+            options.runId = *v;
+        } else if (arg == "--quiet" || arg == "-q") {
+            options.quiet = true;
+        } else if (arg.startsWith("-")) {
+            error = "unknown option " + arg;
+            return std::nullopt;
+        } else if (options.netlist.isEmpty()) {
+            options.netlist = arg;
+        } else {
+            error = "more than one netlist given: " + arg;
+            return std::nullopt;
+        }
+    }
+    if (options.netlist.isEmpty()) {
+        error = "no netlist given";
+        return std::nullopt;
+    }
+    if (options.out.isEmpty()) {
+        QFileInfo info(options.netlist);
+        options.out = info.absolutePath() + "/" + info.completeBaseName() + ".h5";
+    }
+    return options;
+}
+
+int exitCodeOf(RunStatus status) {
+    switch (status) {
+    case RunStatus::Ok:
+        return 0;
+    case RunStatus::Missing:
+        return 3;
+    case RunStatus::Interrupted:
+        return 4;
+    default:
+        return 1;
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
+    QString error;
+    auto options = parse(app.arguments(), error);
+    if (!options) {
+        if (error.isEmpty()) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        std::fprintf(stderr, "wavebench-run: %s\n\n%s", qPrintable(error), kUsage);
+        return 2;
+    }
+    if (!QFileInfo(options->netlist).isFile()) {
+        std::fprintf(stderr, "wavebench-run: %s: no such file\n", qPrintable(options->netlist));
+        return 1;
+    }
+
+    RunRequest request;
+    request.netlistPath = options->netlist.toStdString();
+    request.storePath = options->out.toStdString();
+    request.runId = options->runId.toStdString();
+    request.tran = options->tran;
+    if (!options->probeMap.isEmpty()) {
+        auto map = ProbeMap::loadJsonFile(options->probeMap.toStdString());
+        if (!map) {
+            std::fprintf(stderr, "wavebench-run: %s\n", map.error().c_str());
+            return 1;
+        }
+        request.probeMap = map.value();
+    }
+
+    auto session = SimSession::create();
+    if (!session) {
+        std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
+        return 1;
+    }
+    auto handle = session.value()->submit(request);
+
+    const bool tty = isatty(fileno(stderr));
+    const bool quiet = options->quiet;
+    QObject::connect(handle.get(), &RunHandle::progress, &app,
+                     [tty, quiet, lastDecile = -1](double percent, const QString& text) mutable {
+                         if (quiet || percent < 0)
+                             return;
+                         if (tty) {
+                             std::fprintf(stderr, "\r%-40s", qPrintable(text));
+                             std::fflush(stderr);
+                         } else if (static_cast<int>(percent / 10) != lastDecile) {
+                             lastDecile = static_cast<int>(percent / 10);
+                             std::fprintf(stderr, "%s\n", qPrintable(text));
+                         }
+                     });
+    int exitCode = 1;
+    QObject::connect(handle.get(), &RunHandle::finished, &app,
+                     [&](RunStatus status, const QString& message) {
+                         if (tty && !quiet)
+                             std::fprintf(stderr, "\r%-40s\r", "");
+                         const QString ids = handle->runIds().join(", ");
+                         std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
+                                     qPrintable(handle->runId()), toString(status).c_str(),
+                                     handle->points(), qPrintable(options->out),
+                                     qPrintable(ids.isEmpty() ? handle->runId() : ids));
+                         if (!message.isEmpty())
+                             std::fprintf(status == RunStatus::Ok ? stdout : stderr, "%s\n",
+                                          qPrintable(message));
+                         exitCode = exitCodeOf(status);
+                         app.quit();
+                     });
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    QTimer interruptPoll;
+    QObject::connect(&interruptPoll, &QTimer::timeout, &app, [&] {
+        if (g_interrupted.exchange(false)) {
+            std::fprintf(stderr, "\nwavebench-run: stopping; partial data is kept\n");
+            session.value()->stop();
+        }
+    });
+    interruptPoll.start(100);
+    app.exec(); // also when already finished: the queued finished() ends the loop
+    return exitCode;
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <hdf5.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+// Debian's libhdf5 is built thread-safe, but it serialises every call internally and a
+// file must not be opened twice with different intents; holding this lock around each
+// sequence of calls (the run writer per batch, ResultStore per read) keeps those sequences
+// whole.
+std::recursive_mutex& h5Mutex();
+
+// Owns one HDF5 identifier and closes it with the matching H5?close.
+class H5Handle {
+public:
+    H5Handle() = default;
+    explicit H5Handle(hid_t id) : m_id(id) {}
+    ~H5Handle() { reset(); }
+    H5Handle(H5Handle&& other) noexcept : m_id(other.m_id) { other.m_id = -1; }
+    H5Handle& operator=(H5Handle&& other) noexcept {
+        if (this != &other) {
+            reset();
+            m_id = other.m_id;
+            other.m_id = -1;
+        }
+        return *this;
+    }
+    H5Handle(const H5Handle&) = delete;
+    H5Handle& operator=(const H5Handle&) = delete;
+
+    hid_t get() const { return m_id; }
+    bool valid() const { return m_id >= 0; }
+    void reset();
+
+private:
+    hid_t m_id = -1;
+};
+
+// Small typed helpers; they return false (or empty) on failure rather than throw.
+namespace h5 {
+void silenceErrorStack();
+bool writeStringAttribute(hid_t object, const std::string& name, const std::string& value);
+bool writeStringListAttribute(hid_t object, const std::string& name,
+                              const std::vector<std::string>& values);
+bool writeInt64Attribute(hid_t object, const std::string& name, long long value);
+bool writeStringDataset(hid_t group, const std::string& name, const std::string& value);
+std::string readStringAttribute(hid_t object, const std::string& name);
+std::vector<std::string> readStringListAttribute(hid_t object, const std::string& name);
+long long readInt64Attribute(hid_t object, const std::string& name, long long fallback);
+std::string readStringDataset(hid_t group, const std::string& name);
+bool exists(hid_t location, const std::string& path);
+std::vector<std::string> childNames(hid_t group);
+} // namespace h5

@@ -1,0 +1,355 @@
+#include "h5_sink.h"
+
+#include "stream_queue.h"
+
+#include <hdf5_hl.h>
+
+#include <QDateTime>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cctype>
+
+namespace {
+
+constexpr size_t kMaxLogBytes = 32u << 20;
+constexpr auto kFlushInterval = std::chrono::seconds(1);
+// Staging is bounded by this many values over all columns (8 MB).
+constexpr int kStagingBudget = 1 << 20;
+
+std::string isoNow() {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+}
+
+std::string analysisOf(const std::string& plotType) {
+    std::string analysis = plotType;
+    while (!analysis.empty() && std::isdigit(static_cast<unsigned char>(analysis.back())))
+        analysis.pop_back();
+    return analysis.empty() ? "unknown" : analysis;
+}
+
+std::string jsonEscape(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20) {
+                char buffer[8];
+                std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+                out += buffer;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out;
+}
+
+std::string severityOf(const std::string& line) {
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower.find("warning") != std::string::npos)
+        return "warning";
+    if (lower.rfind("stderr", 0) == 0)
+        return "error";
+    return {};
+}
+
+H5Handle fileAccessList() {
+    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+    // 1.8 object formats: dense attribute storage (a coordinate's REFERENCE_LIST grows
+    // with every vector) and creation-order indexes, still readable by every h5py.
+    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    return fapl;
+}
+
+} // namespace
+
+Result<std::unique_ptr<H5Sink>> H5Sink::open(const std::string& path) {
+    using R = Result<std::unique_ptr<H5Sink>>;
+    std::lock_guard lock(h5Mutex());
+    h5::silenceErrorStack();
+    std::unique_ptr<H5Sink> sink(new H5Sink);
+    sink->m_path = path;
+    auto fapl = fileAccessList();
+    if (QFileInfo::exists(QString::fromStdString(path))) {
+        if (H5Fis_hdf5(path.c_str()) <= 0)
+            return R::failure(path + ": exists but is not a readable HDF5 file; "
+                                     "choose another store");
+        sink->m_file = H5Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()));
+        if (!sink->m_file.valid())
+            return R::failure(path + ": cannot open for writing (is another program "
+                                     "holding it open?)");
+    } else {
+        sink->m_file =
+            H5Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()));
+        if (!sink->m_file.valid())
+            return R::failure(path + ": cannot create HDF5 file");
+    }
+    return R(std::move(sink));
+}
+
+H5Sink::~H5Sink() {
+    std::lock_guard lock(h5Mutex());
+    if (m_run.valid())
+        finishRun(RunStatus::Interrupted, "writer closed before the run ended");
+    m_columns.clear();
+    m_run.reset();
+    m_file.reset();
+}
+
+Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
+    using R = Result<bool>;
+    std::lock_guard lock(h5Mutex());
+    if (m_run.valid())
+        return R::failure("internal: a run is still open in " + m_path);
+    if (metadata.runId.empty() || metadata.runId.find('/') != std::string::npos ||
+        metadata.runId == "." || metadata.runId == "..")
+        return R::failure("invalid run id \"" + metadata.runId + "\"");
+    if (!h5::exists(m_file.get(), "runs")) {
+        H5Handle runs(H5Gcreate2(m_file.get(), "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        if (!runs.valid())
+            return R::failure(m_path + ": cannot create /runs");
+    }
+    const std::string group = "runs/" + metadata.runId;
+    if (h5::exists(m_file.get(), group))
+        return R::failure(m_path + ": run \"" + metadata.runId +
+                          "\" already exists; runs are never overwritten");
+    H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    m_run = H5Handle(H5Gcreate2(m_file.get(), group.c_str(), H5P_DEFAULT, gcpl.get(),
+                                H5P_DEFAULT));
+    if (!m_run.valid())
+        return R::failure(m_path + ": cannot create /" + group);
+    m_runId = metadata.runId;
+    m_points = 0;
+    m_stagedRows = 0;
+    m_columns.clear();
+    m_log.clear();
+    m_warnings.clear();
+    m_logTruncated = false;
+
+    const hid_t run = m_run.get();
+    bool ok = h5::writeStringAttribute(run, "run_id", metadata.runId) &&
+              h5::writeStringAttribute(run, "analysis", "") &&
+              h5::writeStringAttribute(run, "status", toString(RunStatus::Running)) &&
+              h5::writeStringAttribute(run, "message", "") &&
+              h5::writeStringAttribute(run, "netlist_sha256", metadata.netlistSha256) &&
+              h5::writeStringAttribute(run, "ngspice_version", metadata.ngspiceVersion) &&
+              h5::writeStringAttribute(run, "started", isoNow()) &&
+              h5::writeStringAttribute(run, "finished", "") &&
+              h5::writeInt64Attribute(run, "seed", metadata.seed) &&
+              h5::writeStringAttribute(run, "corner", metadata.corner) &&
+              h5::writeStringAttribute(run, "sweep", metadata.sweep) &&
+              h5::writeStringAttribute(run, "coordinate", "");
+    H5Handle inputs(H5Gcreate2(run, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    ok = ok && inputs.valid() &&
+         h5::writeStringDataset(inputs.get(), "netlist", metadata.netlist) &&
+         h5::writeStringDataset(inputs.get(), "probe_map.json", metadata.probeMapJson) &&
+         h5::writeStringDataset(inputs.get(), "params.yaml", metadata.paramsYaml) &&
+         h5::writeStringDataset(inputs.get(), "tree.json", metadata.treeJson);
+    H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
+    if (!ok)
+        return R::failure(m_path + ": cannot write the metadata of run \"" + m_runId + "\"");
+    m_lastFlush = std::chrono::steady_clock::now();
+    return true;
+}
+
+Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<VectorInfo>& vectors,
+                               const Resolution& resolution) {
+    using R = Result<bool>;
+    std::lock_guard lock(h5Mutex());
+    if (!m_run.valid())
+        return R::failure("internal: no run open");
+    const hid_t run = m_run.get();
+    h5::writeStringAttribute(run, "analysis", analysisOf(plotType));
+
+    // Layout of the incoming batch columns (complex vectors take two).
+    std::vector<int> sourceColumn;
+    int column = 0;
+    for (const auto& v : vectors) {
+        sourceColumn.push_back(column);
+        column += v.isComplex ? 2 : 1;
+    }
+    const int totalColumns = std::max(1, column);
+    m_chunkRows = std::clamp(kStagingBudget / totalColumns, 256, 16384);
+
+    H5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    const hsize_t chunk = static_cast<hsize_t>(m_chunkRows);
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    H5Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
+    // Writes are whole chunks; a chunk cache per dataset would only cost memory.
+    H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0);
+    const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+    H5Handle space(H5Screate_simple(1, &zero, &unlimited));
+    H5Handle complexType(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
+    H5Tinsert(complexType.get(), "r", 0, H5T_IEEE_F64LE);
+    H5Tinsert(complexType.get(), "i", sizeof(double), H5T_IEEE_F64LE);
+
+    auto makeDataset = [&](hid_t location, const std::string& name, bool isComplex) {
+        return H5Handle(H5Dcreate2(location, name.c_str(),
+                                   isComplex ? complexType.get() : H5T_IEEE_F64LE, space.get(),
+                                   H5P_DEFAULT, dcpl.get(), dapl.get()));
+    };
+
+    m_columns.clear();
+    m_hasScale = resolution.scaleIndex >= 0;
+    const std::string coordinateName =
+        m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
+                   : std::string("index");
+    Column coordinate;
+    coordinate.dataset = makeDataset(run, coordinateName, false);
+    if (!coordinate.dataset.valid())
+        return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
+    coordinate.sourceColumn = m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
+    H5DSset_scale(coordinate.dataset.get(), coordinateName.c_str());
+    h5::writeStringAttribute(coordinate.dataset.get(), "unit",
+                             m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit
+                                        : "");
+    h5::writeStringAttribute(run, "coordinate", coordinateName);
+    m_columns.push_back(std::move(coordinate));
+
+    H5Handle vectorsGroup(H5Gcreate2(run, "vectors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!vectorsGroup.valid())
+        return R::failure(m_path + ": cannot create vectors/ in run \"" + m_runId + "\"");
+    for (size_t i = 0; i < resolution.vectors.size(); ++i) {
+        if (static_cast<int>(i) == resolution.scaleIndex)
+            continue;
+        const auto& resolved = resolution.vectors[i];
+        H5Handle holder(H5Gcreate2(vectorsGroup.get(), resolved.cref.c_str(), H5P_DEFAULT,
+                                   H5P_DEFAULT, H5P_DEFAULT));
+        Column col;
+        col.isComplex = vectors[i].isComplex;
+        col.sourceColumn = sourceColumn[i];
+        col.dataset = holder.valid() ? makeDataset(holder.get(), "data", col.isComplex)
+                                     : H5Handle();
+        if (!col.dataset.valid())
+            return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/data");
+        const hid_t ds = col.dataset.get();
+        h5::writeStringAttribute(ds, "unit", resolved.unit);
+        h5::writeStringAttribute(ds, "source_vec", resolved.vector);
+        h5::writeStringAttribute(ds, "node_kind", resolved.nodeKind);
+        h5::writeStringListAttribute(ds, "aliases", resolved.aliases);
+        H5DSattach_scale(ds, m_columns.front().dataset.get(), 0);
+        // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
+        const std::string target = "vectors/" + resolved.cref + "/data";
+        if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,
+                           H5P_DEFAULT) < 0)
+            return R::failure(m_path + ": cannot link cref \"" + resolved.cref + "\"");
+        m_columns.push_back(std::move(col));
+    }
+    for (auto& col : m_columns)
+        col.staged.assign(static_cast<size_t>(m_chunkRows) * (col.isComplex ? 2 : 1), 0.0);
+    H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
+    return true;
+}
+
+void H5Sink::append(const SampleBatch& batch) {
+    std::lock_guard lock(h5Mutex());
+    if (m_columns.empty())
+        return;
+    const double* values = batch.values.data();
+    for (int row = 0; row < batch.rows; ++row) {
+        const double* source = values + static_cast<size_t>(row) * batch.columns;
+        const size_t at = static_cast<size_t>(m_stagedRows);
+        for (auto& col : m_columns) {
+            if (col.sourceColumn < 0) {
+                col.staged[at] = static_cast<double>(m_points + m_stagedRows);
+            } else if (col.isComplex) {
+                col.staged[2 * at] = source[col.sourceColumn];
+                col.staged[2 * at + 1] = source[col.sourceColumn + 1];
+            } else {
+                col.staged[at] = source[col.sourceColumn];
+            }
+        }
+        if (++m_stagedRows == m_chunkRows)
+            flushStaged();
+    }
+    if (std::chrono::steady_clock::now() - m_lastFlush >= kFlushInterval) {
+        flushStaged();
+        H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
+        m_lastFlush = std::chrono::steady_clock::now();
+    }
+}
+
+void H5Sink::flushStaged() {
+    if (m_stagedRows == 0)
+        return;
+    const hsize_t start = static_cast<hsize_t>(m_points);
+    const hsize_t count = static_cast<hsize_t>(m_stagedRows);
+    const hsize_t newSize = start + count;
+    H5Handle memSpace(H5Screate_simple(1, &count, nullptr));
+    H5Handle complexMem(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
+    H5Tinsert(complexMem.get(), "r", 0, H5T_NATIVE_DOUBLE);
+    H5Tinsert(complexMem.get(), "i", sizeof(double), H5T_NATIVE_DOUBLE);
+    for (auto& col : m_columns) {
+        const hid_t ds = col.dataset.get();
+        H5Dset_extent(ds, &newSize);
+        H5Handle fileSpace(H5Dget_space(ds));
+        H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr);
+        H5Dwrite(ds, col.isComplex ? complexMem.get() : H5T_NATIVE_DOUBLE, memSpace.get(),
+                 fileSpace.get(), H5P_DEFAULT, col.staged.data());
+    }
+    m_points += m_stagedRows;
+    m_stagedRows = 0;
+}
+
+void H5Sink::addLog(const std::string& line) {
+    if (m_log.size() + line.size() < kMaxLogBytes) {
+        m_log += line;
+        m_log += '\n';
+    } else {
+        m_logTruncated = true;
+    }
+    const auto severity = severityOf(line);
+    if (!severity.empty() && m_warnings.size() < kMaxLogBytes)
+        m_warnings += "{\"level\": \"" + severity + "\", \"message\": \"" + jsonEscape(line) +
+                      "\"}\n";
+}
+
+void H5Sink::writeLogs() {
+    const hid_t run = m_run.get();
+    if (h5::exists(run, "logs"))
+        return;
+    H5Handle logs(H5Gcreate2(run, "logs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    std::string log = m_log;
+    if (m_logTruncated)
+        log += "[wavebench: log truncated at 32 MB]\n";
+    h5::writeStringDataset(logs.get(), "ngspice.txt", log);
+    h5::writeStringDataset(logs.get(), "warnings.jsonl", m_warnings);
+}
+
+Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
+    using R = Result<bool>;
+    std::lock_guard lock(h5Mutex());
+    if (!m_run.valid())
+        return R::failure("internal: no run open");
+    flushStaged();
+    writeLogs();
+    const hid_t run = m_run.get();
+    bool ok = h5::writeStringAttribute(run, "status", toString(status)) &&
+              h5::writeStringAttribute(run, "message", message) &&
+              h5::writeStringAttribute(run, "finished", isoNow());
+    if (ok && status == RunStatus::Ok) {
+        H5Handle marker(H5Gcreate2(run, "_SUCCESS", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        ok = marker.valid();
+    }
+    m_columns.clear();
+    m_run.reset();
+    ok = H5Fflush(m_file.get(), H5F_SCOPE_LOCAL) >= 0 && ok;
+    if (!ok)
+        return R::failure(m_path + ": cannot finalise run \"" + m_runId + "\"");
+    return true;
+}

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "h5_handle.h"
+#include "probe_resolver.h"
+#include "result.h"
+#include "run_metadata.h"
+#include "run_status.h"
+#include "vector_info.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct SampleBatch;
+
+// Writes runs into one HDF5 file, in the layout
+//   /runs/<run_id>/{attrs, inputs/, <coordinate>, vectors/<cref>/data, <cref>, logs/, _SUCCESS}
+// Data are staged per column and appended in whole chunks, so memory stays bounded however
+// long the run is. A run group is only ever created, never overwritten, so a later failure
+// cannot damage an earlier run.
+//
+// Thread: one writer thread (a RunHandle's consumer) uses an H5Sink at a time; every call
+// holds h5Mutex().
+class H5Sink {
+public:
+    static Result<std::unique_ptr<H5Sink>> open(const std::string& path);
+    ~H5Sink();
+
+    const std::string& path() const { return m_path; }
+
+    // Creates /runs/<id> with status=running and its inputs. Fails if the id exists.
+    Result<bool> createRun(const RunMetadata& metadata);
+    // Creates the coordinate and one dataset per vector of the plot.
+    Result<bool> beginPlot(const std::string& analysis, const std::vector<VectorInfo>& vectors,
+                           const Resolution& resolution);
+    void append(const SampleBatch& batch);
+    void addLog(const std::string& line);
+    // Completes the current run group: data flushed, logs, status; _SUCCESS only when ok.
+    Result<bool> finishRun(RunStatus status, const std::string& message);
+
+    long long pointsWritten() const { return m_points; }
+    bool hasRun() const { return m_run.valid(); }
+
+private:
+    H5Sink() = default;
+    void flushStaged();
+    void writeLogs();
+
+    struct Column {
+        H5Handle dataset;
+        int sourceColumn = 0;
+        bool isComplex = false;
+        std::vector<double> staged; // chunkRows values (interleaved re/im when complex)
+    };
+
+    std::string m_path;
+    H5Handle m_file;
+    H5Handle m_run;
+    std::string m_runId;
+    std::vector<Column> m_columns; // [0] is the coordinate when the plot has one
+    int m_chunkRows = 4096;
+    int m_stagedRows = 0;
+    long long m_points = 0;
+    bool m_hasScale = false;
+    std::string m_log;
+    std::string m_warnings;
+    bool m_logTruncated = false;
+    std::chrono::steady_clock::time_point m_lastFlush;
+};

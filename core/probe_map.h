@@ -1,0 +1,19 @@
+#pragma once
+
+#include "result.h"
+
+#include <map>
+#include <string>
+
+// The user's explicit naming of vectors: `map` (cref -> ngspice vector as written, e.g.
+// "v(out)" or "@m.x_ota1.m1[gm]") and `aliases` (cref -> cref). Stored as probe_map.json:
+//   {"map": {"top.ota1.nodes.out.v": "v(out)"}, "aliases": {"top.ota1.vout": "..."}}
+struct ProbeMap {
+    std::map<std::string, std::string> map;
+    std::map<std::string, std::string> aliases;
+
+    bool empty() const { return map.empty() && aliases.empty(); }
+    std::string toJson() const;
+    static Result<ProbeMap> fromJson(const std::string& text, const std::string& origin);
+    static Result<ProbeMap> loadJsonFile(const std::string& path);
+};

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "result.h"
+
+#include <string>
+#include <vector>
+
+struct RunSummary {
+    std::string runId;
+    std::string analysis;
+    std::string status;
+    std::string message;
+    std::string started;
+    std::string finished;
+    std::string coordinate;
+    long long points = 0;
+    bool success = false; // the _SUCCESS marker is there
+};
+
+struct StoredVector {
+    std::string cref;
+    std::string unit;
+    std::string sourceVector;
+    std::string nodeKind;
+    std::vector<std::string> aliases;
+    std::vector<double> values; // real part for complex vectors
+};
+
+struct RunData {
+    RunSummary summary;
+    std::vector<double> coordinate;
+    std::vector<StoredVector> vectors;
+    std::string netlist;
+    std::string probeMapJson;
+    std::string treeJson;
+    std::string log;
+    std::string warnings;
+    long long seed = -1;
+    std::string ngspiceVersion;
+    std::string netlistSha256;
+
+    const StoredVector* find(const std::string& cref) const;
+};
+
+// Reads runs back from a store written by H5Sink. Any thread; holds h5Mutex() per call.
+class ResultStore {
+public:
+    static Result<std::vector<RunSummary>> listRuns(const std::string& path);
+    static Result<RunData> readRun(const std::string& path, const std::string& runId);
+};

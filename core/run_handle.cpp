@@ -1,0 +1,299 @@
+#include "run_handle.h"
+
+#include "h5_sink.h"
+#include "run_metadata.h"
+#include "spice_engine.h"
+#include "stream_queue.h"
+
+#include <QMetaMethod>
+
+#include <algorithm>
+
+namespace {
+
+constexpr int kPoolBatches = 8;
+constexpr int kBatchDoubles = 1 << 16; // 512 KB a batch
+
+bool isProgressNoise(const std::string& line) {
+    // ngspice's terminal progress indicator, meaningless in a log.
+    return line.find("Reference value") != std::string::npos;
+}
+
+bool isErrorLine(const std::string& line) {
+    if (line.rfind("stderr", 0) != 0)
+        return false;
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower.find("warning") != std::string::npos)
+        return false;
+    return lower.find("error") != std::string::npos || lower.find("aborted") != std::string::npos ||
+           lower.find("too small") != std::string::npos ||
+           lower.find("singular") != std::string::npos;
+}
+
+double percentOf(const std::string& status) {
+    if (status.find("--ready--") != std::string::npos)
+        return 100.0;
+    const auto colon = status.rfind(':');
+    if (colon == std::string::npos)
+        return -1.0;
+    char* end = nullptr;
+    const double value = std::strtod(status.c_str() + colon + 1, &end);
+    return end && *end == '%' ? value : -1.0;
+}
+
+} // namespace
+
+RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath)
+    : m_runId(std::move(runId)), m_storePath(std::move(storePath)),
+      m_resolver(std::move(probeMap)),
+      m_queue(std::make_unique<StreamQueue>(kPoolBatches, kBatchDoubles)) {
+    static const int registered = [] {
+        qRegisterMetaType<SampleBlockPtr>();
+        qRegisterMetaType<RunStatus>();
+        return 0;
+    }();
+    (void)registered;
+}
+
+RunHandle::~RunHandle() {
+    if (m_writer.joinable()) {
+        m_queue->push({StreamEvent::Kind::Abort, static_cast<int>(RunStatus::Interrupted),
+                       "run handle destroyed before the run ended", {}, nullptr});
+        m_writer.join();
+    }
+}
+
+QStringList RunHandle::runIds() const {
+    std::lock_guard lock(m_mutex);
+    QStringList ids;
+    for (const auto& id : m_runIds)
+        ids << QString::fromStdString(id);
+    return ids;
+}
+
+RunStatus RunHandle::status() const {
+    std::lock_guard lock(m_mutex);
+    return m_status;
+}
+
+QString RunHandle::message() const {
+    std::lock_guard lock(m_mutex);
+    return QString::fromStdString(m_message);
+}
+
+bool RunHandle::isFinished() const {
+    std::lock_guard lock(m_mutex);
+    return m_finished;
+}
+
+bool RunHandle::waitForFinished(int milliseconds) {
+    std::unique_lock lock(m_mutex);
+    return m_finishedChanged.wait_for(lock, std::chrono::milliseconds(milliseconds),
+                                      [this] { return m_finished; });
+}
+
+void RunHandle::addMissing(const std::string& what) {
+    std::lock_guard lock(m_mutex);
+    m_missing.push_back(what);
+}
+
+void RunHandle::startWriter(std::unique_ptr<H5Sink> sink, const RunMetadata& metadata) {
+    m_sink = std::move(sink);
+    {
+        std::lock_guard lock(m_mutex);
+        m_runIds.push_back(metadata.runId);
+    }
+    m_writer = std::thread(&RunHandle::writerLoop, this, std::make_unique<RunMetadata>(metadata));
+}
+
+void RunHandle::finishWithoutStore(RunStatus status, const std::string& message) {
+    finalize(status, message);
+}
+
+void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
+    bool hasStarted = false;
+    for (;;) {
+        StreamEvent event = m_queue->pop();
+        switch (event.kind) {
+        case StreamEvent::Kind::PlotStarted:
+            onPlotStarted(event, *metadata);
+            break;
+        case StreamEvent::Kind::Data:
+            onData(event);
+            m_queue->release(std::move(event.batch));
+            break;
+        case StreamEvent::Kind::Log:
+            if (isProgressNoise(event.text))
+                break;
+            if (m_sink)
+                m_sink->addLog(event.text);
+            if (isErrorLine(event.text))
+                m_errorLines += (m_errorLines.empty() ? "" : "\n") + event.text.substr(7);
+            m_pendingLog << QString::fromStdString(event.text);
+            break;
+        case StreamEvent::Kind::Status: {
+            const double percent = percentOf(event.text);
+            flushLogLines();
+            emit progress(percent, QString::fromStdString(event.text));
+            break;
+        }
+        case StreamEvent::Kind::BgStarted:
+            if (!hasStarted) {
+                hasStarted = true;
+                emit started();
+            } else if (m_paused.exchange(false)) {
+                emit pausedChanged(false);
+            }
+            break;
+        case StreamEvent::Kind::BgEnded: {
+            const auto reason = static_cast<SpiceEngine::HaltReason>(event.code);
+            if (reason == SpiceEngine::HaltReason::Pause) {
+                m_paused = true;
+                flushLogLines();
+                emit pausedChanged(true);
+                break;
+            }
+            if (reason == SpiceEngine::HaltReason::Stop)
+                finalize(RunStatus::Interrupted, "stopped by request; partial data kept");
+            else if (!m_errorLines.empty())
+                finalize(RunStatus::Failed, m_errorLines);
+            else
+                finalize(RunStatus::Ok, {});
+            return;
+        }
+        case StreamEvent::Kind::EngineExit:
+            finalize(RunStatus::Failed, "ngspice exited (controlled exit, status " +
+                                            std::to_string(event.code) + ")" +
+                                            (m_errorLines.empty() ? "" : ": " + m_errorLines));
+            return;
+        case StreamEvent::Kind::Abort:
+            finalize(static_cast<RunStatus>(event.code), event.text);
+            return;
+        }
+    }
+}
+
+void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
+    if (m_discard || !m_sink)
+        return;
+    ++m_plotCount;
+    if (m_plotCount > 1) {
+        // A netlist with several analyses: each plot gets a run group of its own.
+        m_sink->finishRun(m_errorLines.empty() ? RunStatus::Ok : RunStatus::Failed, m_errorLines);
+        metadata.runId = m_runId + "_" + event.text;
+        auto created = m_sink->createRun(metadata);
+        if (!created) {
+            std::lock_guard lock(m_mutex);
+            m_status = RunStatus::Failed;
+            m_message = created.error();
+            m_discard = true;
+            emit haltRequested();
+            return;
+        }
+        std::lock_guard lock(m_mutex);
+        m_runIds.push_back(metadata.runId);
+    }
+    m_vectors = event.vectors;
+    auto resolution = m_resolver.resolve(m_vectors);
+    auto begun = resolution ? m_sink->beginPlot(event.text, m_vectors, resolution.value())
+                            : Result<bool>::failure(resolution.error());
+    if (!begun) {
+        std::lock_guard lock(m_mutex);
+        m_status = RunStatus::Failed;
+        m_message = begun.error();
+        m_discard = true;
+        emit haltRequested();
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto& missing : resolution->missing)
+            m_missing.push_back(missing);
+    }
+    // Column layout of batches, for the blocks handed to live views.
+    auto crefs = std::make_shared<std::vector<std::string>>();
+    m_blockColumns.clear();
+    m_scaleColumn = -1;
+    int column = 0;
+    for (size_t i = 0; i < m_vectors.size(); ++i) {
+        if (static_cast<int>(i) == resolution->scaleIndex) {
+            m_scaleColumn = column;
+        } else {
+            crefs->push_back(resolution->vectors[i].cref);
+            m_blockColumns.push_back(column);
+        }
+        column += m_vectors[i].isComplex ? 2 : 1;
+    }
+    m_blockCrefs = crefs;
+    m_plotRows = 0;
+}
+
+void RunHandle::onData(StreamEvent& event) {
+    if (m_discard || !m_sink || !event.batch)
+        return;
+    const SampleBatch& batch = *event.batch;
+    m_sink->append(batch);
+    m_points += batch.rows;
+    static const QMetaMethod batchSignal = QMetaMethod::fromSignal(&RunHandle::batchReady);
+    if (isSignalConnected(batchSignal) && m_blockCrefs) {
+        auto block = std::make_shared<SampleBlock>();
+        block->crefs = m_blockCrefs;
+        block->firstRow = m_plotRows;
+        block->coordinateValues.resize(static_cast<size_t>(batch.rows));
+        block->columns.assign(m_blockColumns.size(), std::vector<double>(static_cast<size_t>(batch.rows)));
+        for (int row = 0; row < batch.rows; ++row) {
+            const double* source = batch.values.data() + static_cast<size_t>(row) * batch.columns;
+            block->coordinateValues[static_cast<size_t>(row)] =
+                m_scaleColumn >= 0 ? source[m_scaleColumn] : static_cast<double>(m_plotRows + row);
+            for (size_t c = 0; c < m_blockColumns.size(); ++c)
+                block->columns[c][static_cast<size_t>(row)] = source[m_blockColumns[c]];
+        }
+        flushLogLines();
+        emit batchReady(std::move(block));
+    }
+    m_plotRows += batch.rows;
+}
+
+void RunHandle::flushLogLines() {
+    if (m_pendingLog.isEmpty())
+        return;
+    emit logLines(m_pendingLog);
+    m_pendingLog.clear();
+}
+
+void RunHandle::finalize(RunStatus status, std::string message) {
+    RunStatus final;
+    {
+        std::lock_guard lock(m_mutex);
+        final = worseOf(m_status == RunStatus::Running ? RunStatus::Ok : m_status, status);
+        if (!m_message.empty())
+            message = m_message + (message.empty() ? "" : "\n" + message);
+        if (!m_missing.empty()) {
+            final = worseOf(final, RunStatus::Missing);
+            std::string list;
+            for (const auto& m : m_missing)
+                list += (list.empty() ? "" : ", ") + m;
+            message += (message.empty() ? "" : "\n") + std::string("not produced by ngspice: ") + list;
+        }
+    }
+    if (m_sink) {
+        if (m_sink->hasRun()) {
+            if (auto done = m_sink->finishRun(final, message); !done) {
+                final = RunStatus::Failed;
+                message += "\n" + done.error();
+            }
+        }
+        m_sink.reset(); // closes the file, so that readers see the finished run
+    }
+    flushLogLines();
+    {
+        std::lock_guard lock(m_mutex);
+        m_status = final;
+        m_message = message;
+        m_finished = true;
+    }
+    m_finishedChanged.notify_all();
+    emit finished(final, QString::fromStdString(message));
+    emit streamEnded();
+}

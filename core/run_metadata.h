@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+
+// What a run group records besides its data; written when the run starts.
+struct RunMetadata {
+    std::string runId;
+    std::string netlist; // the text ngspice was given
+    std::string netlistSha256;
+    std::string ngspiceVersion;
+    std::string probeMapJson;
+    std::string paramsYaml;
+    std::string treeJson;
+    std::string corner;
+    std::string sweep;
+    long long seed = -1; // -1: no seed was set
+};

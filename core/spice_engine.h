@@ -1,0 +1,90 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+class StreamQueue;
+struct SampleBatch;
+
+// The process-wide libngspice instance (ngspice allows one per loaded library).
+//
+// Threads: every public method except attach()/detach()/isRunning() is called from one
+// thread only, SimSession's worker thread. ngspice calls the callbacks on its own threads
+// (the background simulation thread during bg_run, the caller's thread for synchronous
+// commands); they copy what they need into a StreamQueue and never touch Qt widgets, HDF5
+// or the heap per value.
+//
+// libngspice is loaded with dlopen so that it can be unloaded and loaded again after a
+// controlled exit (`quit`, internal errors), which leaves an ngspice 39 instance unusable.
+class SpiceEngine {
+public:
+    enum class HaltReason { None = 0, Pause = 1, Stop = 2 };
+
+    struct Outcome {
+        bool ok = false;
+        std::string message;             // the error lines ngspice printed, or why it failed
+        std::vector<std::string> output; // everything ngspice printed during the call
+    };
+
+    static SpiceEngine& instance();
+
+    // Loads libngspice (again, if a controlled exit broke it). Idempotent.
+    Outcome ensureLoaded();
+    Outcome loadCircuit(const std::vector<std::string>& lines);
+    Outcome command(const std::string& command);
+    Outcome startBackground(const std::string& command = "run");
+    // bg_halt waits until ngspice's thread stopped; the reason is handed to BgEnded.
+    void halt(HaltReason reason);
+    Outcome resume();
+
+    bool isRunning() const { return m_running.load(); }
+    bool isBroken() const { return m_broken.load(); }
+    std::string version() const { return m_version; }
+
+    // Streams callback events into `queue` until detach(). Not while a run is active.
+    void attach(StreamQueue* queue);
+    void detach();
+
+    SpiceEngine(const SpiceEngine&) = delete;
+    SpiceEngine& operator=(const SpiceEngine&) = delete;
+
+private:
+    SpiceEngine();
+    ~SpiceEngine();
+    struct Library;
+
+    Outcome captured(bool ok, std::vector<std::string> output, const std::string& what);
+    void unload();
+    void flushBatch();
+
+    static int onChar(char* text, int id, void* self);
+    static int onStat(char* text, int id, void* self);
+    static int onExit(int status, bool immediate, bool quit, int id, void* self);
+    static int onData(struct vecvaluesall* values, int count, int id, void* self);
+    static int onInit(struct vecinfoall* info, int id, void* self);
+    static int onBgThread(bool notRunning, int id, void* self);
+
+    std::unique_ptr<Library> m_lib;
+    std::string m_version;
+    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_broken{false};
+    std::atomic<int> m_haltReason{0};
+
+    std::mutex m_captureMutex;
+    std::vector<std::string>* m_capture = nullptr;
+
+    // Touched only by ngspice's callback thread while a queue is attached.
+    std::atomic<StreamQueue*> m_queue{nullptr};
+    std::unique_ptr<SampleBatch> m_batch;
+    std::chrono::steady_clock::time_point m_batchStarted;
+    std::vector<int> m_columnOfInit;  // init-data index -> batch column
+    std::vector<int> m_columnOfData;  // data-callback index -> batch column
+    std::vector<bool> m_complexOfData;
+    std::vector<std::string> m_initNames;
+    bool m_dataOrderChecked = false;
+    int m_lastVecIndex = -1;
+};
