@@ -90,7 +90,8 @@ std::string ProbeResolver::normalizeVector(const std::string& vector) {
     std::string v = lower(trim(vector));
     if (v.size() > 3 && v.back() == ')' && (v.rfind("v(", 0) == 0 || v.rfind("i(", 0) == 0)) {
         const std::string inner = trim(v.substr(2, v.size() - 3));
-        if (v[0] == 'v')
+        // Batch raw files write current-like device parameters as "i(@m1[id])".
+        if (v[0] == 'v' || (!inner.empty() && inner[0] == '@'))
             return inner;
         return isBranch(inner) ? inner : inner + "#branch";
     }

@@ -193,6 +193,7 @@ void SpiceEngine::halt(HaltReason reason) {
 
 SpiceEngine::Outcome SpiceEngine::resume() {
     m_haltReason = static_cast<int>(HaltReason::None);
+    m_resuming = true;
     m_running = true;
     auto outcome = command("bg_resume");
     if (!outcome.ok)
@@ -244,6 +245,17 @@ int SpiceEngine::onInit(vecinfoall* info, int, void* self) {
     auto* queue = engine->m_queue.load();
     if (!queue || !info)
         return 0;
+    if (engine->m_resuming.exchange(false) &&
+        info->veccount == static_cast<int>(engine->m_initNames.size())) {
+        bool same = true;
+        for (int i = 0; i < info->veccount && same; ++i)
+            same = engine->m_initNames[static_cast<size_t>(i)] ==
+                   (info->vecs[i]->vecname ? info->vecs[i]->vecname : "");
+        if (same) {
+            engine->m_dataOrderChecked = false;
+            return 0; // the halted analysis continues: same plot, same columns
+        }
+    }
     engine->flushBatch(); // the previous plot's last rows belong to the previous plot
 
     std::vector<VectorInfo> vectors;
@@ -275,6 +287,7 @@ int SpiceEngine::onData(vecvaluesall* values, int, int, void* self) {
     if (!queue || !values)
         return 0;
     const int count = values->veccount;
+    engine->m_resuming = false;
     if (!engine->m_dataOrderChecked) {
         // Once per plot: the data callback's order normally equals the init order, but
         // map by name so that a difference cannot scramble columns. Also learn which

@@ -86,5 +86,6 @@ private:
     std::vector<bool> m_complexOfData;
     std::vector<std::string> m_initNames;
     bool m_dataOrderChecked = false;
+    std::atomic<bool> m_resuming{false}; // bg_resume re-announces the same plot
     int m_lastVecIndex = -1;
 };

@@ -4,7 +4,7 @@
 Run by ctest (needs Debian's python3 with h5py, xarray, h5netcdf):
 
     /usr/bin/python3 tests/python/test_interop.py --cli build/bin/wavebench-run \
-        --netlist tests/python/rc_step.cir --workdir <tmpdir> [--tau 1e-6 --vstep 1]
+        --netlist tests/data/rc_step.cir --workdir <tmpdir> [--tau 1e-6 --vstep 1]
 
 It checks that the file is readable both by a generic netCDF reader
 (xarray + h5netcdf) and by our own reader (wavebench.open_xarray), that both
@@ -188,7 +188,7 @@ CHECKS = [
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--cli", required=True, help="path to wavebench-run")
-    p.add_argument("--netlist", required=True, help="RC step netlist (tests/python/rc_step.cir)")
+    p.add_argument("--netlist", required=True, help="RC step netlist (tests/data/rc_step.cir)")
     p.add_argument("--workdir", required=True, help="scratch directory (created if needed)")
     p.add_argument("--tau", type=float, default=1e-6, help="RC time constant in s (default 1e-6)")
     p.add_argument("--vstep", type=float, default=1.0, help="step amplitude in V (default 1)")
