@@ -6,10 +6,9 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QTimer>
-
 #include <atomic>
-#include <csignal>
 #include <clocale>
+#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
@@ -17,7 +16,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void onSignal(int) { g_interrupted = true; }
+void onSignal(int) {
+    g_interrupted = true;
+}
 
 const char* kUsage =
     "usage: wavebench-run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"

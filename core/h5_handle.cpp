@@ -38,7 +38,9 @@ void H5Handle::reset() {
 
 namespace h5 {
 
-void silenceErrorStack() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silenceErrorStack() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 static H5Handle utf8StringType() {
     H5Handle type(H5Tcopy(H5T_C_S1));
@@ -56,8 +58,8 @@ bool writeStringAttribute(hid_t object, const std::string& name, const std::stri
     removeAttribute(object, name);
     auto type = utf8StringType();
     H5Handle space(H5Screate(H5S_SCALAR));
-    H5Handle attr(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT));
+    H5Handle attr(
+        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
     if (!attr.valid())
         return false;
     const char* data = value.c_str();
@@ -70,8 +72,8 @@ bool writeStringListAttribute(hid_t object, const std::string& name,
     auto type = utf8StringType();
     hsize_t count = values.size();
     H5Handle space(H5Screate_simple(1, &count, nullptr));
-    H5Handle attr(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT));
+    H5Handle attr(
+        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
     if (!attr.valid())
         return false;
     if (values.empty())
@@ -85,8 +87,8 @@ bool writeStringListAttribute(hid_t object, const std::string& name,
 bool writeInt64Attribute(hid_t object, const std::string& name, long long value) {
     removeAttribute(object, name);
     H5Handle space(H5Screate(H5S_SCALAR));
-    H5Handle attr(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT));
+    H5Handle attr(
+        H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
     if (!attr.valid())
         return false;
     return H5Awrite(attr.get(), H5T_NATIVE_LLONG, &value) >= 0;
@@ -95,8 +97,8 @@ bool writeInt64Attribute(hid_t object, const std::string& name, long long value)
 bool writeStringDataset(hid_t group, const std::string& name, const std::string& value) {
     auto type = utf8StringType();
     H5Handle space(H5Screate(H5S_SCALAR));
-    H5Handle set(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                            H5P_DEFAULT, H5P_DEFAULT));
+    H5Handle set(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                            H5P_DEFAULT));
     if (!set.valid())
         return false;
     const char* data = value.c_str();
@@ -111,9 +113,9 @@ static std::string readString(hid_t object, hid_t fileType, bool isAttribute) {
     if (H5Tis_variable_str(fileType) > 0) {
         auto memType = utf8StringType();
         char* data = nullptr;
-        const herr_t rc = isAttribute ? H5Aread(object, memType.get(), &data)
-                                      : H5Dread(object, memType.get(), H5S_ALL, H5S_ALL,
-                                                H5P_DEFAULT, &data);
+        const herr_t rc =
+            isAttribute ? H5Aread(object, memType.get(), &data)
+                        : H5Dread(object, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data);
         if (rc >= 0 && data) {
             result = data;
             H5free_memory(data);
@@ -123,9 +125,9 @@ static std::string readString(hid_t object, hid_t fileType, bool isAttribute) {
     const size_t size = H5Tget_size(fileType);
     std::vector<char> buffer(size + 1, '\0');
     H5Handle memType(H5Tcopy(fileType));
-    const herr_t rc = isAttribute ? H5Aread(object, memType.get(), buffer.data())
-                                  : H5Dread(object, memType.get(), H5S_ALL, H5S_ALL,
-                                            H5P_DEFAULT, buffer.data());
+    const herr_t rc =
+        isAttribute ? H5Aread(object, memType.get(), buffer.data())
+                    : H5Dread(object, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
     if (rc >= 0)
         result.assign(buffer.data());
     return result;

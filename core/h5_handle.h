@@ -1,7 +1,6 @@
 #pragma once
 
 #include <hdf5.h>
-
 #include <mutex>
 #include <string>
 #include <vector>

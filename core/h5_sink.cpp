@@ -2,20 +2,19 @@
 
 #include "stream_queue.h"
 
-#include <hdf5_hl.h>
-
 #include <QDateTime>
 #include <QFileInfo>
-
 #include <algorithm>
 #include <cctype>
+#include <hdf5_hl.h>
+#include <malloc.h>
 
 namespace {
 
 constexpr size_t kMaxLogBytes = 32u << 20;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
-// Staging is bounded by this many values over all columns (8 MB).
-constexpr int kStagingBudget = 1 << 20;
+// Staging is bounded by this many values over all columns (4 MB).
+constexpr int kStagingBudget = 1 << 19;
 
 std::string isoNow() {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
@@ -69,9 +68,22 @@ std::string severityOf(const std::string& line) {
 
 H5Handle fileAccessList() {
     H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
-    // 1.8 object formats: dense attribute storage (a coordinate's REFERENCE_LIST grows
-    // with every vector) and creation-order indexes, still readable by every h5py.
-    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+    // HDF5 1.10 object formats: appendable datasets get extensible-array chunk indexes
+    // (far smaller in memory than 1.8's B-trees when a run has a thousand vectors), and
+    // attributes go dense when a coordinate's REFERENCE_LIST grows with every vector.
+    // Readable by HDF5 >= 1.10, i.e. every current h5py, h5netcdf and HDFView.
+    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST);
+    // The metadata cache grows to 32 MB by default while a thousand datasets are created
+    // and appended to; a few MB keep the hit rate and bound memory per run.
+    H5AC_cache_config_t config;
+    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Pget_mdc_config(fapl.get(), &config) >= 0) {
+        config.set_initial_size = true;
+        config.initial_size = 1 << 20;
+        config.min_size = 1 << 20;
+        config.max_size = 4 << 20;
+        H5Pset_mdc_config(fapl.get(), &config);
+    }
     return fapl;
 }
 
@@ -81,6 +93,9 @@ Result<std::unique_ptr<H5Sink>> H5Sink::open(const std::string& path) {
     using R = Result<std::unique_ptr<H5Sink>>;
     std::lock_guard lock(h5Mutex());
     h5::silenceErrorStack();
+    // HDF5 keeps freed blocks on free lists of its own; without limits, creating a thousand
+    // datasets leaves tens of MB there for the rest of the process.
+    H5set_free_list_limits(1 << 20, 256 << 10, 1 << 20, 256 << 10, 1 << 20, 256 << 10);
     std::unique_ptr<H5Sink> sink(new H5Sink);
     sink->m_path = path;
     auto fapl = fileAccessList();
@@ -93,8 +108,7 @@ Result<std::unique_ptr<H5Sink>> H5Sink::open(const std::string& path) {
             return R::failure(path + ": cannot open for writing (is another program "
                                      "holding it open?)");
     } else {
-        sink->m_file =
-            H5Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()));
+        sink->m_file = H5Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()));
         if (!sink->m_file.valid())
             return R::failure(path + ": cannot create HDF5 file");
     }
@@ -129,8 +143,7 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
                           "\" already exists; runs are never overwritten");
     H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE));
     H5Pset_link_creation_order(gcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    m_run = H5Handle(H5Gcreate2(m_file.get(), group.c_str(), H5P_DEFAULT, gcpl.get(),
-                                H5P_DEFAULT));
+    m_run = H5Handle(H5Gcreate2(m_file.get(), group.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT));
     if (!m_run.valid())
         return R::failure(m_path + ": cannot create /" + group);
     m_runId = metadata.runId;
@@ -209,16 +222,18 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     const std::string coordinateName =
         m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
                    : std::string("index");
-    Column coordinate;
-    coordinate.dataset = makeDataset(run, coordinateName, false);
-    if (!coordinate.dataset.valid())
+    H5Handle coordinateSet = makeDataset(run, coordinateName, false);
+    if (!coordinateSet.valid())
         return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
-    coordinate.sourceColumn = m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
-    H5DSset_scale(coordinate.dataset.get(), coordinateName.c_str());
-    h5::writeStringAttribute(coordinate.dataset.get(), "unit",
-                             m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit
-                                        : "");
+    H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
+    h5::writeStringAttribute(
+        coordinateSet.get(), "unit",
+        m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit : "");
     h5::writeStringAttribute(run, "coordinate", coordinateName);
+    Column coordinate;
+    coordinate.link = coordinateName;
+    coordinate.sourceColumn =
+        m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
     m_columns.push_back(std::move(coordinate));
 
     H5Handle vectorsGroup(H5Gcreate2(run, "vectors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
@@ -231,18 +246,19 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         H5Handle holder(H5Gcreate2(vectorsGroup.get(), resolved.cref.c_str(), H5P_DEFAULT,
                                    H5P_DEFAULT, H5P_DEFAULT));
         Column col;
+        col.link = resolved.cref;
         col.isComplex = vectors[i].isComplex;
         col.sourceColumn = sourceColumn[i];
-        col.dataset = holder.valid() ? makeDataset(holder.get(), "data", col.isComplex)
-                                     : H5Handle();
-        if (!col.dataset.valid())
+        H5Handle dataset =
+            holder.valid() ? makeDataset(holder.get(), "data", col.isComplex) : H5Handle();
+        if (!dataset.valid())
             return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/data");
-        const hid_t ds = col.dataset.get();
+        const hid_t ds = dataset.get();
         h5::writeStringAttribute(ds, "unit", resolved.unit);
         h5::writeStringAttribute(ds, "source_vec", resolved.vector);
         h5::writeStringAttribute(ds, "node_kind", resolved.nodeKind);
         h5::writeStringListAttribute(ds, "aliases", resolved.aliases);
-        H5DSattach_scale(ds, m_columns.front().dataset.get(), 0);
+        H5DSattach_scale(ds, coordinateSet.get(), 0);
         // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
         const std::string target = "vectors/" + resolved.cref + "/data";
         if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,
@@ -253,6 +269,10 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     for (auto& col : m_columns)
         col.staged.assign(static_cast<size_t>(m_chunkRows) * (col.isComplex ? 2 : 1), 0.0);
     H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
+    // Creating a thousand datasets churns through HDF5's and malloc's free lists; hand
+    // what is free back to the system rather than carry it for the whole run.
+    H5garbage_collect();
+    malloc_trim(0);
     return true;
 }
 
@@ -294,8 +314,11 @@ void H5Sink::flushStaged() {
     H5Handle complexMem(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
     H5Tinsert(complexMem.get(), "r", 0, H5T_NATIVE_DOUBLE);
     H5Tinsert(complexMem.get(), "i", sizeof(double), H5T_NATIVE_DOUBLE);
+    H5Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
+    H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0); // whole chunks: nothing worth caching
     for (auto& col : m_columns) {
-        const hid_t ds = col.dataset.get();
+        H5Handle dataset(H5Dopen2(m_run.get(), col.link.c_str(), dapl.get()));
+        const hid_t ds = dataset.get();
         H5Dset_extent(ds, &newSize);
         H5Handle fileSpace(H5Dget_space(ds));
         H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr);
@@ -315,8 +338,8 @@ void H5Sink::addLog(const std::string& line) {
     }
     const auto severity = severityOf(line);
     if (!severity.empty() && m_warnings.size() < kMaxLogBytes)
-        m_warnings += "{\"level\": \"" + severity + "\", \"message\": \"" + jsonEscape(line) +
-                      "\"}\n";
+        m_warnings +=
+            "{\"level\": \"" + severity + "\", \"message\": \"" + jsonEscape(line) + "\"}\n";
 }
 
 void H5Sink::writeLogs() {

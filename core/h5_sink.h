@@ -47,8 +47,10 @@ private:
     void flushStaged();
     void writeLogs();
 
+    // Datasets are opened only while a chunk is written: an open HDF5 dataset costs about
+    // 25 KB, which for a thousand vectors would outweigh ngspice itself.
     struct Column {
-        H5Handle dataset;
+        std::string link; // name in the run group: the coordinate's or the cref
         int sourceColumn = 0;
         bool isComplex = false;
         std::vector<double> staged; // chunkRows values (interleaved re/im when complex)

@@ -108,13 +108,13 @@ std::string ProbeResolver::defaultCref(const std::string& vector) {
     if (isDeviceParameter(v)) {
         // "@m.xota1.m1[gm]"
         const auto open = v.find('[');
-        const std::string device = v.substr(1, open == std::string::npos ? std::string::npos
-                                                                          : open - 1);
+        const std::string device =
+            v.substr(1, open == std::string::npos ? std::string::npos : open - 1);
         std::string parameter = "value";
         if (open != std::string::npos) {
             const auto close = v.find(']', open);
-            parameter = v.substr(open + 1, close == std::string::npos ? std::string::npos
-                                                                      : close - open - 1);
+            parameter = v.substr(open + 1,
+                                 close == std::string::npos ? std::string::npos : close - open - 1);
         }
         auto [instances, name] = devicePath(device);
         return joinCref(instances, name + ".op." + safeSegment(parameter));
@@ -169,16 +169,16 @@ std::string ProbeResolver::unitOf(const std::string& vector) {
         return "";
     const std::string p = v.substr(open + 1, v.find(']', open) - open - 1);
     static const std::map<std::string, std::string> known = {
-        {"gm", "S"},     {"gds", "S"},    {"gmbs", "S"},   {"gmb", "S"},   {"gpi", "S"},
-        {"gmu", "S"},    {"go", "S"},     {"gd", "S"},     {"gx", "S"},    {"id", "A"},
-        {"ids", "A"},    {"ib", "A"},     {"ic", "A"},     {"ie", "A"},    {"is", "A"},
-        {"ig", "A"},     {"ibd", "A"},    {"ibs", "A"},    {"i", "A"},     {"current", "A"},
-        {"vth", "V"},    {"von", "V"},    {"vdsat", "V"},  {"vgs", "V"},   {"vds", "V"},
-        {"vbs", "V"},    {"vbe", "V"},    {"vbc", "V"},    {"vce", "V"},   {"vd", "V"},
-        {"v", "V"},      {"cgg", "F"},    {"cgs", "F"},    {"cgd", "F"},   {"cgb", "F"},
-        {"cbd", "F"},    {"cbs", "F"},    {"cdd", "F"},    {"css", "F"},   {"cpi", "F"},
-        {"cmu", "F"},    {"cd", "F"},     {"c", "F"},      {"r", "Ohm"},   {"resistance", "Ohm"},
-        {"p", "W"},      {"power", "W"},
+        {"gm", "S"},  {"gds", "S"},   {"gmbs", "S"},  {"gmb", "S"}, {"gpi", "S"},
+        {"gmu", "S"}, {"go", "S"},    {"gd", "S"},    {"gx", "S"},  {"id", "A"},
+        {"ids", "A"}, {"ib", "A"},    {"ic", "A"},    {"ie", "A"},  {"is", "A"},
+        {"ig", "A"},  {"ibd", "A"},   {"ibs", "A"},   {"i", "A"},   {"current", "A"},
+        {"vth", "V"}, {"von", "V"},   {"vdsat", "V"}, {"vgs", "V"}, {"vds", "V"},
+        {"vbs", "V"}, {"vbe", "V"},   {"vbc", "V"},   {"vce", "V"}, {"vd", "V"},
+        {"v", "V"},   {"cgg", "F"},   {"cgs", "F"},   {"cgd", "F"}, {"cgb", "F"},
+        {"cbd", "F"}, {"cbs", "F"},   {"cdd", "F"},   {"css", "F"}, {"cpi", "F"},
+        {"cmu", "F"}, {"cd", "F"},    {"c", "F"},     {"r", "Ohm"}, {"resistance", "Ohm"},
+        {"p", "W"},   {"power", "W"},
     };
     const auto it = known.find(p);
     return it == known.end() ? "" : it->second;

@@ -3,7 +3,6 @@
 #include "h5_handle.h"
 
 #include <QFileInfo>
-
 #include <algorithm>
 
 namespace {
@@ -61,14 +60,16 @@ bool readDoubles(hid_t set, std::vector<double>& out) {
         return true;
     }
     out.resize(static_cast<size_t>(n));
-    return n == 0 || H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0;
+    return n == 0 ||
+           H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0;
 }
 
 } // namespace
 
 const StoredVector* RunData::find(const std::string& cref) const {
     for (const auto& v : vectors) {
-        if (v.cref == cref || std::find(v.aliases.begin(), v.aliases.end(), cref) != v.aliases.end())
+        if (v.cref == cref ||
+            std::find(v.aliases.begin(), v.aliases.end(), cref) != v.aliases.end())
             return &v;
     }
     return nullptr;
@@ -101,7 +102,8 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
     if (!file)
         return R::failure(file.error());
     const std::string groupPath = "runs/" + runId;
-    if (runId.empty() || runId.find('/') != std::string::npos || !h5::exists(file->get(), groupPath))
+    if (runId.empty() || runId.find('/') != std::string::npos ||
+        !h5::exists(file->get(), groupPath))
         return R::failure(path + ": no run \"" + runId + "\"");
     H5Handle run(H5Gopen2(file->get(), groupPath.c_str(), H5P_DEFAULT));
     RunData data;

@@ -6,13 +6,13 @@
 #include "stream_queue.h"
 
 #include <QMetaMethod>
-
 #include <algorithm>
 
 namespace {
 
-constexpr int kPoolBatches = 8;
-constexpr int kBatchDoubles = 1 << 16; // 512 KB a batch
+constexpr int kPoolBatches = 4;
+constexpr int kMaxPoolBatches = 16;
+constexpr int kBatchDoubles = 1 << 15; // 256 KB a batch
 
 bool isProgressNoise(const std::string& line) {
     // ngspice's terminal progress indicator, meaningless in a log.
@@ -45,9 +45,8 @@ double percentOf(const std::string& status) {
 } // namespace
 
 RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath)
-    : m_runId(std::move(runId)), m_storePath(std::move(storePath)),
-      m_resolver(std::move(probeMap)),
-      m_queue(std::make_unique<StreamQueue>(kPoolBatches, kBatchDoubles)) {
+    : m_runId(std::move(runId)), m_storePath(std::move(storePath)), m_resolver(std::move(probeMap)),
+      m_queue(std::make_unique<StreamQueue>(kPoolBatches, kMaxPoolBatches, kBatchDoubles)) {
     static const int registered = [] {
         qRegisterMetaType<SampleBlockPtr>();
         qRegisterMetaType<RunStatus>();
@@ -58,8 +57,11 @@ RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath
 
 RunHandle::~RunHandle() {
     if (m_writer.joinable()) {
-        m_queue->push({StreamEvent::Kind::Abort, static_cast<int>(RunStatus::Interrupted),
-                       "run handle destroyed before the run ended", {}, nullptr});
+        m_queue->push({StreamEvent::Kind::Abort,
+                       static_cast<int>(RunStatus::Interrupted),
+                       "run handle destroyed before the run ended",
+                       {},
+                       nullptr});
         m_writer.join();
     }
 }
@@ -241,7 +243,8 @@ void RunHandle::onData(StreamEvent& event) {
         block->crefs = m_blockCrefs;
         block->firstRow = m_plotRows;
         block->coordinateValues.resize(static_cast<size_t>(batch.rows));
-        block->columns.assign(m_blockColumns.size(), std::vector<double>(static_cast<size_t>(batch.rows)));
+        block->columns.assign(m_blockColumns.size(),
+                              std::vector<double>(static_cast<size_t>(batch.rows)));
         for (int row = 0; row < batch.rows; ++row) {
             const double* source = batch.values.data() + static_cast<size_t>(row) * batch.columns;
             block->coordinateValues[static_cast<size_t>(row)] =
@@ -274,7 +277,8 @@ void RunHandle::finalize(RunStatus status, std::string message) {
             std::string list;
             for (const auto& m : m_missing)
                 list += (list.empty() ? "" : ", ") + m;
-            message += (message.empty() ? "" : "\n") + std::string("not produced by ngspice: ") + list;
+            message +=
+                (message.empty() ? "" : "\n") + std::string("not produced by ngspice: ") + list;
         }
     }
     if (m_sink) {

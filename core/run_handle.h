@@ -6,7 +6,6 @@
 
 #include <QObject>
 #include <QStringList>
-
 #include <atomic>
 #include <condition_variable>
 #include <memory>

@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -25,7 +24,7 @@ std::string firstWord(const std::string& line) {
     return lower(word);
 }
 
-const std::set<std::string> kAnalyses = {".tran", ".ac",  ".dc",    ".op",  ".noise",
+const std::set<std::string> kAnalyses = {".tran", ".ac",   ".dc", ".op",    ".noise",
                                          ".tf",   ".sens", ".pz", ".disto", ".sp"};
 
 // ".include models.lib" -> ".include /abs/dir/models.lib"; quotes are kept.
@@ -44,8 +43,9 @@ std::string absolutePathLine(const std::string& line, const std::string& baseDir
     }
     if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind("~", 0) == 0)
         return line;
-    std::string absolute =
-        QDir(QString::fromStdString(baseDir)).absoluteFilePath(QString::fromStdString(path)).toStdString();
+    std::string absolute = QDir(QString::fromStdString(baseDir))
+                               .absoluteFilePath(QString::fromStdString(path))
+                               .toStdString();
     if (quote || absolute.find(' ') != std::string::npos)
         absolute = "\"" + absolute + "\"";
     return keyword + " " + absolute + rest;
@@ -53,7 +53,8 @@ std::string absolutePathLine(const std::string& line, const std::string& baseDir
 
 } // namespace
 
-Result<RunNetlist> RunNetlist::fromFile(const std::string& path, const std::optional<TranSpec>& tran) {
+Result<RunNetlist> RunNetlist::fromFile(const std::string& path,
+                                        const std::optional<TranSpec>& tran) {
     QFile file(QString::fromStdString(path));
     if (!file.open(QIODevice::ReadOnly))
         return Result<RunNetlist>::failure(path + ": " + file.errorString().toStdString());

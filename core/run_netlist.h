@@ -19,7 +19,8 @@ struct TranSpec {
 // device-parameter saves), and optionally the analysis replaced. Pure logic.
 class RunNetlist {
 public:
-    static Result<RunNetlist> fromFile(const std::string& path, const std::optional<TranSpec>& tran);
+    static Result<RunNetlist> fromFile(const std::string& path,
+                                       const std::optional<TranSpec>& tran);
     static Result<RunNetlist> fromText(const std::string& text, const std::string& baseDir,
                                        const std::string& origin,
                                        const std::optional<TranSpec>& tran);

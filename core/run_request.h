@@ -8,13 +8,13 @@
 
 // Everything a run needs; a plain value handed from any thread to SimSession.
 struct RunRequest {
-    std::string netlistPath;     // read from here unless netlistText is set
-    std::string netlistText;     // lines to hand to ngspice directly (ngSpice_Circ)
-    std::string baseDir;         // resolves relative .include paths of netlistText
+    std::string netlistPath;      // read from here unless netlistText is set
+    std::string netlistText;      // lines to hand to ngspice directly (ngSpice_Circ)
+    std::string baseDir;          // resolves relative .include paths of netlistText
     std::optional<TranSpec> tran; // replaces the netlist's own analyses
     ProbeMap probeMap;
-    std::string storePath;       // HDF5 file; created when missing
-    std::string runId;           // generated when empty
+    std::string storePath; // HDF5 file; created when missing
+    std::string runId;     // generated when empty
     std::string paramsYaml;
     std::string treeJson;
 };

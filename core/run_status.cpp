@@ -41,4 +41,6 @@ static int severity(RunStatus s) {
     return 4;
 }
 
-RunStatus worseOf(RunStatus a, RunStatus b) { return severity(a) >= severity(b) ? a : b; }
+RunStatus worseOf(RunStatus a, RunStatus b) {
+    return severity(a) >= severity(b) ? a : b;
+}

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QMetaType>
-
 #include <memory>
 #include <string>
 #include <vector>

@@ -6,7 +6,6 @@
 
 #include <QDateTime>
 #include <QThread>
-
 #include <atomic>
 #include <set>
 
@@ -16,9 +15,8 @@ std::atomic<bool> g_sessionExists{false};
 
 std::string newRunId() {
     static std::atomic<int> counter{0};
-    return "run-" +
-           QDateTime::currentDateTimeUtc().toString("yyyyMMdd'T'HHmmsszzz").toStdString() + "-" +
-           std::to_string(++counter);
+    return "run-" + QDateTime::currentDateTimeUtc().toString("yyyyMMdd'T'HHmmsszzz").toStdString() +
+           "-" + std::to_string(++counter);
 }
 
 } // namespace
@@ -58,7 +56,9 @@ SimSession::~SimSession() {
             else
                 m_current->queue().push({StreamEvent::Kind::Abort,
                                          static_cast<int>(RunStatus::Interrupted),
-                                         "session closed during the run", {}, nullptr});
+                                         "session closed during the run",
+                                         {},
+                                         nullptr});
         },
         Qt::BlockingQueuedConnection);
     if (current)
@@ -76,7 +76,9 @@ SimSession::~SimSession() {
     g_sessionExists = false;
 }
 
-void SimSession::assertWorkerThread() const { Q_ASSERT(QThread::currentThread() == m_thread); }
+void SimSession::assertWorkerThread() const {
+    Q_ASSERT(QThread::currentThread() == m_thread);
+}
 
 SpiceEngine::Outcome SimSession::onWorker(std::function<SpiceEngine::Outcome()> work) {
     if (QThread::currentThread() == m_thread)
@@ -107,11 +109,12 @@ void SimSession::startNext() {
     auto [handle, request] = std::move(m_pending.front());
     m_pending.pop_front();
     m_current = handle;
-    connect(handle.get(), &RunHandle::streamEnded, this,
-            [this, raw = handle.get()] { onStreamEnded(raw); }, Qt::QueuedConnection);
-    connect(handle.get(), &RunHandle::haltRequested, this,
-            [] { SpiceEngine::instance().halt(SpiceEngine::HaltReason::Stop); },
-            Qt::QueuedConnection);
+    connect(
+        handle.get(), &RunHandle::streamEnded, this,
+        [this, raw = handle.get()] { onStreamEnded(raw); }, Qt::QueuedConnection);
+    connect(
+        handle.get(), &RunHandle::haltRequested, this,
+        [] { SpiceEngine::instance().halt(SpiceEngine::HaltReason::Stop); }, Qt::QueuedConnection);
     runNow(handle, request);
 }
 
@@ -124,10 +127,10 @@ void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus st
 void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request) {
     auto& engine = SpiceEngine::instance();
     const std::string origin = request.netlistText.empty() ? request.netlistPath : "<netlist>";
-    auto netlist = request.netlistText.empty()
-                       ? RunNetlist::fromFile(request.netlistPath, request.tran)
-                       : RunNetlist::fromText(request.netlistText, request.baseDir, origin,
-                                              request.tran);
+    auto netlist =
+        request.netlistText.empty()
+            ? RunNetlist::fromFile(request.netlistPath, request.tran)
+            : RunNetlist::fromText(request.netlistText, request.baseDir, origin, request.tran);
 
     auto sink = H5Sink::open(request.storePath);
     if (!sink) {
@@ -300,7 +303,9 @@ SpiceEngine::Outcome SimSession::sourceNetlist(const QString& path) {
     return cmd("source " + path);
 }
 
-SpiceEngine::Outcome SimSession::reset() { return cmd("reset"); }
+SpiceEngine::Outcome SimSession::reset() {
+    return cmd("reset");
+}
 
 QString SimSession::ngspiceVersion() {
     auto outcome = onWorker([] {

@@ -7,7 +7,6 @@
 
 #include <QObject>
 #include <QStringList>
-
 #include <deque>
 #include <functional>
 #include <memory>
@@ -28,8 +27,8 @@ public:
 
     // Queues a run; the handle reports progress and the outcome.
     std::shared_ptr<RunHandle> submit(RunRequest request);
-    void stop();   // the current run ends as interrupted, partial data kept
-    void pause();  // halts ngspice's background thread; resume() continues the same run
+    void stop();  // the current run ends as interrupted, partial data kept
+    void pause(); // halts ngspice's background thread; resume() continues the same run
     void resume();
 
     // Synchronous engine access (blocks until the worker answers); refused while a run

@@ -2,12 +2,11 @@
 
 #include "stream_queue.h"
 
-#include <ngspice/sharedspice.h>
-
 #include <algorithm>
 #include <clocale>
 #include <cstring>
 #include <dlfcn.h>
+#include <ngspice/sharedspice.h>
 #include <unordered_map>
 
 namespace {
@@ -19,7 +18,9 @@ constexpr auto kBatchMaxAge = std::chrono::milliseconds(50);
 
 // ngspice parses and prints numbers with the C library's locale; a host application
 // (QCoreApplication calls setlocale(LC_ALL, "")) may have set one with a decimal comma.
-void forceCNumericLocale() { std::setlocale(LC_NUMERIC, "C"); }
+void forceCNumericLocale() {
+    std::setlocale(LC_NUMERIC, "C");
+}
 
 bool isErrorLine(const std::string& line) {
     if (line.rfind("stderr", 0) != 0)
@@ -125,8 +126,8 @@ SpiceEngine::Outcome SpiceEngine::captured(bool ok, std::vector<std::string> out
     outcome.message = joinErrors(output);
     outcome.ok = ok && outcome.message.empty() && !m_broken.load();
     if (!outcome.ok && outcome.message.empty())
-        outcome.message = m_broken.load() ? "ngspice exited while running: " + what
-                                          : "ngspice rejected: " + what;
+        outcome.message =
+            m_broken.load() ? "ngspice exited while running: " + what : "ngspice rejected: " + what;
     outcome.output = std::move(output);
     return outcome;
 }
@@ -201,7 +202,9 @@ SpiceEngine::Outcome SpiceEngine::resume() {
     return outcome;
 }
 
-void SpiceEngine::attach(StreamQueue* queue) { m_queue.store(queue); }
+void SpiceEngine::attach(StreamQueue* queue) {
+    m_queue.store(queue);
+}
 
 void SpiceEngine::detach() {
     m_queue.store(nullptr);
@@ -305,6 +308,10 @@ int SpiceEngine::onData(vecvaluesall* values, int, int, void* self) {
                 engine->m_complexOfData[static_cast<size_t>(i)] = values->vecsa[i]->is_complex;
             }
         }
+        engine->m_identityLayout = true;
+        for (int i = 0; i < count && engine->m_identityLayout; ++i)
+            engine->m_identityLayout = engine->m_columnOfData[static_cast<size_t>(i)] == i &&
+                                       !engine->m_complexOfData[static_cast<size_t>(i)];
         engine->m_dataOrderChecked = true;
     }
     // With `.options interp` ngspice may hand the same point twice.
@@ -319,14 +326,18 @@ int SpiceEngine::onData(vecvaluesall* values, int, int, void* self) {
     SampleBatch& batch = *engine->m_batch;
     double* row = batch.values.data() + static_cast<size_t>(batch.rows) * batch.columns;
     const int known = std::min(count, static_cast<int>(engine->m_columnOfData.size()));
-    for (int i = 0; i < known; ++i) {
-        const int column = engine->m_columnOfData[static_cast<size_t>(i)];
-        if (column < 0)
-            continue;
-        row[column] = values->vecsa[i]->creal;
-        if (engine->m_complexOfData[static_cast<size_t>(i)])
-            row[column + 1] = values->vecsa[i]->cimag;
-    }
+    if (engine->m_identityLayout) {
+        for (int i = 0; i < known; ++i)
+            row[i] = values->vecsa[i]->creal;
+    } else
+        for (int i = 0; i < known; ++i) {
+            const int column = engine->m_columnOfData[static_cast<size_t>(i)];
+            if (column < 0)
+                continue;
+            row[column] = values->vecsa[i]->creal;
+            if (engine->m_complexOfData[static_cast<size_t>(i)])
+                row[column + 1] = values->vecsa[i]->cimag;
+        }
     ++batch.rows;
     if (batch.rows == batch.capacity ||
         std::chrono::steady_clock::now() - engine->m_batchStarted >= kBatchMaxAge)

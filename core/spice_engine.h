@@ -81,9 +81,10 @@ private:
     std::atomic<StreamQueue*> m_queue{nullptr};
     std::unique_ptr<SampleBatch> m_batch;
     std::chrono::steady_clock::time_point m_batchStarted;
-    std::vector<int> m_columnOfInit;  // init-data index -> batch column
-    std::vector<int> m_columnOfData;  // data-callback index -> batch column
-    std::vector<bool> m_complexOfData;
+    std::vector<int> m_columnOfInit; // init-data index -> batch column
+    std::vector<int> m_columnOfData; // data-callback index -> batch column
+    std::vector<char> m_complexOfData;
+    bool m_identityLayout = false; // all real, data order == column order: the fast path
     std::vector<std::string> m_initNames;
     bool m_dataOrderChecked = false;
     std::atomic<bool> m_resuming{false}; // bg_resume re-announces the same plot

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 
-StreamQueue::StreamQueue(int poolSize, int batchDoubles) : m_batchDoubles(batchDoubles) {
+StreamQueue::StreamQueue(int poolSize, int maxPoolSize, int batchDoubles)
+    : m_batchDoubles(batchDoubles), m_maxPoolSize(std::max(poolSize, maxPoolSize)) {
     for (int i = 0; i < poolSize; ++i) {
         auto batch = std::make_unique<SampleBatch>();
         batch->values.resize(static_cast<size_t>(batchDoubles));
         m_free.push_back(std::move(batch));
+        ++m_allocated;
     }
 }
 
@@ -17,6 +19,13 @@ void StreamQueue::configure(int columns) {
 
 std::unique_ptr<SampleBatch> StreamQueue::acquire() {
     std::unique_lock lock(m_mutex);
+    if (m_free.empty() && m_allocated < m_maxPoolSize) {
+        // One allocation per batch, only while the writer is behind.
+        auto batch = std::make_unique<SampleBatch>();
+        batch->values.resize(static_cast<size_t>(m_batchDoubles));
+        m_free.push_back(std::move(batch));
+        ++m_allocated;
+    }
     m_batchFree.wait(lock, [this] { return !m_free.empty(); });
     auto batch = std::move(m_free.back());
     m_free.pop_back();

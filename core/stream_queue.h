@@ -27,9 +27,9 @@ struct StreamEvent {
         Log,         // text: one line of ngspice output ("stdout ..." / "stderr ...")
         Status,      // text: ngspice status ("tran: 12.3%", "--ready--")
         BgStarted,
-        BgEnded,     // code: the HaltReason the session had set when the thread ended
-        EngineExit,  // code: exit status; ngspice is unusable until reloaded
-        Abort,       // code: RunStatus to record; text: message (the run never streamed)
+        BgEnded,    // code: the HaltReason the session had set when the thread ended
+        EngineExit, // code: exit status; ngspice is unusable until reloaded
+        Abort,      // code: RunStatus to record; text: message (the run never streamed)
     };
     Kind kind;
     int code = 0;
@@ -44,7 +44,10 @@ struct StreamEvent {
 // instead of growing memory.
 class StreamQueue {
 public:
-    StreamQueue(int poolSize, int batchDoubles);
+    // Starts with `poolSize` batches; when the writer lags (it creates a thousand datasets
+    // at the start of a plot, say) the pool grows up to `maxPoolSize` before the producer
+    // has to wait.
+    StreamQueue(int poolSize, int maxPoolSize, int batchDoubles);
 
     // Producer side (ngspice thread).
     void configure(int columns); // called on a new plot, before its first batch
@@ -62,5 +65,7 @@ private:
     std::deque<StreamEvent> m_events;
     std::vector<std::unique_ptr<SampleBatch>> m_free;
     int m_batchDoubles;
+    int m_allocated = 0;
+    int m_maxPoolSize;
     int m_columns = 1;
 };

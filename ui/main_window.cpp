@@ -1,7 +1,5 @@
 #include "main_window.h"
 
-#include <qcustomplot.h>
-
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -15,11 +13,12 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <qcustomplot.h>
 
 namespace {
 // Default traces on a new run: the top-level node voltages, a readable handful.
 constexpr int kDefaultTraces = 6;
-}
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle("Wavebench");
@@ -135,8 +134,8 @@ void MainWindow::stopRun() {
 
 void MainWindow::onBatch(const SampleBlockPtr& block) {
     if (m_graphs.empty()) {
-        const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
-                                  QColor(214, 39, 40), QColor(148, 103, 189), QColor(140, 86, 75)};
+        const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14),  QColor(44, 160, 44),
+                                  QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75)};
         int shown = 0;
         for (const auto& cref : *block->crefs) {
             auto* item = new QListWidgetItem(QString::fromStdString(cref), m_signals);
@@ -160,8 +159,9 @@ void MainWindow::onBatch(const SampleBlockPtr& block) {
         auto it = m_graphs.find(crefs[c]);
         if (it == m_graphs.end())
             continue;
-        it->second->addData(QVector<double>(block->coordinateValues.begin(), block->coordinateValues.end()),
-                            QVector<double>(block->columns[c].begin(), block->columns[c].end()), true);
+        it->second->addData(
+            QVector<double>(block->coordinateValues.begin(), block->coordinateValues.end()),
+            QVector<double>(block->columns[c].begin(), block->columns[c].end()), true);
     }
     m_dirty = true;
 }

@@ -18,20 +18,34 @@ private slots:
     void defaultCrefs_data() {
         QTest::addColumn<QString>("vector");
         QTest::addColumn<QString>("cref");
-        QTest::newRow("subckt node, v()") << "v(xota1.out)" << "top.ota1.nodes.out.v";
-        QTest::newRow("subckt node, bare") << "xota1.out" << "top.ota1.nodes.out.v";
-        QTest::newRow("x_ prefix") << "x_ota1.out" << "top.ota1.nodes.out.v";
-        QTest::newRow("top node") << "out" << "top.nodes.out.v";
-        QTest::newRow("case") << "V(OUT)" << "top.nodes.out.v";
-        QTest::newRow("branch") << "vdd#branch" << "top.vdd.i";
-        QTest::newRow("i()") << "i(vdd)" << "top.vdd.i";
-        QTest::newRow("raw-file param") << "i(@m.x1.m1[id])" << "top.1.m1.op.id";
-        QTest::newRow("subckt branch") << "v.x1.vs#branch" << "top.1.vs.i";
-        QTest::newRow("device param") << "@m.xota1.m1[gm]" << "top.ota1.m1.op.gm";
-        QTest::newRow("nested device") << "@m.xst1.xinv.mn[id]" << "top.st1.inv.mn.op.id";
-        QTest::newRow("top device") << "@m1[gm]" << "top.m1.op.gm";
-        QTest::newRow("two levels") << "xa.xb.n3" << "top.a.b.nodes.n3.v";
-        QTest::newRow("internal node") << "m1#drain" << "top.m1.nodes.drain.v";
+        QTest::newRow("subckt node, v()") << "v(xota1.out)"
+                                          << "top.ota1.nodes.out.v";
+        QTest::newRow("subckt node, bare") << "xota1.out"
+                                           << "top.ota1.nodes.out.v";
+        QTest::newRow("x_ prefix") << "x_ota1.out"
+                                   << "top.ota1.nodes.out.v";
+        QTest::newRow("top node") << "out"
+                                  << "top.nodes.out.v";
+        QTest::newRow("case") << "V(OUT)"
+                              << "top.nodes.out.v";
+        QTest::newRow("branch") << "vdd#branch"
+                                << "top.vdd.i";
+        QTest::newRow("i()") << "i(vdd)"
+                             << "top.vdd.i";
+        QTest::newRow("raw-file param") << "i(@m.x1.m1[id])"
+                                        << "top.1.m1.op.id";
+        QTest::newRow("subckt branch") << "v.x1.vs#branch"
+                                       << "top.1.vs.i";
+        QTest::newRow("device param") << "@m.xota1.m1[gm]"
+                                      << "top.ota1.m1.op.gm";
+        QTest::newRow("nested device") << "@m.xst1.xinv.mn[id]"
+                                       << "top.st1.inv.mn.op.id";
+        QTest::newRow("top device") << "@m1[gm]"
+                                    << "top.m1.op.gm";
+        QTest::newRow("two levels") << "xa.xb.n3"
+                                    << "top.a.b.nodes.n3.v";
+        QTest::newRow("internal node") << "m1#drain"
+                                       << "top.m1.nodes.drain.v";
     }
     void defaultCrefs() {
         QFETCH(QString, vector);

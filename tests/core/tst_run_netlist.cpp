@@ -26,8 +26,8 @@ private slots:
     }
 
     void tranOverrideCommentsOutAnalyses() {
-        auto n = RunNetlist::fromText("t\nr1 a 0 1\n.TRAN 1n 10n\n.ac dec 10 1\n+ 1meg\n.end\n", "/",
-                                      "t.cir", TranSpec{"2n", "20n"});
+        auto n = RunNetlist::fromText("t\nr1 a 0 1\n.TRAN 1n 10n\n.ac dec 10 1\n+ 1meg\n.end\n",
+                                      "/", "t.cir", TranSpec{"2n", "20n"});
         QVERIFY(n.ok());
         QVERIFY(hasLine(n.value(), "* [wavebench] .TRAN 1n 10n"));
         QVERIFY(hasLine(n.value(), "* [wavebench] + 1meg"));
@@ -44,8 +44,8 @@ private slots:
     }
 
     void controlBlocksAreSetAside() {
-        auto n = RunNetlist::fromText("t\n.tran 1n 10n\n.control\nrun\nplot v(a)\n.endc\n.end\n", "/",
-                                      "t.cir", std::nullopt);
+        auto n = RunNetlist::fromText("t\n.tran 1n 10n\n.control\nrun\nplot v(a)\n.endc\n.end\n",
+                                      "/", "t.cir", std::nullopt);
         QVERIFY(n.ok());
         QVERIFY(!hasLine(n.value(), "run"));
         QCOMPARE(n->notes().size(), size_t(1));
@@ -56,7 +56,8 @@ private slots:
         auto none = RunNetlist::fromText("t\nr1 a 0 1\n.end\n", "/", "design.cir", std::nullopt);
         QVERIFY(!none.ok());
         QVERIFY(none.error().rfind("design.cir:", 0) == 0);
-        auto open = RunNetlist::fromText("t\n.tran 1n 1u\n.control\nrun\n", "/", "d.cir", std::nullopt);
+        auto open =
+            RunNetlist::fromText("t\n.tran 1n 1u\n.control\nrun\n", "/", "d.cir", std::nullopt);
         QVERIFY(!open.ok());
         QVERIFY(open.error().find(".endc") != std::string::npos);
         auto missing = RunNetlist::fromFile("/nonexistent/x.cir", std::nullopt);

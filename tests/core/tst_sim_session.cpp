@@ -9,7 +9,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <cmath>
 #include <set>
 
@@ -17,7 +16,9 @@ namespace {
 
 const QString kData = QStringLiteral(WAVEBENCH_TEST_DATA);
 
-std::string data(const char* name) { return (kData + "/" + name).toStdString(); }
+std::string data(const char* name) {
+    return (kData + "/" + name).toStdString();
+}
 
 bool contains(const QString& haystack, const char* needle) {
     return haystack.contains(QLatin1String(needle), Qt::CaseInsensitive);
@@ -212,9 +213,9 @@ private slots:
         const auto run = read(store("runaway.h5"), "runaway");
         QCOMPARE(run.summary.status, std::string("failed"));
         QVERIFY(!run.summary.success);
-        QVERIFY(run.coordinate.size() > 100);          // the part before the failure is kept
+        QVERIFY(run.coordinate.size() > 100); // the part before the failure is kept
         QVERIFY(run.coordinate.back() > 4.9e-9);
-        QVERIFY(run.coordinate.back() < 10e-9);          // ... and it did stop early
+        QVERIFY(run.coordinate.back() < 10e-9); // ... and it did stop early
         QCOMPARE(run.find("top.nodes.a.v")->values.size(), run.coordinate.size());
     }
 
