@@ -7,6 +7,7 @@
 
 #include <QMetaMethod>
 #include <algorithm>
+#include <pthread.h>
 
 namespace {
 
@@ -114,6 +115,7 @@ void RunHandle::finishWithoutStore(RunStatus status, const std::string& message)
 }
 
 void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
+    pthread_setname_np(pthread_self(), "wb-writer"); // for top, perf and gdb
     bool hasStarted = false;
     for (;;) {
         StreamEvent event = m_queue->pop();

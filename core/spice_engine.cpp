@@ -7,6 +7,7 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <ngspice/sharedspice.h>
+#include <pthread.h>
 #include <unordered_map>
 
 namespace {
@@ -350,6 +351,7 @@ int SpiceEngine::onBgThread(bool notRunning, int, void* self) {
     auto* engine = static_cast<SpiceEngine*>(self);
     auto* queue = engine->m_queue.load();
     if (!notRunning) {
+        pthread_setname_np(pthread_self(), "ngspice-bg"); // for top, perf and gdb
         engine->m_running = true;
         if (queue)
             queue->push({StreamEvent::Kind::BgStarted, 0, {}, {}, nullptr});
