@@ -263,6 +263,37 @@ private slots:
             QVERIFY(run.coordinate[i] > run.coordinate[i - 1]);
     }
 
+    void stopWhilePausedKeepsData() {
+        auto handle = run(data("long_ring.cir"), store("pause_stop.h5"), "pause-stop");
+        waitForPoints(handle, 1000);
+        m_session->pause();
+        QTRY_VERIFY(handle->isPaused());
+        m_session->stop();
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
+        QCOMPARE(
+            static_cast<long long>(read(store("pause_stop.h5"), "pause-stop").coordinate.size()),
+            handle->points());
+        auto next = run(data("rc_step.cir"), store("pause_stop.h5"), "after");
+        QVERIFY(next->waitForFinished(30000));
+        QCOMPARE(toString(next->status()), toString(RunStatus::Ok));
+    }
+
+    void eachAnalysisGetsItsRunGroup() {
+        auto handle = run(data("op_tran.cir"), store("op_tran.h5"), "multi");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
+        QCOMPARE(handle->runIds(), (QStringList{"multi", "multi_tran1"}));
+        const auto op = read(store("op_tran.h5"), "multi");
+        QCOMPARE(op.summary.analysis, std::string("op"));
+        QCOMPARE(op.coordinate.size(), size_t(1));
+        QCOMPARE(op.find("top.nodes.out.v")->values.front(), 0.0); // v1 is 0 V at t = 0
+        const auto tran = read(store("op_tran.h5"), "multi_tran1");
+        QCOMPARE(tran.summary.analysis, std::string("tran"));
+        QVERIFY(tran.summary.success && op.summary.success);
+        QVERIFY(tran.find("top.nodes.out.v")->values.back() > 0.8);
+    }
+
     void missingProbesAreNamed() {
         ProbeMap map;
         map.map["top.gm1"] = "@m.xst1.xinv.mn[gm]";
