@@ -1,5 +1,6 @@
 #include "h5_sink.h"
 
+#include "ngspice_output.h"
 #include "stream_queue.h"
 
 #include <QDateTime>
@@ -54,16 +55,6 @@ std::string jsonEscape(const std::string& text) {
         }
     }
     return out;
-}
-
-std::string severityOf(const std::string& line) {
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (lower.find("warning") != std::string::npos)
-        return "warning";
-    if (lower.rfind("stderr", 0) == 0)
-        return "error";
-    return {};
 }
 
 H5Handle fileAccessList() {
@@ -336,7 +327,7 @@ void H5Sink::addLog(const std::string& line) {
     } else {
         m_logTruncated = true;
     }
-    const auto severity = severityOf(line);
+    const auto severity = NgspiceOutput::severity(line);
     if (!severity.empty() && m_warnings.size() < kMaxLogBytes)
         m_warnings +=
             "{\"level\": \"" + severity + "\", \"message\": \"" + jsonEscape(line) + "\"}\n";

@@ -1,6 +1,7 @@
 #include "run_handle.h"
 
 #include "h5_sink.h"
+#include "ngspice_output.h"
 #include "run_metadata.h"
 #include "spice_engine.h"
 #include "stream_queue.h"
@@ -14,23 +15,6 @@ namespace {
 constexpr int kPoolBatches = 4;
 constexpr int kMaxPoolBatches = 16;
 constexpr int kBatchDoubles = 1 << 15; // 256 KB a batch
-
-bool isProgressNoise(const std::string& line) {
-    // ngspice's terminal progress indicator, meaningless in a log.
-    return line.find("Reference value") != std::string::npos;
-}
-
-bool isErrorLine(const std::string& line) {
-    if (line.rfind("stderr", 0) != 0)
-        return false;
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (lower.find("warning") != std::string::npos)
-        return false;
-    return lower.find("error") != std::string::npos || lower.find("aborted") != std::string::npos ||
-           lower.find("too small") != std::string::npos ||
-           lower.find("singular") != std::string::npos;
-}
 
 double percentOf(const std::string& status) {
     if (status.find("--ready--") != std::string::npos)
@@ -128,12 +112,13 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
             m_queue->release(std::move(event.batch));
             break;
         case StreamEvent::Kind::Log:
-            if (isProgressNoise(event.text))
+            if (NgspiceOutput::isProgressNoise(event.text))
                 break;
             if (m_sink)
                 m_sink->addLog(event.text);
-            if (isErrorLine(event.text))
-                m_errorLines += (m_errorLines.empty() ? "" : "\n") + event.text.substr(7);
+            if (NgspiceOutput::isError(event.text))
+                m_errorLines +=
+                    (m_errorLines.empty() ? "" : "\n") + NgspiceOutput::text(event.text);
             m_pendingLog << QString::fromStdString(event.text);
             break;
         case StreamEvent::Kind::Status: {

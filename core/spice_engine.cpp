@@ -1,5 +1,6 @@
 #include "spice_engine.h"
 
+#include "ngspice_output.h"
 #include "stream_queue.h"
 
 #include <algorithm>
@@ -23,27 +24,14 @@ void forceCNumericLocale() {
     std::setlocale(LC_NUMERIC, "C");
 }
 
-bool isErrorLine(const std::string& line) {
-    if (line.rfind("stderr", 0) != 0)
-        return false;
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (lower.find("warning") != std::string::npos)
-        return false;
-    return lower.find("error") != std::string::npos || lower.find("aborted") != std::string::npos ||
-           lower.find("too small") != std::string::npos ||
-           lower.find("singular") != std::string::npos;
-}
-
 std::string joinErrors(const std::vector<std::string>& lines) {
     std::string message;
     for (const auto& line : lines) {
-        if (!isErrorLine(line))
+        if (!NgspiceOutput::isError(line))
             continue;
-        std::string text = line.substr(std::min<size_t>(7, line.size())); // drop "stderr "
         if (!message.empty())
             message += "\n";
-        message += text;
+        message += NgspiceOutput::text(line);
     }
     return message;
 }
