@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     request.runId = options->runId.toStdString();
     request.tran = options->tran;
     if (!options->probeMap.isEmpty()) {
-        auto map = ProbeMap::loadJsonFile(options->probeMap.toStdString());
+        auto map = ProbeMap::loadFile(options->probeMap.toStdString());
         if (!map) {
             std::fprintf(stderr, "wavebench-run: %s\n", map.error().c_str());
             return 1;

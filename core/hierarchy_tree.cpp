@@ -5,7 +5,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <functional>
 
 namespace {
@@ -94,8 +93,8 @@ Result<bool> HierarchyTree::add(HierarchyNode node) {
         return R::failure(where(node.source) + ": parent \"" + node.parent + "\" of \"" +
                           node.cref + "\" is not in the tree");
     if (auto existing = m_nodes.find(node.cref); existing != m_nodes.end())
-        return R::failure(where(node.source) + ": \"" + node.cref + "\" is defined twice (also at " +
-                          where(existing->second.source) + ")");
+        return R::failure(where(node.source) + ": \"" + node.cref +
+                          "\" is defined twice (also at " + where(existing->second.source) + ")");
     parent->second.children.push_back(node.cref);
     const std::string cref = node.cref;
     m_nodes.emplace(cref, std::move(node));
@@ -179,7 +178,8 @@ Result<HierarchyTree> HierarchyTree::fromJson(const std::string& text, const std
 
 std::string HierarchyTree::toText() const {
     std::string text;
-    std::function<void(const HierarchyNode&, int)> visit = [&](const HierarchyNode& node, int depth) {
+    std::function<void(const HierarchyNode&, int)> visit = [&](const HierarchyNode& node,
+                                                               int depth) {
         text += std::string(static_cast<size_t>(depth) * 2, ' ') + node.cref + "  [" +
                 toString(node.kind) + "]";
         if (!node.vector.empty())

@@ -11,7 +11,8 @@
 
 enum class NodeKind { Instance, Net, Device, DeviceParameter, BranchCurrent };
 
-std::string toString(NodeKind kind); // "instance", "net", "device", "device_param", "branch_current"
+std::string
+toString(NodeKind kind); // "instance", "net", "device", "device_param", "branch_current"
 std::optional<NodeKind> nodeKindFromString(const std::string& text);
 
 struct SourceLocation {
@@ -22,8 +23,8 @@ struct SourceLocation {
 // One node of the design hierarchy. Keyed by cref; parent/children are crefs too, so the
 // node is a plain value that can be copied across threads.
 struct HierarchyNode {
-    std::string cref;   // "top.ota1.m1.op.gm"
-    std::string name;   // display name: "gm", "m1", "out", "ota1"
+    std::string cref; // "top.ota1.m1.op.gm"
+    std::string name; // display name: "gm", "m1", "out", "ota1"
     NodeKind kind = NodeKind::Instance;
     std::string vector; // ngspice vector producing it ("xota1.out", "@m.xota1.m1[gm]"), or ""
     std::string unit;   // V, A, S, F, ... or ""

@@ -13,7 +13,23 @@ struct ProbeMap {
     std::map<std::string, std::string> aliases;
 
     bool empty() const { return map.empty() && aliases.empty(); }
+    bool operator==(const ProbeMap& other) const {
+        return map == other.map && aliases == other.aliases;
+    }
+
     std::string toJson() const;
     static Result<ProbeMap> fromJson(const std::string& text, const std::string& origin);
     static Result<ProbeMap> loadJsonFile(const std::string& path);
+
+    // The YAML form of a design (same keys):
+    //   map:
+    //     top.ota1.nodes.out.v: "v(out)"
+    //   aliases:
+    //     top.ota1.vout: "top.ota1.nodes.out.v"
+    std::string toYaml() const;
+    static Result<ProbeMap> fromYaml(const std::string& text, const std::string& origin);
+
+    // By extension: .yaml/.yml as YAML, anything else as JSON.
+    static Result<ProbeMap> loadFile(const std::string& path);
+    Result<bool> saveFile(const std::string& path) const;
 };

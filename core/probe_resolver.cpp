@@ -1,5 +1,7 @@
 #include "probe_resolver.h"
 
+#include "hierarchy_tree.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -283,4 +285,67 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
             resolution.missing.push_back(m_map.map.at(crefs.front()) + " (" + crefs.front() + ")");
     }
     return resolution;
+}
+
+std::vector<std::string> ProbeResolver::saveCommands(const std::vector<std::string>& vectors) {
+    std::vector<std::string> commands;
+    std::string line;
+    for (const auto& vector : vectors) {
+        if (!line.empty() && line.size() + vector.size() + 1 > 1000) {
+            commands.push_back(line);
+            line.clear();
+        }
+        line += (line.empty() ? "save " : " ") + vector;
+    }
+    if (!line.empty())
+        commands.push_back(line);
+    return commands;
+}
+
+Result<std::string> ProbeResolver::resolveAlias(const std::string& cref) const {
+    std::vector<std::string> chain{cref};
+    std::string current = cref;
+    while (m_map.aliases.count(current)) {
+        current = m_map.aliases.at(current);
+        if (std::find(chain.begin(), chain.end(), current) != chain.end()) {
+            std::string cycle;
+            for (const auto& c : chain)
+                cycle += c + " -> ";
+            return Result<std::string>::failure("alias cycle " + cycle + current);
+        }
+        chain.push_back(current);
+    }
+    return current;
+}
+
+std::vector<std::string> ProbeResolver::validate(const HierarchyTree& tree) const {
+    std::vector<std::string> problems;
+    for (const auto& [cref, vector] : m_map.map) {
+        if (auto problem = crefProblem(cref); !problem.empty()) {
+            problems.push_back(problem);
+            continue;
+        }
+        const auto producers = tree.findByVector(vector);
+        if (producers.empty()) {
+            problems.push_back("\"" + cref + "\": vector \"" + vector +
+                               "\" is not produced by the design");
+            continue;
+        }
+        if (const auto* node = tree.find(cref);
+            node && normalizeVector(node->vector) != normalizeVector(vector))
+            problems.push_back("\"" + cref + "\": the design maps it to \"" + node->vector +
+                               "\", not \"" + vector + "\"");
+    }
+    for (const auto& [alias, target] : m_map.aliases) {
+        auto end = resolveAlias(alias);
+        if (!end) {
+            problems.push_back("\"" + alias + "\": " + end.error());
+            continue;
+        }
+        const auto* node = tree.find(end.value());
+        if (!m_map.map.count(end.value()) && !(node && !node->vector.empty()))
+            problems.push_back("\"" + alias + "\": alias target \"" + end.value() +
+                               "\" names no cref of the map or the design");
+    }
+    return problems;
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+class HierarchyTree;
+
 // How one streamed vector is stored: its cref, the other crefs that name it, its unit.
 struct ResolvedVector {
     std::string vector; // ngspice's name, as the callbacks give it
@@ -45,6 +47,15 @@ public:
 
     // Device-parameter vectors of the map; ngspice streams them only with a save line.
     std::vector<std::string> deviceParameterVectors() const;
+    // ngspice commands ("save @a @b ...", each under ngspice's 1024-character limit).
+    static std::vector<std::string> saveCommands(const std::vector<std::string>& vectors);
+
+    // Checks the map against a design: every vector must be one the design produces, a
+    // cref the design defines must name the design's vector, and every alias chain must
+    // end at a cref of the map or the design. One message per problem, naming the cref.
+    std::vector<std::string> validate(const HierarchyTree& tree) const;
+    // Alias chains followed to their end; fails on a cycle, naming it.
+    Result<std::string> resolveAlias(const std::string& cref) const;
 
 private:
     ProbeMap m_map;

@@ -181,16 +181,8 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     std::vector<std::string> valid;
     validateDeviceSaves(*handle, saves, valid);
     engine.command("save none");
-    std::string line;
-    for (const auto& save : valid) {
-        if (line.size() + save.size() > 900) {
-            engine.command("save " + line);
-            line.clear();
-        }
-        line += (line.empty() ? "" : " ") + save;
-    }
-    if (!line.empty())
-        engine.command("save " + line);
+    for (const auto& command : ProbeResolver::saveCommands(valid))
+        engine.command(command);
 
     m_pausedBySession = false;
     if (auto started = engine.startBackground("run"); !started.ok)

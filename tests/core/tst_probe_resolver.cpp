@@ -1,6 +1,8 @@
 // Pure logic: the cref rules, explicit names, aliases and their errors.
+#include "hierarchy_tree.h"
 #include "probe_resolver.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -166,6 +168,117 @@ private slots:
         auto missingFile = ProbeMap::loadJsonFile("/nonexistent/pm.json");
         QVERIFY(!missingFile.ok());
         QVERIFY(missingFile.error().find("/nonexistent/pm.json") != std::string::npos);
+    }
+
+    void yamlRoundTripAndErrors() {
+        const std::string yaml = "map:\n"
+                                 "  top.ota1.nodes.out.v: \"v(out)\"\n"
+                                 "  top.ota1.m1.op.gm:    \"@m.x_ota1.m1[gm]\"\n"
+                                 "aliases:\n"
+                                 "  top.ota1.vout:        \"top.ota1.nodes.out.v\"\n";
+        auto map = ProbeMap::fromYaml(yaml, "design.yaml");
+        QVERIFY2(map.ok(), map.error().c_str());
+        QCOMPARE(map->map.at("top.ota1.m1.op.gm"), std::string("@m.x_ota1.m1[gm]"));
+        QCOMPARE(map->aliases.at("top.ota1.vout"), std::string("top.ota1.nodes.out.v"));
+        // YAML -> map -> YAML -> map, and the same through JSON: nothing changes.
+        auto again = ProbeMap::fromYaml(map->toYaml(), "again.yaml");
+        QVERIFY(again.ok());
+        QVERIFY(again.value() == map.value());
+        QCOMPARE(again->toYaml(), map->toYaml());
+        auto viaJson = ProbeMap::fromJson(map->toJson(), "x.json");
+        QVERIFY(viaJson.ok() && viaJson.value() == map.value());
+
+        QTemporaryDir dir;
+        for (const char* name : {"pm.yaml", "pm.json"}) {
+            const auto path = dir.filePath(name).toStdString();
+            QVERIFY(map->saveFile(path).ok());
+            auto loaded = ProbeMap::loadFile(path);
+            QVERIFY2(loaded.ok(), loaded.error().c_str());
+            QVERIFY(loaded.value() == map.value());
+        }
+
+        auto bad = ProbeMap::fromYaml("map:\n  a: [1, 2]\n", "bad.yaml");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().rfind("bad.yaml:2:", 0) == 0, bad.error().c_str());
+        auto syntax = ProbeMap::fromYaml("map:\n  a: [1, 2\n", "syn.yaml");
+        QVERIFY(!syntax.ok());
+        QVERIFY(syntax.error().rfind("syn.yaml:", 0) == 0);
+        auto unknown = ProbeMap::fromYaml("mapp: {}\n", "u.yaml");
+        QVERIFY(!unknown.ok());
+        QVERIFY(unknown.error().find("mapp") != std::string::npos);
+        auto duplicate = ProbeMap::fromYaml("map:\n  a: x\n  a: y\n", "d.yaml");
+        QVERIFY(!duplicate.ok());
+        QVERIFY(duplicate.error().find("d.yaml:3") != std::string::npos);
+    }
+
+    void validatesAgainstTheDesign() {
+        HierarchyTree tree;
+        HierarchyNode ota{"top.ota1", "ota1", NodeKind::Instance, "", "", false, {}, "", "top", {}};
+        QVERIFY(tree.add(ota).ok());
+        HierarchyNode out{
+            "top.ota1.nodes.out.v", "out", NodeKind::Net, "out", "V", true, {}, "", "top.ota1", {}};
+        QVERIFY(tree.add(out).ok());
+        HierarchyNode m1{"top.ota1.m1", "m1", NodeKind::Device, "", "", false, {}, "",
+                         "top.ota1",    {}};
+        QVERIFY(tree.add(m1).ok());
+        HierarchyNode gm{"top.ota1.m1.op.gm",
+                         "gm",
+                         NodeKind::DeviceParameter,
+                         "@m.xota1.m1[gm]",
+                         "S",
+                         false,
+                         {},
+                         "",
+                         "top.ota1.m1",
+                         {}};
+        QVERIFY(tree.add(gm).ok());
+
+        ProbeMap good;
+        good.map["top.ota1.vout"] = "v(out)";
+        good.map["top.ota1.m1.op.gm"] = "@M.XOTA1.M1[GM]";
+        good.aliases["top.vout"] = "top.ota1.vout";
+        good.aliases["top.out2"] = "top.ota1.nodes.out.v"; // a design cref
+        QVERIFY(ProbeResolver(good).validate(tree).empty());
+
+        ProbeMap bad;
+        bad.map["top.x"] = "v(nowhere)";
+        bad.map["top.ota1.m1.op.gm"] = "@m.xota1.m1[id]";
+        bad.aliases["top.a"] = "top.b";
+        bad.aliases["top.b"] = "top.a";
+        bad.aliases["top.c"] = "top.unknown";
+        const auto problems = ProbeResolver(bad).validate(tree);
+        QCOMPARE(problems.size(),
+                 size_t(5)); // two crefs + the cycle seen from both ends + dangling
+        auto mentions = [&](const char* text) {
+            return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) {
+                return p.find(text) != std::string::npos;
+            });
+        };
+        QVERIFY(mentions("v(nowhere)"));
+        QVERIFY(mentions("@m.xota1.m1[id]"));
+
+        ProbeMap renamed;
+        renamed.map["top.ota1.m1.op.gm"] = "v(out)"; // a real vector, but not this cref's
+        const auto wrong = ProbeResolver(renamed).validate(tree);
+        QCOMPARE(wrong.size(), size_t(1));
+        QVERIFY2(wrong[0].find("maps it to \"@m.xota1.m1[gm]\"") != std::string::npos, wrong[0].c_str());
+        QVERIFY(mentions("cycle"));
+        QVERIFY(mentions("top.unknown"));
+    }
+
+    void saveCommandsStayUnderTheLimit() {
+        std::vector<std::string> vectors;
+        for (int i = 0; i < 300; ++i)
+            vectors.push_back("@m.xblock" + std::to_string(i) + ".m1[gm]");
+        const auto commands = ProbeResolver::saveCommands(vectors);
+        QVERIFY(commands.size() > 1);
+        size_t count = 0;
+        for (const auto& c : commands) {
+            QVERIFY(c.size() < 1024);
+            QVERIFY(c.rfind("save @", 0) == 0);
+            count += static_cast<size_t>(std::count(c.begin(), c.end(), '@'));
+        }
+        QCOMPARE(count, vectors.size());
     }
 };
 

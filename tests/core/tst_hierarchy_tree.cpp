@@ -1,0 +1,151 @@
+// Pure logic: the tree and its tree.json form.
+#include "hierarchy_tree.h"
+
+#include <QTest>
+
+class TestHierarchyTree : public QObject {
+    Q_OBJECT
+
+    static HierarchyTree sample() {
+        HierarchyTree tree;
+        tree.add({"top.ota1",
+                  "ota1",
+                  NodeKind::Instance,
+                  "",
+                  "",
+                  false,
+                  {"tb.cir", 12},
+                  "subckt ota",
+                  "top",
+                  {}});
+        tree.add({"top.nodes.out.v",
+                  "out",
+                  NodeKind::Net,
+                  "out",
+                  "V",
+                  true,
+                  {"tb.cir", 1},
+                  "",
+                  "top",
+                  {}});
+        tree.add({"top.ota1.nodes.out.v",
+                  "out",
+                  NodeKind::Net,
+                  "out",
+                  "V",
+                  true,
+                  {"ota.cir", 3},
+                  "port",
+                  "top.ota1",
+                  {}});
+        tree.add({"top.ota1.m1",
+                  "m1",
+                  NodeKind::Device,
+                  "",
+                  "",
+                  false,
+                  {"ota.cir", 5},
+                  "nmos nch",
+                  "top.ota1",
+                  {}});
+        tree.add({"top.ota1.m1.op.gm",
+                  "gm",
+                  NodeKind::DeviceParameter,
+                  "@m.xota1.m1[gm]",
+                  "S",
+                  false,
+                  {"ota.cir", 5},
+                  "",
+                  "top.ota1.m1",
+                  {}});
+        tree.add({"top.vdd",
+                  "vdd",
+                  NodeKind::Device,
+                  "",
+                  "",
+                  false,
+                  {"tb.cir", 2},
+                  "vsource",
+                  "top",
+                  {}});
+        tree.add({"top.vdd.i",
+                  "i",
+                  NodeKind::BranchCurrent,
+                  "vdd#branch",
+                  "A",
+                  true,
+                  {"tb.cir", 2},
+                  "",
+                  "top.vdd",
+                  {}});
+        return tree;
+    }
+
+private slots:
+    void buildsAndFinds() {
+        const auto tree = sample();
+        QCOMPARE(tree.size(), size_t(8));
+        QCOMPARE(tree.root().children.size(), size_t(3));
+        QCOMPARE(tree.children("top.ota1").size(), size_t(2));
+        QCOMPARE(tree.findByVector("v(out)").size(), size_t(2)); // the net and its port alias
+        QCOMPARE(tree.findByVector("i(vdd)").front()->cref, std::string("top.vdd.i"));
+        QCOMPARE(tree.nodes().front()->cref, std::string("top"));
+        const auto map = tree.toProbeMap();
+        QCOMPARE(map.map.size(), size_t(4));
+        QCOMPARE(map.map.at("top.ota1.m1.op.gm"), std::string("@m.xota1.m1[gm]"));
+    }
+
+    void rejectsDuplicatesAndOrphans() {
+        auto tree = sample();
+        auto twice = tree.add({"top.ota1",
+                               "ota1",
+                               NodeKind::Instance,
+                               "",
+                               "",
+                               false,
+                               {"other.cir", 7},
+                               "",
+                               "top",
+                               {}});
+        QVERIFY(!twice.ok());
+        QVERIFY2(twice.error().find("other.cir:7") != std::string::npos, twice.error().c_str());
+        QVERIFY(twice.error().find("tb.cir:12") != std::string::npos);
+        auto orphan = tree.add({"top.x.y", "y", NodeKind::Net, "", "", false, {}, "", "top.x", {}});
+        QVERIFY(!orphan.ok());
+        QVERIFY(orphan.error().find("top.x") != std::string::npos);
+    }
+
+    void jsonRoundTrip() {
+        const auto tree = sample();
+        auto back = HierarchyTree::fromJson(tree.toJson(), "tree.json");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QCOMPARE(back->toJson(), tree.toJson());
+        const auto* gm = back->find("top.ota1.m1.op.gm");
+        QVERIFY(gm);
+        QVERIFY(gm->kind == NodeKind::DeviceParameter);
+        QCOMPARE(gm->source.line, 5);
+        QVERIFY(!gm->streamedByDefault);
+        QVERIFY(tree.toText().find(
+                    "top.ota1.m1.op.gm  [device_param]  @m.xota1.m1[gm]  (needs save)") !=
+                std::string::npos);
+    }
+
+    void jsonErrorsNameTheProblem() {
+        auto notJson = HierarchyTree::fromJson("{", "t.json");
+        QVERIFY(!notJson.ok() && notJson.error().rfind("t.json:", 0) == 0);
+        auto wrongFormat =
+            HierarchyTree::fromJson("{\"format\": \"other\", \"version\": 1}", "t.json");
+        QVERIFY(!wrongFormat.ok() && wrongFormat.error().find("other") != std::string::npos);
+        auto future =
+            HierarchyTree::fromJson("{\"format\": \"wavebench.tree\", \"version\": 9}", "t.json");
+        QVERIFY(!future.ok() && future.error().find("version 9") != std::string::npos);
+        auto badKind = HierarchyTree::fromJson(
+            "{\"format\": \"wavebench.tree\", \"version\": 1, \"nodes\": [{\"cref\": \"top.a\", "
+            "\"parent\": \"top\", \"kind\": \"gizmo\"}]}",
+            "t.json");
+        QVERIFY(!badKind.ok() && badKind.error().find("gizmo") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHierarchyTree)
+#include "tst_hierarchy_tree.moc"
