@@ -109,6 +109,24 @@ ProbeMap HierarchyTree::toProbeMap() const {
     return map;
 }
 
+ProbeMap HierarchyTree::probeMapFor(const ProbeMap& user) const {
+    ProbeMap result = user;
+    std::map<std::string, std::string> userCrefOfVector;
+    for (const auto& [cref, vector] : user.map)
+        userCrefOfVector.emplace(ProbeResolver::normalizeVector(vector), cref);
+    for (const auto* node : nodes()) {
+        if (node->vector.empty() || !node->streamedByDefault || result.map.count(node->cref) ||
+            result.aliases.count(node->cref))
+            continue;
+        auto named = userCrefOfVector.find(ProbeResolver::normalizeVector(node->vector));
+        if (named != userCrefOfVector.end())
+            result.aliases[node->cref] = named->second;
+        else
+            result.map[node->cref] = node->vector;
+    }
+    return result;
+}
+
 std::string HierarchyTree::toJson() const {
     QJsonArray list;
     for (const auto* node : nodes()) {

@@ -58,6 +58,11 @@ public:
     // a vector (a port net and the parent's net) become aliases of one another there.
     ProbeMap toProbeMap() const;
 
+    // What a run of this design should use: the user's map, plus every streamed node
+    // (nets, branch currents) under its design cref. Where the user already names a
+    // vector, the design's crefs for it become aliases of the user's.
+    ProbeMap probeMapFor(const ProbeMap& user) const;
+
     // tree.json: {"format": "wavebench.tree", "version": 1, "nodes": [...pre-order...]}.
     std::string toJson() const;
     static Result<HierarchyTree> fromJson(const std::string& text, const std::string& origin);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace {
 
@@ -206,6 +207,17 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
         if (auto problem = crefProblem(cref); !problem.empty())
             return R::failure("probe map: " + problem);
         explicitCrefs[normalizeVector(vector)].push_back(cref);
+    }
+    // Several crefs for one vector (a net seen from each instance it passes through): the
+    // default cref stays the name if it is among them, else the shallowest one.
+    for (auto& [vector, crefs] : explicitCrefs) {
+        const auto fallback = defaultCref(vector);
+        auto rank = [&](const std::string& c) {
+            return std::make_tuple(c == fallback ? 0 : 1, std::count(c.begin(), c.end(), '.'), c);
+        };
+        std::stable_sort(
+            crefs.begin(), crefs.end(),
+            [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
     }
 
     std::map<std::string, std::string> ownerOfCref; // cref -> vector

@@ -86,7 +86,7 @@ private slots:
         auto r = resolver.resolve(plot({"xota1.out", "@m.x_ota1.m1[gm]", "time"}));
         QVERIFY2(r.ok(), r.error().c_str());
         const auto& out = r->vectors[0];
-        QCOMPARE(out.cref, std::string("top.ota1.out_again")); // map order: alphabetical
+        QCOMPARE(out.cref, std::string("top.ota1.out_again")); // same depth: alphabetical
         QCOMPARE(out.aliases.size(), size_t(3));
         QVERIFY(std::count(out.aliases.begin(), out.aliases.end(), "top.ota1.vout"));
         QVERIFY(std::count(out.aliases.begin(), out.aliases.end(), "top.vout"));
