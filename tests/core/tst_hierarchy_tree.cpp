@@ -95,6 +95,22 @@ private slots:
         QCOMPARE(map.map.at("top.ota1.m1.op.gm"), std::string("@m.xota1.m1[gm]"));
     }
 
+    void probeMapForARun() {
+        const auto tree = sample();
+        const auto plain = tree.probeMapFor({});
+        QCOMPARE(plain.map.size(), size_t(3)); // two crefs of net out, vdd's current; no gm
+        QVERIFY(!plain.map.count("top.ota1.m1.op.gm"));
+        ProbeMap user;
+        user.map["top.myout"] = "V(OUT)";
+        user.map["top.ota1.m1.op.gm"] = "@m.xota1.m1[gm]";
+        const auto merged = tree.probeMapFor(user);
+        QCOMPARE(merged.map.at("top.myout"), std::string("V(OUT)"));
+        QCOMPARE(merged.aliases.at("top.nodes.out.v"), std::string("top.myout"));
+        QCOMPARE(merged.aliases.at("top.ota1.nodes.out.v"), std::string("top.myout"));
+        QCOMPARE(merged.map.at("top.vdd.i"), std::string("vdd#branch"));
+        QVERIFY(merged.map.count("top.ota1.m1.op.gm"));
+    }
+
     void rejectsDuplicatesAndOrphans() {
         auto tree = sample();
         auto twice = tree.add({"top.ota1",
