@@ -1,4 +1,5 @@
 // wavebench-run: the headless front end (batch, CI, cluster job arrays). Same core as the GUI.
+#include "design_reader.h"
 #include "probe_map.h"
 #include "run_handle.h"
 #include "sim_session.h"
@@ -23,6 +24,12 @@ void onSignal(int) {
 const char* kUsage =
     "usage: wavebench-run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
     "                     [--run-id ID] [--quiet]\n"
+    "       wavebench-run --tree DESIGN [--json] [--emitted NETLIST]\n"
+    "\n"
+    "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
+    "--emitted) runs and every vector is stored under its ASDL cref.\n"
+    "--tree prints the design hierarchy, one node a line (cref, kind, ngspice vector), or\n"
+    "with --json the tree.json form.\n"
     "\n"
     "Runs NETLIST in the embedded ngspice and streams every node voltage, source current and\n"
     "probed device parameter into FILE.h5 (default: NETLIST's name with .h5, beside it).\n"
@@ -34,8 +41,11 @@ struct Options {
     QString out;
     QString probeMap;
     QString runId;
+    QString emitted;
     std::optional<TranSpec> tran;
     bool quiet = false;
+    bool tree = false;
+    bool json = false;
 };
 
 std::optional<Options> parse(const QStringList& args, QString& error) {
@@ -74,6 +84,15 @@ std::optional<Options> parse(const QStringList& args, QString& error) {
             if (!v)
                 return std::nullopt;
             options.runId = *v;
+        } else if (arg == "--emitted") {
+            auto v = value("--emitted");
+            if (!v)
+                return std::nullopt;
+            options.emitted = *v;
+        } else if (arg == "--tree") {
+            options.tree = true;
+        } else if (arg == "--json") {
+            options.json = true;
         } else if (arg == "--quiet" || arg == "-q") {
             options.quiet = true;
         } else if (arg.startsWith("-")) {
@@ -129,9 +148,36 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "wavebench-run: %s: no such file\n", qPrintable(options->netlist));
         return 1;
     }
+    // The design's hierarchy: printed with --tree, stored with every run (tree.json) and
+    // the source of the crefs that differ from ngspice's names (ASDL, port nets).
+    const std::string design = options->netlist.toStdString();
+    auto tree = DesignReader::read(design, options->emitted.toStdString());
+    if (options->tree) {
+        if (!tree) {
+            std::fprintf(stderr, "wavebench-run: %s\n", tree.error().c_str());
+            return 1;
+        }
+        std::fputs((options->json ? tree->toJson() : tree->toText()).c_str(), stdout);
+        return 0;
+    }
+    std::string netlistPath = design;
+    if (DesignReader::isAsdl(design)) {
+        if (!tree) {
+            std::fprintf(stderr, "wavebench-run: %s\n", tree.error().c_str());
+            return 1;
+        }
+        QFileInfo info(options->netlist);
+        netlistPath = !options->emitted.isEmpty()
+                          ? options->emitted.toStdString()
+                          : (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
+    } else if (!tree) {
+        std::fprintf(stderr, "wavebench-run: note: no hierarchy for this netlist (%s); "
+                             "vectors get their default crefs\n",
+                     tree.error().c_str());
+    }
 
     RunRequest request;
-    request.netlistPath = options->netlist.toStdString();
+    request.netlistPath = netlistPath;
     request.storePath = options->out.toStdString();
     request.runId = options->runId.toStdString();
     request.tran = options->tran;
@@ -142,6 +188,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         request.probeMap = map.value();
+    }
+    if (tree) {
+        request.treeJson = tree->toJson();
+        request.probeMap = tree->probeMapFor(request.probeMap);
     }
 
     auto session = SimSession::create();

@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "design_reader.h"
+
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -92,8 +94,17 @@ bool MainWindow::openNetlist(const QString& path, bool run) {
         QMessageBox::warning(this, "Wavebench", path + ": no such file");
         return false;
     }
-    m_netlist = QFileInfo(path).absoluteFilePath();
-    setWindowTitle("Wavebench — " + QFileInfo(path).fileName());
+    const QFileInfo info(path);
+    m_netlist = info.absoluteFilePath();
+    if (DesignReader::isAsdl(path.toStdString()))
+        m_netlist = info.absolutePath() + "/" + info.completeBaseName() + ".spice";
+    auto tree = DesignReader::read(info.absoluteFilePath().toStdString());
+    m_tree.reset();
+    if (tree)
+        m_tree = std::move(tree.value());
+    else
+        m_log->appendPlainText(QString::fromStdString("no hierarchy: " + tree.error()));
+    setWindowTitle("Wavebench — " + info.fileName());
     if (run)
         startRun();
     return true;
@@ -112,6 +123,10 @@ void MainWindow::startRun() {
     request.netlistPath = m_netlist.toStdString();
     QFileInfo info(m_netlist);
     request.storePath = (info.absolutePath() + "/" + info.completeBaseName() + ".h5").toStdString();
+    if (m_tree) {
+        request.treeJson = m_tree->toJson();
+        request.probeMap = m_tree->probeMapFor({});
+    }
     m_run = m_session->submit(request);
     connect(m_run.get(), &RunHandle::batchReady, this, &MainWindow::onBatch);
     connect(m_run.get(), &RunHandle::finished, this, &MainWindow::onFinished);

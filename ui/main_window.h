@@ -1,11 +1,13 @@
 #pragma once
 
+#include "hierarchy_tree.h"
 #include "sim_session.h"
 
 #include <QMainWindow>
 #include <QPointer>
 #include <map>
 #include <memory>
+#include <optional>
 
 class QCustomPlot;
 class QCPGraph;
@@ -40,7 +42,8 @@ private:
 
     std::unique_ptr<SimSession> m_session;
     std::shared_ptr<RunHandle> m_run;
-    QString m_netlist;
+    QString m_netlist; // what ngspice runs (an ASDL design's emitted netlist)
+    std::optional<HierarchyTree> m_tree;
     QCustomPlot* m_plot = nullptr;
     QListWidget* m_signals = nullptr;
     QPlainTextEdit* m_log = nullptr;

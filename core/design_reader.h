@@ -1,0 +1,15 @@
+#pragma once
+
+#include "hierarchy_tree.h"
+#include "result.h"
+
+#include <string>
+
+// Opens a design by its file type: `.asdl` through AsdlReader (joined with its emitted
+// netlist), `.cir .sp .spice .net .cki` and anything else through SpiceReader.
+class DesignReader {
+public:
+    static bool isAsdl(const std::string& path);
+    static Result<HierarchyTree> read(const std::string& path,
+                                      const std::string& emittedNetlist = {});
+};

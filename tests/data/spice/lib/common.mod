@@ -1,0 +1,2 @@
+* included from a section of corners.lib, so resolved relative to lib/
+.model dcommon d is=1e-14
