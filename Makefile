@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
-EXAMPLE ?= resources/examples/ota/tb_ota.spice
+EXAMPLE ?= resources/examples/ota_asdl/tb_ota.asdl
 
 .PHONY: deps configure build run test bench clean format
 

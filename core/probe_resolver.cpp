@@ -49,11 +49,16 @@ std::string safeSegment(std::string segment) {
 }
 
 // "m.xota1.m1" -> {"ota1"}, "m1"; ngspice prefixes devices inside subcircuits with their
-// type letter.
+// type letter, and repeats it at each level where a subcircuit was defined inside another
+// ("r.xo.r.xm.xl1.r1"). A type letter is never "x".
 std::pair<std::vector<std::string>, std::string> devicePath(const std::string& name) {
     auto segments = split(name, '.');
-    if (segments.size() >= 3 && segments[0].size() == 1)
-        segments.erase(segments.begin());
+    for (size_t i = 0; segments.size() >= 3 && i + 1 < segments.size();) {
+        if (segments[i].size() == 1 && segments[i] != "x")
+            segments.erase(segments.begin() + static_cast<long>(i));
+        else
+            ++i;
+    }
     std::vector<std::string> instances;
     for (size_t i = 0; i + 1 < segments.size(); ++i)
         instances.push_back(safeSegment(instanceSegment(segments[i])));

@@ -2,6 +2,7 @@
 
 #include "h5_sink.h"
 #include "run_metadata.h"
+#include "spice_reader.h"
 #include "stream_queue.h"
 
 #include <QDateTime>
@@ -147,6 +148,15 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     metadata.probeMapJson = request.probeMap.empty() ? "" : request.probeMap.toJson();
     metadata.paramsYaml = request.paramsYaml;
     metadata.treeJson = request.treeJson;
+    std::string treeNote;
+    if (metadata.treeJson.empty() && !request.netlistPath.empty()) {
+        // Every run records the hierarchy it ran, so that a store opened later shows it.
+        auto tree = SpiceReader::readFile(request.netlistPath);
+        if (tree)
+            metadata.treeJson = tree->toJson();
+        else
+            treeNote = "wavebench note: no tree.json for this run: " + tree.error();
+    }
     if (auto created = sink.value()->createRun(metadata); !created) {
         handle->finishWithoutStore(RunStatus::Failed, created.error());
         return;
@@ -161,6 +171,8 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         return;
     }
     engine.attach(&handle->queue());
+    if (!treeNote.empty())
+        handle->queue().push({StreamEvent::Kind::Log, 0, treeNote, {}, nullptr});
     for (const auto& note : netlist->notes())
         handle->queue().push({StreamEvent::Kind::Log, 0, "wavebench " + note, {}, nullptr});
 

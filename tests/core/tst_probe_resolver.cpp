@@ -48,6 +48,10 @@ private slots:
                                     << "top.a.b.nodes.n3.v";
         QTest::newRow("internal node") << "m1#drain"
                                        << "top.m1.nodes.drain.v";
+        QTest::newRow("nested definition") << "@r.xo.r.xm.xl1.r1[i]"
+                                           << "top.o.m.l1.r1.op.i";
+        QTest::newRow("nested branch") << "v.xo.v.xm.v.xl1.vl#branch"
+                                       << "top.o.m.l1.vl.i";
     }
     void defaultCrefs() {
         QFETCH(QString, vector);
@@ -261,7 +265,8 @@ private slots:
         renamed.map["top.ota1.m1.op.gm"] = "v(out)"; // a real vector, but not this cref's
         const auto wrong = ProbeResolver(renamed).validate(tree);
         QCOMPARE(wrong.size(), size_t(1));
-        QVERIFY2(wrong[0].find("maps it to \"@m.xota1.m1[gm]\"") != std::string::npos, wrong[0].c_str());
+        QVERIFY2(wrong[0].find("maps it to \"@m.xota1.m1[gm]\"") != std::string::npos,
+                 wrong[0].c_str());
         QVERIFY(mentions("cycle"));
         QVERIFY(mentions("top.unknown"));
     }

@@ -1,4 +1,5 @@
 // The streaming core end to end: real libngspice, real HDF5 files read back.
+#include "hierarchy_tree.h"
 #include "probe_resolver.h"
 #include "raw_file.h"
 #include "result_store.h"
@@ -101,6 +102,9 @@ private slots:
         QVERIFY(run.find("top.v1.i"));
         QCOMPARE(run.find("top.v1.i")->nodeKind, std::string("branch_current"));
         QVERIFY(run.netlistSha256.size() == 64);
+        auto tree = HierarchyTree::fromJson(run.treeJson, "tree.json");
+        QVERIFY2(tree.ok(), tree.error().c_str());
+        QCOMPARE(tree->find("top.nodes.out.v")->vector, std::string("out"));
         QVERIFY(run.netlist.find(".tran") != std::string::npos);
 
         // The live signals carried the same rows that were stored.

@@ -21,7 +21,7 @@ namespace {
 
 const QString kData = QStringLiteral(WAVEBENCH_TEST_DATA);
 const QString kSource = QFileInfo(kData + "/../..").absoluteFilePath();
-const QString kAsdl = QStringLiteral("/work/shared/asdl-examples");
+const QString kAsdl = QFileInfo(QStringLiteral(WAVEBENCH_SHARED_ASDL)).absoluteFilePath();
 
 std::string data(const QString& name) {
     return QFileInfo(kData + "/" + name).absoluteFilePath().toStdString();
@@ -436,6 +436,8 @@ private slots:
     }
 
     void asdlDesigns() {
+        if (!QFileInfo(kAsdl).isDir())
+            QSKIP("../shared/asdl-examples is not beside this checkout");
         if (!QFileInfo::exists(kAsdl))
             QSKIP("the ASDL examples are not on this machine");
         const auto top = asdl("ASDL/examples/libs/mosbius_devices/top_mosbius_devices_v1_nmos/"

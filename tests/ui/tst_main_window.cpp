@@ -11,12 +11,26 @@
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
+    void liveRunGrowsTracesAndMatchesStore_data() {
+        QTest::addColumn<QString>("example");
+        QTest::addColumn<QString>("design");
+        QTest::addColumn<QString>("probe");
+        QTest::newRow("spice") << "ota"
+                               << "tb_ota.spice"
+                               << "top.nodes.out.v";
+        QTest::newRow("asdl") << "ota_asdl"
+                              << "tb_ota.asdl"
+                              << "top.vdd.i"; // ASDL's name
+    }
     void liveRunGrowsTracesAndMatchesStore() {
+        QFETCH(QString, example);
+        QFETCH(QString, design);
+        QFETCH(QString, probe);
         QTemporaryDir dir;
-        const QString netlist = dir.filePath("tb_ota.spice");
-        QVERIFY(QFile::copy(QStringLiteral(WAVEBENCH_EXAMPLES) + "/ota/tb_ota.spice", netlist));
-        QVERIFY(QFile::copy(QStringLiteral(WAVEBENCH_EXAMPLES) + "/ota/models.lib",
-                            dir.filePath("models.lib")));
+        const QDir source(QStringLiteral(WAVEBENCH_EXAMPLES) + "/" + example);
+        for (const auto& file : source.entryList(QDir::Files))
+            QVERIFY(QFile::copy(source.filePath(file), dir.filePath(file)));
+        const QString netlist = dir.filePath(design);
         MainWindow window;
         window.resize(1200, 760);
         window.show();
@@ -32,6 +46,8 @@ private slots:
         const auto stored =
             ResultStore::readRun(run->storePath().toStdString(), run->runId().toStdString());
         QVERIFY2(stored.ok(), stored.error().c_str());
+        QVERIFY2(stored->find(probe.toStdString()), qPrintable(probe));
+        QVERIFY(!stored->treeJson.empty());
         int visible = 0;
         for (int i = 0; i < window.plot()->graphCount(); ++i) {
             auto* graph = window.plot()->graph(i);
@@ -41,7 +57,7 @@ private slots:
         QVERIFY(visible > 0);
         const QString shots = qEnvironmentVariable("WAVEBENCH_SCREENSHOT_DIR");
         if (!shots.isEmpty())
-            QVERIFY(window.grab().save(shots + "/main_window.png"));
+            QVERIFY(window.grab().save(shots + "/main_window_" + example + ".png"));
     }
 };
 
