@@ -202,6 +202,7 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     }
     // Column layout of batches, for the blocks handed to live views.
     auto crefs = std::make_shared<std::vector<std::string>>();
+    auto names = std::make_shared<std::vector<std::string>>();
     m_blockColumns.clear();
     m_scaleColumn = -1;
     int column = 0;
@@ -210,11 +211,13 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
             m_scaleColumn = column;
         } else {
             crefs->push_back(resolution->vectors[i].cref);
+            names->push_back(resolution->vectors[i].vector);
             m_blockColumns.push_back(column);
         }
         column += m_vectors[i].isComplex ? 2 : 1;
     }
     m_blockCrefs = crefs;
+    m_blockVectors = names;
     m_plotRows = 0;
 }
 
@@ -228,6 +231,7 @@ void RunHandle::onData(StreamEvent& event) {
     if (isSignalConnected(batchSignal) && m_blockCrefs) {
         auto block = std::make_shared<SampleBlock>();
         block->crefs = m_blockCrefs;
+        block->vectors = m_blockVectors;
         block->firstRow = m_plotRows;
         block->coordinateValues.resize(static_cast<size_t>(batch.rows));
         block->columns.assign(m_blockColumns.size(),

@@ -91,6 +91,7 @@ private:
     bool m_discard = false; // a fatal problem was found; keep draining, store nothing more
     int m_plotCount = 0;
     std::shared_ptr<const std::vector<std::string>> m_blockCrefs;
+    std::shared_ptr<const std::vector<std::string>> m_blockVectors;
     int m_scaleColumn = -1;
     std::vector<int> m_blockColumns;
     long long m_plotRows = 0;

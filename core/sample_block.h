@@ -8,7 +8,8 @@
 // New samples of one run, handed read-only to any thread (plots, tests). Columns hold the
 // real part of each stored vector; rows continue where the previous block ended.
 struct SampleBlock {
-    std::shared_ptr<const std::vector<std::string>> crefs; // one per column, shared by blocks
+    std::shared_ptr<const std::vector<std::string>> crefs;   // one per column, shared by blocks
+    std::shared_ptr<const std::vector<std::string>> vectors; // ngspice's name of each column
     std::string coordinate;                                // "time", "frequency", ...
     long long firstRow = 0;
     std::vector<double> coordinateValues;

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "result_store.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+// The runs of one store, as ResultStore lists them. Lives on the GUI thread; the listing
+// itself is read on a worker (RunsBrowser) and handed in with setRuns().
+class RunsModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Columns { Run, Status, Analysis, Started, Points, Message, ColumnCount };
+    enum Roles { RunIdRole = Qt::UserRole + 1, StatusRole };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setRuns(std::vector<RunSummary> runs);
+    const RunSummary* runAt(int row) const;
+    int rowOf(const QString& runId) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    std::vector<RunSummary> m_runs;
+};
