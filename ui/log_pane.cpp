@@ -2,10 +2,10 @@
 
 #include "ngspice_output.h"
 
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QFontDatabase>
 #include <QPlainTextEdit>
 #include <QSyntaxHighlighter>
 #include <QToolButton>
@@ -93,7 +93,9 @@ void LogPane::clear() {
     updateCounts();
 }
 
-QString LogPane::text() const { return m_editor->toPlainText(); }
+QString LogPane::text() const {
+    return m_editor->toPlainText();
+}
 
 bool LogPane::find(const QString& text, bool backwards) {
     if (text.isEmpty())

@@ -103,16 +103,20 @@ void RunControls::runFinished(RunStatus status, const QString& message) {
         m_progress->setValue(1000);
     m_status->setText(QString::fromStdString(toString(status)));
     m_status->setToolTip(message);
-    const char* colour = status == RunStatus::Ok        ? "rgb(30,130,60)"
+    const char* colour = status == RunStatus::Ok       ? "rgb(30,130,60)"
                          : status == RunStatus::Failed ? "rgb(200,30,30)"
                                                        : "rgb(190,110,0)";
     m_status->setStyleSheet(QString("font-weight: bold; color: %1;").arg(colour));
     setRunning(false, false);
 }
 
-QString RunControls::statusText() const { return m_status->text(); }
+QString RunControls::statusText() const {
+    return m_status->text();
+}
 
-int RunControls::progressPermille() const { return m_progress->value(); }
+int RunControls::progressPermille() const {
+    return m_progress->value();
+}
 
 void RunControls::setRunning(bool running, bool paused) {
     if (running)

@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 #include <QToolBar>
-
 #include <optional>
 
 class QAction;

@@ -58,7 +58,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     case Analysis:
         return QString::fromStdString(run->analysis);
     case Started: {
-        const auto when = QDateTime::fromString(QString::fromStdString(run->started), Qt::ISODateWithMs);
+        const auto when =
+            QDateTime::fromString(QString::fromStdString(run->started), Qt::ISODateWithMs);
         return when.isValid() ? when.toLocalTime().toString("yyyy-MM-dd hh:mm:ss")
                               : QString::fromStdString(run->started);
     }

@@ -3,7 +3,6 @@
 #include "result_store.h"
 
 #include <QAbstractTableModel>
-
 #include <vector>
 
 // The runs of one store, as ResultStore lists them. Lives on the GUI thread; the listing
