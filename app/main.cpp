@@ -2,6 +2,8 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
 #include <clocale>
 
 int main(int argc, char** argv) {
@@ -9,10 +11,19 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("Wavebench");
     QApplication::setOrganizationName("Wavebench");
     std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Waveform workbench for analog designs, on ngspice");
+    parser.addHelpOption();
+    parser.addPositionalArgument("file", "A design (.asdl .cir .sp .spice .net) or a store (.h5)");
+    QCommandLineOption demo("demo", "Start the design's simulation at once");
+    parser.addOption(demo);
+    parser.process(app);
+
     MainWindow window;
-    const auto args = app.arguments();
     window.show();
-    if (args.size() > 1)
-        window.openNetlist(args.at(1), true);
+    const auto files = parser.positionalArguments();
+    if (!files.isEmpty() && window.openFile(files.first()) && parser.isSet(demo))
+        QTimer::singleShot(0, &window, &MainWindow::startRun);
     return app.exec();
 }

@@ -167,12 +167,14 @@ int main(int argc, char** argv) {
             return 1;
         }
         QFileInfo info(options->netlist);
-        netlistPath = !options->emitted.isEmpty()
-                          ? options->emitted.toStdString()
-                          : (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
+        netlistPath =
+            !options->emitted.isEmpty()
+                ? options->emitted.toStdString()
+                : (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
     } else if (!tree) {
-        std::fprintf(stderr, "wavebench-run: note: no hierarchy for this netlist (%s); "
-                             "vectors get their default crefs\n",
+        std::fprintf(stderr,
+                     "wavebench-run: note: no hierarchy for this netlist (%s); "
+                     "vectors get their default crefs\n",
                      tree.error().c_str());
     }
 
@@ -199,38 +201,40 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
         return 1;
     }
-    auto handle = session.value()->submit(request);
-
     const bool tty = isatty(fileno(stderr));
     const bool quiet = options->quiet;
-    QObject::connect(handle.get(), &RunHandle::progress, &app,
-                     [tty, quiet, lastDecile = -1](double percent, const QString& text) mutable {
-                         if (quiet || percent < 0)
-                             return;
-                         if (tty) {
-                             std::fprintf(stderr, "\r%-40s", qPrintable(text));
-                             std::fflush(stderr);
-                         } else if (static_cast<int>(percent / 10) != lastDecile) {
-                             lastDecile = static_cast<int>(percent / 10);
-                             std::fprintf(stderr, "%s\n", qPrintable(text));
-                         }
-                     });
     int exitCode = 1;
-    QObject::connect(handle.get(), &RunHandle::finished, &app,
-                     [&](RunStatus status, const QString& message) {
-                         if (tty && !quiet)
-                             std::fprintf(stderr, "\r%-40s\r", "");
-                         const QString ids = handle->runIds().join(", ");
-                         std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
-                                     qPrintable(handle->runId()), toString(status).c_str(),
-                                     handle->points(), qPrintable(options->out),
-                                     qPrintable(ids.isEmpty() ? handle->runId() : ids));
-                         if (!message.isEmpty())
-                             std::fprintf(status == RunStatus::Ok ? stdout : stderr, "%s\n",
-                                          qPrintable(message));
-                         exitCode = exitCodeOf(status);
-                         app.quit();
-                     });
+    std::shared_ptr<RunHandle> handle;
+    handle = session.value()->submit(request, [&](RunHandle& run) {
+        QObject::connect(
+            &run, &RunHandle::progress, &app,
+            [tty, quiet, lastDecile = -1](double percent, const QString& text) mutable {
+                if (quiet || percent < 0)
+                    return;
+                if (tty) {
+                    std::fprintf(stderr, "\r%-40s", qPrintable(text));
+                    std::fflush(stderr);
+                } else if (static_cast<int>(percent / 10) != lastDecile) {
+                    lastDecile = static_cast<int>(percent / 10);
+                    std::fprintf(stderr, "%s\n", qPrintable(text));
+                }
+            });
+        QObject::connect(&run, &RunHandle::finished, &app,
+                         [&](RunStatus status, const QString& message) {
+                             if (tty && !quiet)
+                                 std::fprintf(stderr, "\r%-40s\r", "");
+                             const QString ids = run.runIds().join(", ");
+                             std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
+                                         qPrintable(run.runId()), toString(status).c_str(),
+                                         run.points(), qPrintable(options->out),
+                                         qPrintable(ids.isEmpty() ? run.runId() : ids));
+                             if (!message.isEmpty())
+                                 std::fprintf(status == RunStatus::Ok ? stdout : stderr, "%s\n",
+                                              qPrintable(message));
+                             exitCode = exitCodeOf(status);
+                             app.quit();
+                         });
+    });
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

@@ -89,10 +89,13 @@ SpiceEngine::Outcome SimSession::onWorker(std::function<SpiceEngine::Outcome()> 
     return outcome;
 }
 
-std::shared_ptr<RunHandle> SimSession::submit(RunRequest request) {
+std::shared_ptr<RunHandle> SimSession::submit(RunRequest request,
+                                              const std::function<void(RunHandle&)>& beforeStart) {
     if (request.runId.empty())
         request.runId = newRunId();
     auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath);
+    if (beforeStart)
+        beforeStart(*handle);
     QMetaObject::invokeMethod(
         this,
         [this, handle, request = std::move(request)]() mutable {

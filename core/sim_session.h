@@ -25,8 +25,11 @@ public:
     static Result<std::unique_ptr<SimSession>> create();
     ~SimSession() override;
 
-    // Queues a run; the handle reports progress and the outcome.
-    std::shared_ptr<RunHandle> submit(RunRequest request);
+    // Queues a run; the handle reports progress and the outcome. Connect to its signals in
+    // `beforeStart`: it runs before the run can start, so no signal is missed even when the
+    // run fails at once.
+    std::shared_ptr<RunHandle> submit(RunRequest request,
+                                      const std::function<void(RunHandle&)>& beforeStart = {});
     void stop();  // the current run ends as interrupted, partial data kept
     void pause(); // halts ngspice's background thread; resume() continues the same run
     void resume();

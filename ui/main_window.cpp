@@ -1,145 +1,385 @@
 #include "main_window.h"
 
+#include "decimated_series.h"
 #include "design_reader.h"
+#include "hierarchy_view.h"
+#include "log_pane.h"
+#include "plot_panel.h"
+#include "probe_map_editor.h"
+#include "probe_resolver.h"
+#include "result_store.h"
+#include "run_controls.h"
+#include "runs_browser.h"
 
-#include <QDir>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
-#include <QListWidget>
+#include <QFutureWatcher>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QProgressBar>
+#include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTimer>
-#include <QToolBar>
-#include <qcustomplot.h>
+#include <QTableView>
+#include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
+#include <set>
 
 namespace {
-// Default traces on a new run: the top-level node voltages, a readable handful.
-constexpr int kDefaultTraces = 6;
+
+constexpr int kRecentFiles = 8;
+const QStringList kDesignSuffixes = {"asdl", "cir", "sp", "spice", "net", "cki"};
+
+bool isStore(const QString& path) {
+    const auto suffix = QFileInfo(path).suffix().toLower();
+    return suffix == "h5" || suffix == "hdf5";
+}
+
+// A net whose name says it is what the designer looks at first.
+bool looksLikeSignal(const std::string& name) {
+    for (const char* hint : {"out", "in", "vout", "vin", "inp", "inn", "outp", "outn"})
+        if (name == hint)
+            return true;
+    return false;
+}
+
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName("mainWindow");
     setWindowTitle("Wavebench");
-    resize(1200, 760);
+    setAcceptDrops(true);
+    resize(1280, 800);
     auto session = SimSession::create();
     if (session)
         m_session = std::move(session.value());
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
-    m_plot->legend->setVisible(true);
-    m_plot->xAxis->setLabel("time [s]");
-    m_plot->yAxis->setLabel("value");
-    setCentralWidget(m_plot);
+    m_plots = new PlotPanel(this);
+    setCentralWidget(m_plots);
 
-    m_signals = new QListWidget(this);
-    auto* signalsDock = new QDockWidget("Signals", this);
-    signalsDock->setObjectName("signals");
-    signalsDock->setWidget(m_signals);
-    addDockWidget(Qt::LeftDockWidgetArea, signalsDock);
-    connect(m_signals, &QListWidget::itemChanged, this, &MainWindow::setTraceVisible);
+    auto dock = [this](const QString& title, const char* name, QWidget* widget,
+                       Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(widget);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_hierarchy = new HierarchyView(this);
+    dock("Hierarchy", "hierarchyDock", m_hierarchy, Qt::LeftDockWidgetArea);
+    m_probeEditor = new ProbeMapEditor(this);
+    auto* probeDock = dock("Probe map", "probeMapDock", m_probeEditor, Qt::RightDockWidgetArea);
+    m_runs = new RunsBrowser(this);
+    auto* runsDock = dock("Runs", "runsDock", m_runs, Qt::RightDockWidgetArea);
+    tabifyDockWidget(probeDock, runsDock);
+    runsDock->raise();
+    m_log = new LogPane(this);
+    auto* logDock = dock("Log", "logDock", m_log, Qt::BottomDockWidgetArea);
+    auto* hierarchyDock = findChild<QDockWidget*>("hierarchyDock");
+    // The plots get the room; saved layouts (restoreState below) override this.
+    resizeDocks({hierarchyDock, runsDock}, {300, 320}, Qt::Horizontal);
+    resizeDocks({logDock}, {170}, Qt::Vertical);
 
-    m_log = new QPlainTextEdit(this);
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(20000);
-    auto* logDock = new QDockWidget("Log", this);
-    logDock->setObjectName("log");
-    logDock->setWidget(m_log);
-    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    m_controls = new RunControls(this);
+    addToolBar(m_controls);
+    m_controls->setCanRun(false);
 
-    auto* bar = addToolBar("Run");
-    bar->setObjectName("run");
-    bar->addAction("Open…", this, [this] {
-        const auto path = QFileDialog::getOpenFileName(this, "Open netlist", QString(),
-                                                       "Netlists (*.cir *.sp *.spice *.net)");
-        if (!path.isEmpty())
-            openNetlist(path, false);
-    });
-    bar->addAction("Run", this, &MainWindow::startRun);
-    bar->addAction("Stop", this, &MainWindow::stopRun);
-    bar->addAction("Pause", this, [this] {
-        if (m_session)
-            m_session->pause();
-    });
-    bar->addAction("Resume", this, [this] {
-        if (m_session)
-            m_session->resume();
-    });
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 1000);
-    m_progress->setMaximumWidth(240);
-    m_status = new QLabel("idle", this);
-    statusBar()->addPermanentWidget(m_status);
-    statusBar()->addPermanentWidget(m_progress);
+    connect(m_controls, &RunControls::runRequested, this, &MainWindow::startRun);
+    connect(m_controls, &RunControls::stopRequested, this, &MainWindow::stopRun);
+    connect(m_controls, &RunControls::pauseRequested, this, &MainWindow::pauseRun);
+    connect(m_controls, &RunControls::resumeRequested, this, &MainWindow::resumeRun);
+    connect(m_hierarchy, &HierarchyView::probeRequested, this,
+            [this](const QString& cref, bool newPlot) { probe(cref, newPlot); });
+    connect(m_plots, &PlotPanel::traceDropped, this,
+            [this](const QString& cref, int pane) { probe(cref, false, pane); });
+    connect(m_runs, &RunsBrowser::openRunRequested, this, &MainWindow::openStoredRun);
+    connect(m_runs, &RunsBrowser::overlayRequested, this, &MainWindow::overlayRuns);
 
-    m_redraw = new QTimer(this);
-    m_redraw->setInterval(40); // at most 25 redraws a second, however fast batches come
-    connect(m_redraw, &QTimer::timeout, this, [this] {
-        if (m_dirty)
-            replot();
-    });
-    m_redraw->start();
+    buildMenus();
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    updateRecentMenu();
     if (!m_session)
-        m_status->setText("ngspice unavailable");
+        showError("ngspice unavailable",
+                  "libngspice could not be loaded: " + QString::fromStdString(session.error()));
+    statusBar()->showMessage("Open a design (File ▸ Open design…) or drop one here");
 }
 
 MainWindow::~MainWindow() = default;
 
-bool MainWindow::openNetlist(const QString& path, bool run) {
-    if (!QFileInfo(path).isFile()) {
-        QMessageBox::warning(this, "Wavebench", path + ": no such file");
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu("&File");
+    file->addAction("&Open design…", QKeySequence::Open, this, [this] {
+        const auto path = QFileDialog::getOpenFileName(
+            this, "Open design", QFileInfo(m_designPath).absolutePath(),
+            "Designs (*.asdl *.cir *.sp *.spice *.net *.cki);;All files (*)");
+        if (!path.isEmpty())
+            openDesign(path);
+    });
+    file->addAction("Open &store…", this, [this] {
+        const auto path = QFileDialog::getOpenFileName(this, "Open store", QString(),
+                                                       "Wavebench stores (*.h5 *.hdf5)");
+        if (!path.isEmpty())
+            openStore(path);
+    });
+    m_recentMenu = file->addMenu("Open &recent");
+    file->addAction("Store &location…", this, [this] {
+        const auto path = QFileDialog::getSaveFileName(this, "Store runs in", m_storePath,
+                                                       "Wavebench stores (*.h5)", nullptr,
+                                                       QFileDialog::DontConfirmOverwrite);
+        if (!path.isEmpty())
+            setStorePath(path);
+    });
+    file->addSeparator();
+    file->addAction("&Export plot…", this, &MainWindow::exportPlot);
+    file->addAction("Export traces as &CSV…", this, &MainWindow::exportCsv);
+    file->addSeparator();
+    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+    auto* run = menuBar()->addMenu("&Run");
+    run->addAction(m_controls->runAction());
+    run->addAction(m_controls->stopAction());
+    run->addAction(m_controls->pauseAction());
+    run->addAction(m_controls->resumeAction());
+
+    auto* view = menuBar()->addMenu("&View");
+    view->addAction("&Fit all", QKeySequence("F"), m_plots, &PlotPanel::fitAll);
+    auto* follow = view->addAction("Follow live data");
+    follow->setCheckable(true);
+    follow->setChecked(m_plots->autoScroll());
+    connect(follow, &QAction::toggled, m_plots, &PlotPanel::setAutoScroll);
+    connect(m_plots, &PlotPanel::autoScrollChanged, follow, &QAction::setChecked);
+    view->addAction("New plot pane", this, [this] { m_plots->addPane(); });
+    view->addSeparator();
+    for (auto* d : findChildren<QDockWidget*>())
+        view->addAction(d->toggleViewAction());
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    m_lastError = message;
+    statusBar()->showMessage(title + ": " + message.section('\n', 0, 0), 10000);
+    // Not modal-blocking: a long run or a test keeps going while the dialog is up.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit errorShown(message);
+}
+
+bool MainWindow::openFile(const QString& path) {
+    return isStore(path) ? openStore(path) : openDesign(path);
+}
+
+bool MainWindow::openDesign(const QString& path) {
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        showError("Cannot open design", path + ": no such file");
         return false;
     }
-    const QFileInfo info(path);
-    m_netlist = info.absoluteFilePath();
-    if (DesignReader::isAsdl(path.toStdString()))
-        m_netlist = info.absolutePath() + "/" + info.completeBaseName() + ".spice";
+    if (!kDesignSuffixes.contains(info.suffix().toLower()) && !info.suffix().isEmpty())
+        statusBar()->showMessage("Reading " + info.fileName() + " as a SPICE netlist", 5000);
     auto tree = DesignReader::read(info.absoluteFilePath().toStdString());
-    m_tree.reset();
-    if (tree)
-        m_tree = std::move(tree.value());
-    else
-        m_log->appendPlainText(QString::fromStdString("no hierarchy: " + tree.error()));
-    setWindowTitle("Wavebench — " + info.fileName());
-    if (run)
-        startRun();
+    QString netlist = info.absoluteFilePath();
+    if (DesignReader::isAsdl(path.toStdString()))
+        netlist = info.absolutePath() + "/" + info.completeBaseName() + ".spice";
+    if (!tree) {
+        // A netlist the reader cannot elaborate may still run; an ASDL design cannot.
+        showError("Cannot read the design", QString::fromStdString(tree.error()));
+        if (DesignReader::isAsdl(path.toStdString()))
+            return false;
+    }
+    m_designPath = info.absoluteFilePath();
+    m_netlistPath = netlist;
+    m_probes.clear();
+    m_traces.clear();
+    m_overlays.clear();
+    m_plots->clear();
+    setTree(tree ? std::make_shared<const HierarchyTree>(std::move(tree.value())) : nullptr);
+    setStorePath(info.absolutePath() + "/" + info.completeBaseName() + ".h5");
+    m_controls->setCanRun(m_session != nullptr);
+    addRecent(m_designPath);
+    updateTitle();
+    probeDefaults();
+    statusBar()->showMessage("Opened " + info.fileName() + ": double-click a net to probe it",
+                             8000);
     return true;
 }
 
+bool MainWindow::openStore(const QString& path) {
+    if (!QFileInfo(path).isFile()) {
+        showError("Cannot open store", path + ": no such file");
+        return false;
+    }
+    setStorePath(QFileInfo(path).absoluteFilePath());
+    addRecent(m_storePath);
+    updateTitle();
+    // Show the newest run once the listing is in.
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_runs, &RunsBrowser::refreshed, this, [this, connection] {
+        disconnect(*connection);
+        const auto ids = m_runs->selectedRunIds();
+        auto* model = m_runs->view()->model();
+        if (model->rowCount() > 0)
+            openStoredRun(model->index(model->rowCount() - 1, 0).data(Qt::DisplayRole).toString());
+        else if (!ids.isEmpty())
+            openStoredRun(ids.first());
+    });
+    return true;
+}
+
+void MainWindow::setStorePath(const QString& path) {
+    m_storePath = path;
+    m_runs->setStorePath(path);
+    updateTitle();
+}
+
+void MainWindow::setTree(std::shared_ptr<const HierarchyTree> tree) {
+    m_tree = std::move(tree);
+    m_hierarchy->setTree(m_tree);
+    m_probeEditor->setTree(m_tree);
+    m_hierarchy->setProbed({});
+}
+
+void MainWindow::probeDefaults() {
+    if (!m_tree)
+        return;
+    std::vector<const HierarchyNode*> nets;
+    for (const auto* node : m_tree->children("top"))
+        if (node->kind == NodeKind::Net && !node->vector.empty())
+            nets.push_back(node);
+    std::vector<const HierarchyNode*> chosen;
+    for (const auto* node : nets)
+        if (looksLikeSignal(node->name))
+            chosen.push_back(node);
+    if (chosen.empty())
+        chosen.assign(nets.begin(),
+                      nets.begin() + static_cast<long>(std::min<size_t>(3, nets.size())));
+    for (const auto* node : chosen)
+        probe(QString::fromStdString(node->cref), false);
+}
+
+QStringList MainWindow::probedCrefs() const {
+    QStringList crefs;
+    for (const auto& p : m_probes)
+        crefs << p.cref;
+    return crefs;
+}
+
+void MainWindow::probe(const QString& cref, bool newPlot, int pane) {
+    const auto* node = m_tree ? m_tree->find(cref.toStdString()) : nullptr;
+    const bool storedOnly = !node && m_traces.find(cref.toStdString()); // a run without a tree
+    if (!node && !storedOnly) {
+        statusBar()->showMessage("Unknown cref " + cref, 5000);
+        return;
+    }
+    if (node && node->vector.empty()) {
+        statusBar()->showMessage(cref + " has no waveform: probe one of its nets or parameters",
+                                 5000);
+        return;
+    }
+    for (const auto& p : m_probes)
+        if (p.cref == cref) {
+            statusBar()->showMessage(cref + " is already plotted", 3000);
+            return;
+        }
+    if (newPlot || m_plots->paneCount() == 0)
+        pane = m_plots->addPane();
+    else if (pane < 0 || pane >= m_plots->paneCount())
+        pane = m_plots->paneCount() - 1;
+    Probe p{cref, pane};
+    m_probes.push_back(p);
+    attachTrace(p);
+
+    QSet<QString> probed;
+    for (const auto& q : m_probes)
+        probed.insert(q.cref);
+    m_hierarchy->setProbed(probed);
+
+    if (node && !node->streamedByDefault && !m_traces.find(cref.toStdString())) {
+        const auto vector = QString::fromStdString(node->vector);
+        statusBar()->showMessage(m_run && !m_run->isFinished()
+                                     ? cref + " needs a save line (" + vector +
+                                           "): it is recorded from the next run"
+                                     : cref + " will be recorded by the next run (" + vector + ")",
+                                 8000);
+    }
+}
+
+void MainWindow::attachTrace(const Probe& probe) {
+    if (m_plots->hasTrace(probe.cref))
+        return;
+    const auto* node = m_tree ? m_tree->find(probe.cref.toStdString()) : nullptr;
+    auto series = m_traces.find(probe.cref.toStdString());
+    if (!series && node)
+        series = m_traces.find(node->vector);
+    if (!series)
+        return; // arrives with the first batch that carries it
+    while (m_plots->paneCount() <= probe.pane)
+        m_plots->addPane();
+    const QString unit =
+        node ? QString::fromStdString(node->unit)
+             : QString::fromStdString(ProbeResolver::unitOf(probe.cref.toStdString()));
+    m_plots->addTrace(probe.cref, probe.cref, unit, series, probe.pane);
+}
+
+void MainWindow::attachPendingTraces() {
+    for (const auto& p : m_probes)
+        attachTrace(p);
+}
+
+void MainWindow::rebuildPlots() {
+    m_plots->clear();
+    for (const auto& p : m_probes)
+        attachTrace(p);
+    m_plots->fitAll();
+}
+
 void MainWindow::startRun() {
-    if (!m_session || m_netlist.isEmpty())
+    if (!m_session || m_netlistPath.isEmpty())
         return;
     if (m_run && !m_run->isFinished())
         return;
-    m_plot->clearGraphs();
-    m_graphs.clear();
-    m_signals->clear();
-    m_log->clear();
+    QString error;
+    const auto tran = m_controls->tranSpec(&error);
+    if (!error.isEmpty()) {
+        showError("Cannot run", error);
+        return;
+    }
     RunRequest request;
-    request.netlistPath = m_netlist.toStdString();
-    QFileInfo info(m_netlist);
-    request.storePath = (info.absolutePath() + "/" + info.completeBaseName() + ".h5").toStdString();
+    request.netlistPath = m_netlistPath.toStdString();
+    request.storePath = m_storePath.toStdString();
+    request.tran = tran;
+    ProbeMap map = m_probeEditor->probeMap();
+    for (const auto& p : m_probes) {
+        const auto* node = m_tree ? m_tree->find(p.cref.toStdString()) : nullptr;
+        if (node && !node->streamedByDefault && !node->vector.empty() && !map.map.count(node->cref))
+            map.map[node->cref] = node->vector; // device parameters need their save lines
+    }
     if (m_tree) {
         request.treeJson = m_tree->toJson();
-        request.probeMap = m_tree->probeMapFor({});
+        map = m_tree->probeMapFor(map);
     }
-    m_run = m_session->submit(request);
-    connect(m_run.get(), &RunHandle::batchReady, this, &MainWindow::onBatch);
-    connect(m_run.get(), &RunHandle::finished, this, &MainWindow::onFinished);
-    connect(m_run.get(), &RunHandle::logLines, this,
-            [this](const QStringList& lines) { m_log->appendPlainText(lines.join('\n')); });
-    connect(m_run.get(), &RunHandle::progress, this, [this](double percent, const QString& text) {
-        if (percent >= 0)
-            m_progress->setValue(static_cast<int>(percent * 10));
-        m_status->setText(text);
+    request.probeMap = map;
+
+    m_overlays.clear();
+    m_traces.clear();
+    rebuildPlots();
+    m_plots->setAutoScroll(true);
+    m_log->clear();
+    m_run = m_session->submit(request, [this](RunHandle& run) {
+        const QString id = run.runId();
+        connect(&run, &RunHandle::started, this, [this, id] { m_controls->runStarted(id); });
+        connect(&run, &RunHandle::batchReady, this, &MainWindow::onBatch);
+        connect(&run, &RunHandle::finished, this, &MainWindow::onFinished);
+        connect(&run, &RunHandle::logLines, m_log, &LogPane::appendLines);
+        connect(&run, &RunHandle::progress, m_controls, &RunControls::runProgress);
+        connect(&run, &RunHandle::pausedChanged, m_controls, &RunControls::runPaused);
     });
-    connect(m_run.get(), &RunHandle::pausedChanged, this,
-            [this](bool paused) { m_status->setText(paused ? "paused" : "running"); });
-    m_status->setText("starting " + m_run->runId());
+    statusBar()->showMessage("Running " + m_run->runId() + " into " + m_storePath);
 }
 
 void MainWindow::stopRun() {
@@ -147,67 +387,191 @@ void MainWindow::stopRun() {
         m_session->stop();
 }
 
+void MainWindow::pauseRun() {
+    if (m_session)
+        m_session->pause();
+}
+
+void MainWindow::resumeRun() {
+    if (m_session)
+        m_session->resume();
+}
+
 void MainWindow::onBatch(const SampleBlockPtr& block) {
-    if (m_graphs.empty()) {
-        const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14),  QColor(44, 160, 44),
-                                  QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75)};
-        int shown = 0;
-        for (const auto& cref : *block->crefs) {
-            auto* item = new QListWidgetItem(QString::fromStdString(cref), m_signals);
-            const bool visible = shown < kDefaultTraces && cref.rfind("top.nodes.", 0) == 0;
-            auto* graph = m_plot->addGraph();
-            graph->setName(QString::fromStdString(cref));
-            graph->setPen(QPen(palette[shown % 6], 1.5));
-            graph->setVisible(visible);
-            graph->removeFromLegend();
-            if (visible) {
-                graph->addToLegend();
-                ++shown;
-            }
-            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-            item->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
-            m_graphs[cref] = graph;
-        }
-    }
-    const auto& crefs = *block->crefs;
-    for (size_t c = 0; c < crefs.size(); ++c) {
-        auto it = m_graphs.find(crefs[c]);
-        if (it == m_graphs.end())
-            continue;
-        it->second->addData(
-            QVector<double>(block->coordinateValues.begin(), block->coordinateValues.end()),
-            QVector<double>(block->columns[c].begin(), block->columns[c].end()), true);
-    }
-    m_dirty = true;
-}
-
-void MainWindow::setTraceVisible(QListWidgetItem* item) {
-    auto it = m_graphs.find(item->text().toStdString());
-    if (it == m_graphs.end())
+    if (!block)
         return;
-    const bool visible = item->checkState() == Qt::Checked;
-    it->second->setVisible(visible);
-    if (visible)
-        it->second->addToLegend();
-    else
-        it->second->removeFromLegend();
-    m_dirty = true;
-}
-
-void MainWindow::replot() {
-    m_dirty = false;
-    m_plot->rescaleAxes(true);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_traces.append(*block);
+    if (block->firstRow == 0)
+        attachPendingTraces();
+    m_plots->dataChanged();
 }
 
 void MainWindow::onFinished(RunStatus status, const QString& message) {
-    m_status->setText(QString("%1: %2").arg(m_run ? m_run->runId() : QString(),
-                                            QString::fromStdString(toString(status))));
-    if (status == RunStatus::Ok)
-        m_progress->setValue(1000);
+    m_controls->runFinished(status, message);
+    attachPendingTraces();
+    m_plots->dataChanged();
+    m_runs->refresh();
     if (status == RunStatus::Failed)
-        QMessageBox::warning(this, "Run failed", message);
+        showError("Run failed", message);
     else if (!message.isEmpty())
-        m_log->appendPlainText(message);
-    replot();
+        statusBar()->showMessage(
+            QString::fromStdString(toString(status)) + ": " + message.section('\n', 0, 0), 10000);
+    else
+        statusBar()->showMessage(QString("Run %1 finished: %2 points in %3")
+                                     .arg(m_run ? m_run->runId() : QString())
+                                     .arg(m_run ? m_run->points() : 0)
+                                     .arg(m_storePath),
+                                 10000);
+}
+
+void MainWindow::openStoredRun(const QString& runId) {
+    if (m_run && !m_run->isFinished()) {
+        statusBar()->showMessage("A run is streaming; open stored runs when it has finished", 5000);
+        return;
+    }
+    const int generation = ++m_openGeneration;
+    auto* watcher = new QFutureWatcher<Result<RunData>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, runId] {
+        watcher->deleteLater();
+        if (generation != m_openGeneration)
+            return;
+        const auto result = watcher->result();
+        if (!result) {
+            showError("Cannot open run", QString::fromStdString(result.error()));
+            return;
+        }
+        const RunData& run = result.value();
+        if (!run.treeJson.empty()) {
+            auto tree = HierarchyTree::fromJson(run.treeJson, runId.toStdString() + "/tree.json");
+            if (tree)
+                setTree(std::make_shared<const HierarchyTree>(std::move(tree.value())));
+        }
+        m_traces.load(run);
+        m_overlays.clear();
+        if (m_probes.empty()) {
+            for (const auto& v : run.vectors)
+                if (v.nodeKind == "node_voltage" && m_probes.size() < 3)
+                    m_probes.push_back({QString::fromStdString(v.cref), 0});
+        }
+        QSet<QString> probed;
+        for (const auto& p : m_probes)
+            probed.insert(p.cref);
+        m_hierarchy->setProbed(probed);
+        m_plots->setAutoScroll(false);
+        rebuildPlots();
+        statusBar()->showMessage(QString("Run %1 (%2, %3 points)")
+                                     .arg(runId, QString::fromStdString(run.summary.status))
+                                     .arg(run.coordinate.size()),
+                                 10000);
+        emit runOpened(runId);
+    });
+    const std::string path = m_storePath.toStdString();
+    const std::string id = runId.toStdString();
+    watcher->setFuture(QtConcurrent::run([path, id] { return ResultStore::readRun(path, id); }));
+}
+
+void MainWindow::overlayRuns(const QStringList& runIds) {
+    if (m_probes.empty()) {
+        statusBar()->showMessage(
+            "Probe something first: overlays show the probed crefs of each run", 5000);
+        return;
+    }
+    for (const auto& runId : runIds) {
+        auto* watcher = new QFutureWatcher<Result<RunData>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, runId] {
+            watcher->deleteLater();
+            const auto result = watcher->result();
+            if (!result) {
+                showError("Cannot overlay run", QString::fromStdString(result.error()));
+                return;
+            }
+            auto data = std::make_unique<TraceData>();
+            data->load(result.value());
+            for (const auto& p : m_probes) {
+                auto series = data->find(p.cref.toStdString());
+                const QString label = p.cref + " @ " + runId;
+                if (series && !m_plots->hasTrace(label)) {
+                    while (m_plots->paneCount() <= p.pane)
+                        m_plots->addPane();
+                    m_plots->addTrace(label, label, {}, series, p.pane);
+                }
+            }
+            m_overlays[runId] = std::move(data);
+            m_plots->fitAll();
+        });
+        const std::string path = m_storePath.toStdString();
+        const std::string id = runId.toStdString();
+        watcher->setFuture(
+            QtConcurrent::run([path, id] { return ResultStore::readRun(path, id); }));
+    }
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    auto recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kRecentFiles)
+        recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recentMenu->clear();
+    const auto recent = QSettings().value("recentFiles").toStringList();
+    for (const auto& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName() + "  —  " +
+                                    QFileInfo(path).absolutePath(),
+                                this, [this, path] { openFile(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateTitle() {
+    QString title = "Wavebench";
+    if (!m_designPath.isEmpty())
+        title += " — " + QFileInfo(m_designPath).fileName();
+    if (!m_storePath.isEmpty())
+        title += "  [" + QFileInfo(m_storePath).fileName() + "]";
+    setWindowTitle(title);
+}
+
+void MainWindow::exportPlot() {
+    const auto path = QFileDialog::getSaveFileName(this, "Export plot", QString(),
+                                                   "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)");
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_plots->exportImage(path, &error))
+        showError("Export failed", error);
+}
+
+void MainWindow::exportCsv() {
+    const auto path =
+        QFileDialog::getSaveFileName(this, "Export visible traces", QString(), "CSV (*.csv)");
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_plots->exportCsv(path, &error))
+        showError("Export failed", error);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const auto& url : event->mimeData()->urls())
+        if (url.isLocalFile()) {
+            openFile(url.toLocalFile());
+            break;
+        }
 }

@@ -71,10 +71,19 @@ private slots:
     void cleanupTestCase() { m_session.reset(); }
 
     void rcStepMatchesAnalyticCurve() {
-        auto handle = run(data("rc_step.cir"), store("rc.h5"), "rc");
-        QSignalSpy batches(handle.get(), &RunHandle::batchReady);
-        QSignalSpy progress(handle.get(), &RunHandle::progress);
-        QSignalSpy started(handle.get(), &RunHandle::started);
+        RunRequest request;
+        request.netlistPath = data("rc_step.cir");
+        request.storePath = store("rc.h5");
+        request.runId = "rc";
+        std::unique_ptr<QSignalSpy> batchSpy, progressSpy, startedSpy;
+        auto handle = m_session->submit(request, [&](RunHandle& run) {
+            batchSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::batchReady);
+            progressSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::progress);
+            startedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::started);
+        });
+        QSignalSpy& batches = *batchSpy;
+        QSignalSpy& progress = *progressSpy;
+        QSignalSpy& started = *startedSpy;
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
         const auto run = read(store("rc.h5"), "rc");
@@ -244,8 +253,15 @@ private slots:
     }
 
     void pauseHoldsAndResumeContinues() {
-        auto handle = run(data("long_ring.cir"), store("pause.h5"), "paused");
-        QSignalSpy paused(handle.get(), &RunHandle::pausedChanged);
+        RunRequest request;
+        request.netlistPath = data("long_ring.cir");
+        request.storePath = store("pause.h5");
+        request.runId = "paused";
+        std::unique_ptr<QSignalSpy> pausedSpy;
+        auto handle = m_session->submit(request, [&](RunHandle& run) {
+            pausedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::pausedChanged);
+        });
+        QSignalSpy& paused = *pausedSpy;
         waitForPoints(handle, 1000);
         m_session->pause();
         QTRY_VERIFY(handle->isPaused());
