@@ -122,6 +122,31 @@ size_t DecimatedSeries::lowerBound(double value, size_t begin, size_t end) const
     return begin;
 }
 
+// lowerBound within [begin, end), starting at `hint` and galloping (1, 2, 4, ... samples)
+// towards the answer. Column edges are evenly spaced in x and samples nearly so, so the
+// previous column's width is a close guess: a few probes within a few cache lines, where
+// bisecting [begin, end) would miss the cache at nearly every step on a large series.
+size_t DecimatedSeries::lowerBoundNear(double value, size_t begin, size_t end, size_t hint) const {
+    hint = std::clamp(hint, begin, end);
+    if (hint < end && x(hint) < value) { // the answer is in (hint, end]
+        size_t lo = hint + 1;
+        size_t probe = lo;
+        for (size_t step = 1; probe < end && x(probe) < value; step *= 2) {
+            lo = probe + 1;
+            probe = hint + 1 + step;
+        }
+        return lowerBound(value, lo, std::min(probe, end));
+    }
+    size_t hi = hint; // x(hi) >= value, or hi == end: the answer is in [begin, hi]
+    for (size_t step = 1; hi > begin; step *= 2) {
+        const size_t probe = hi - std::min(step, hi - begin);
+        if (x(probe) < value)
+            return lowerBound(value, probe + 1, hi);
+        hi = probe;
+    }
+    return begin;
+}
+
 size_t DecimatedSeries::lowerBound(double value) const {
     return lowerBound(value, 0, m_size);
 }
@@ -184,12 +209,13 @@ void DecimatedSeries::decimate(double xlo, double xhi, size_t buckets, std::vect
     } else {
         const double width = (xhi - xlo) / static_cast<double>(buckets);
         size_t begin = first;
+        size_t previousCount = (last - first) / buckets;
         for (size_t b = 0; b < buckets; ++b) {
             // Column b holds xlo + b·width <= x < xlo + (b+1)·width; the last one also xhi.
-            const size_t end =
-                b + 1 == buckets
-                    ? last
-                    : lowerBound(xlo + static_cast<double>(b + 1) * width, begin, last);
+            const size_t end = b + 1 == buckets
+                                   ? last
+                                   : lowerBoundNear(xlo + static_cast<double>(b + 1) * width, begin,
+                                                    last, begin + previousCount);
             if (end > begin) {
                 const Extremes e = extremes(begin, end);
                 if (e.minIndex != kNone) {
@@ -198,6 +224,7 @@ void DecimatedSeries::decimate(double xlo, double xhi, size_t buckets, std::vect
                         push(std::max(e.minIndex, e.maxIndex));
                 }
             }
+            previousCount = end - begin;
             begin = end;
         }
     }

@@ -57,7 +57,7 @@ public:
     // extent drawn in every column is exact. When the range holds at most two samples per
     // column the raw samples are returned instead. Either way the nearest sample on each side
     // outside the range is included, so lines run to the edges. At most 2·buckets + 2 points;
-    // cost O(buckets · log n), independent of how many samples the range holds.
+    // cost O(buckets · log(n / buckets)), independent of how many samples the range holds.
     void decimate(double xlo, double xhi, size_t buckets, std::vector<double>& xs,
                   std::vector<double>& ys) const;
 
@@ -84,6 +84,7 @@ private:
     Extremes sampleExtremes(size_t i) const;
     Extremes extremes(size_t begin, size_t end) const;
     size_t lowerBound(double x, size_t begin, size_t end) const;
+    size_t lowerBoundNear(double x, size_t begin, size_t end, size_t hint) const;
     void extendPyramid();
 
     std::vector<std::unique_ptr<Chunk>> m_chunks;

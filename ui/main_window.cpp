@@ -2,6 +2,7 @@
 
 #include "decimated_series.h"
 #include "design_reader.h"
+#include "hierarchy_model.h"
 #include "hierarchy_view.h"
 #include "log_pane.h"
 #include "plot_panel.h"
@@ -19,12 +20,15 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QHeaderView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
+#include <QTreeView>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <set>
@@ -71,18 +75,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     };
     m_hierarchy = new HierarchyView(this);
     dock("Hierarchy", "hierarchyDock", m_hierarchy, Qt::LeftDockWidgetArea);
-    m_probeEditor = new ProbeMapEditor(this);
-    auto* probeDock = dock("Probe map", "probeMapDock", m_probeEditor, Qt::RightDockWidgetArea);
     m_runs = new RunsBrowser(this);
     auto* runsDock = dock("Runs", "runsDock", m_runs, Qt::RightDockWidgetArea);
-    tabifyDockWidget(probeDock, runsDock);
-    runsDock->raise();
     m_log = new LogPane(this);
     auto* logDock = dock("Log", "logDock", m_log, Qt::BottomDockWidgetArea);
+    // The probe map is a wide table: it shares the bottom with the log.
+    m_probeEditor = new ProbeMapEditor(this);
+    auto* probeDock = dock("Probe map", "probeMapDock", m_probeEditor, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(logDock, probeDock);
+    logDock->raise();
     auto* hierarchyDock = findChild<QDockWidget*>("hierarchyDock");
-    // The plots get the room; saved layouts (restoreState below) override this.
-    resizeDocks({hierarchyDock, runsDock}, {300, 320}, Qt::Horizontal);
-    resizeDocks({logDock}, {170}, Qt::Vertical);
+    // The icon tells the kind (and the tooltip spells it out): names and vectors get the room.
+    m_hierarchy->treeView()->hideColumn(HierarchyModel::KindColumn);
+    m_hierarchy->treeView()->header()->setSectionResizeMode(HierarchyModel::NameColumn,
+                                                            QHeaderView::ResizeToContents);
 
     m_controls = new RunControls(this);
     addToolBar(m_controls);
@@ -102,7 +108,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildMenus();
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
+    if (!restoreState(settings.value("window/state").toByteArray())) {
+        // First start: the plots get the room. Docks take sizes only once laid out.
+        QTimer::singleShot(0, this, [this, hierarchyDock, runsDock, logDock] {
+            resizeDocks({hierarchyDock, runsDock}, {280, 330}, Qt::Horizontal);
+            resizeDocks({logDock}, {160}, Qt::Vertical);
+        });
+    }
     updateRecentMenu();
     if (!m_session)
         showError("ngspice unavailable",

@@ -198,8 +198,15 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
 }
 
 PlotPanel::~PlotPanel() {
-    // The plot's children (graphs, items) go with it; nothing may call back into us then.
+    // Delete the plot while our members still exist, and deaf to its signals: QWidget would
+    // delete it only after m_panes and m_traces are gone.
+    m_refreshTimer->stop();
     disconnect(m_plot, nullptr, this, nullptr);
+    for (const auto& pane : m_panes)
+        for (auto* axis : pane.rect->axes())
+            disconnect(axis, nullptr, this, nullptr);
+    delete m_plot;
+    m_plot = nullptr;
 }
 
 // --- panes -------------------------------------------------------------------------------
@@ -324,6 +331,8 @@ void PlotPanel::removePane(int index) {
     m_panes.erase(m_panes.begin() + index);
     if (m_dropHighlight == index)
         m_dropHighlight = -1;
+    else if (m_dropHighlight > index)
+        --m_dropHighlight;
     m_plot->plotLayout()->remove(pane.rect); // deletes the rect, its axes and its legend
     m_plot->plotLayout()->simplify();
     updatePaneAxes();
@@ -343,7 +352,6 @@ void PlotPanel::updatePaneAxes() {
         auto* x = m_panes[i].rect->axis(QCPAxis::atBottom);
         const bool bottom = i + 1 == m_panes.size();
         x->setTickLabels(bottom);
-        m_panes[i].rect->setAutoMargins(QCP::msAll);
     }
 }
 
@@ -581,10 +589,14 @@ void PlotPanel::followData() {
         return;
     const auto [lower, upper] = xRange();
     const double span = upper - lower;
-    if (lower <= lo || span >= hi - lo)
+    if (hi == lo) { // one sample so far: a zero-width range would be refused
+        const auto [padLo, padHi] = padded(lo, hi);
+        setXRangeInternal(padLo, padHi);
+    } else if (lower <= lo || span >= hi - lo) {
         setXRangeInternal(lo, hi);
-    else
+    } else {
         setXRangeInternal(hi - span, hi);
+    }
 }
 
 void PlotPanel::fitY(int pane, double xlo, double xhi) {
@@ -807,13 +819,17 @@ void PlotPanel::updateReadout() {
         name->setText(r.label);
         name->setToolTip(withUnit(r.cref, r.unit));
         name->setIcon(swatch(m_traces[i].color));
-        cell(row, ColCrosshair)->setText(EngAxisTicker::format(r.crosshair, r.unit));
-        cell(row, ColA)->setText(EngAxisTicker::format(r.a, r.unit));
-        cell(row, ColB)->setText(EngAxisTicker::format(r.b, r.unit));
-        // A difference far below the values' own precision is rounding, not signal.
-        const double delta = r.b - r.a;
-        const bool noise = std::abs(delta) <= 1e-9 * std::max(std::abs(r.a), std::abs(r.b));
-        cell(row, ColDelta)->setText(EngAxisTicker::format(noise ? 0.0 : delta, r.unit));
+        // Below a billionth of the pane's scale a value is rounding, not signal: sin(π) reads
+        // "0 V", not "12.25 aV"; 1.5 mA − 1.5 mA reads "0 A".
+        const auto [ylo, yhi] = yRange(paneOf(m_traces[i].rect));
+        const double noiseFloor = 1e-9 * std::max(std::abs(ylo), std::abs(yhi));
+        auto shown = [&](double v) {
+            return EngAxisTicker::format(std::abs(v) < noiseFloor ? 0.0 : v, r.unit);
+        };
+        cell(row, ColCrosshair)->setText(shown(r.crosshair));
+        cell(row, ColA)->setText(shown(r.a));
+        cell(row, ColB)->setText(shown(r.b));
+        cell(row, ColDelta)->setText(shown(r.b - r.a));
     }
     m_readout->setColumnHidden(ColA, !m_cursorA);
     m_readout->setColumnHidden(ColB, !m_cursorB);

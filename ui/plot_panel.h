@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QColor>
-#include <QPointer>
 #include <QSharedPointer>
 #include <QStringList>
 #include <QWidget>
@@ -12,10 +11,6 @@
 class DecimatedSeries;
 class EngAxisTicker;
 class QCPAxis;
-class QDragEnterEvent;
-class QDragLeaveEvent;
-class QDragMoveEvent;
-class QDropEvent;
 class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
@@ -24,6 +19,10 @@ class QCPLayer;
 class QCPLegend;
 class QCPMarginGroup;
 class QCustomPlot;
+class QDragEnterEvent;
+class QDragLeaveEvent;
+class QDragMoveEvent;
+class QDropEvent;
 class QLabel;
 class QMenu;
 class QRubberBand;
