@@ -201,6 +201,7 @@ PlotPanel::~PlotPanel() {
     // Delete the plot while our members still exist, and deaf to its signals: QWidget would
     // delete it only after m_panes and m_traces are gone.
     m_refreshTimer->stop();
+    m_plot->removeEventFilter(this); // its destructor still sends a Leave event
     disconnect(m_plot, nullptr, this, nullptr);
     for (const auto& pane : m_panes)
         for (auto* axis : pane.rect->axes())
