@@ -23,6 +23,7 @@ test: build
 
 bench: build
 	/usr/bin/python3 bench/bench_stream.py --build $(BUILD_DIR)
+	bash bench/bench_plot.sh --build $(BUILD_DIR)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
