@@ -138,6 +138,7 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
     if (!m_run.valid())
         return R::failure(m_path + ": cannot create /" + group);
     m_runId = metadata.runId;
+    m_dcSweepSource = metadata.dcSweepSource;
     m_points = 0;
     m_stagedRows = 0;
     m_columns.clear();
@@ -210,22 +211,33 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
 
     m_columns.clear();
     m_hasScale = resolution.scaleIndex >= 0;
-    const std::string coordinateName =
+    m_scalarPlot = analysisOf(plotType) == "op";
+    std::string coordinateName =
         m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
                    : std::string("index");
-    H5Handle coordinateSet = makeDataset(run, coordinateName, false);
-    if (!coordinateSet.valid())
-        return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
-    H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
-    h5::writeStringAttribute(
-        coordinateSet.get(), "unit",
-        m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit : "");
-    h5::writeStringAttribute(run, "coordinate", coordinateName);
-    Column coordinate;
-    coordinate.link = coordinateName;
-    coordinate.sourceColumn =
-        m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
-    m_columns.push_back(std::move(coordinate));
+    std::string coordinateUnit =
+        m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit : "";
+    // ngspice calls every DC sweep "v-sweep"/"i-sweep"; the swept source names it better.
+    if (analysisOf(plotType) == "dc" && !m_dcSweepSource.empty() && coordinateName.size() > 6 &&
+        coordinateName.compare(coordinateName.size() - 6, 6, "-sweep") == 0) {
+        coordinateUnit = coordinateName[0] == 'v' ? "V" : coordinateName[0] == 'i' ? "A" : "";
+        coordinateName = m_dcSweepSource;
+    }
+    H5Handle coordinateSet;
+    if (!m_scalarPlot) {
+        coordinateSet = makeDataset(run, coordinateName, false);
+        if (!coordinateSet.valid())
+            return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
+        H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
+        h5::writeStringAttribute(coordinateSet.get(), "unit", coordinateUnit);
+        h5::writeStringAttribute(run, "coordinate", coordinateName);
+        Column coordinate;
+        coordinate.link = coordinateName;
+        coordinate.sourceColumn =
+            m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
+        m_columns.push_back(std::move(coordinate));
+    }
+    H5Handle scalarSpace(H5Screate(H5S_SCALAR));
 
     H5Handle vectorsGroup(H5Gcreate2(run, "vectors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     if (!vectorsGroup.valid())
@@ -240,8 +252,13 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         col.link = resolved.cref;
         col.isComplex = vectors[i].isComplex;
         col.sourceColumn = sourceColumn[i];
-        H5Handle dataset =
-            holder.valid() ? makeDataset(holder.get(), "data", col.isComplex) : H5Handle();
+        H5Handle dataset;
+        if (holder.valid() && m_scalarPlot)
+            dataset = H5Handle(
+                H5Dcreate2(holder.get(), "data", col.isComplex ? complexType.get() : H5T_IEEE_F64LE,
+                           scalarSpace.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        else if (holder.valid())
+            dataset = makeDataset(holder.get(), "data", col.isComplex);
         if (!dataset.valid())
             return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/data");
         const hid_t ds = dataset.get();
@@ -249,7 +266,8 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         h5::writeStringAttribute(ds, "source_vec", resolved.vector);
         h5::writeStringAttribute(ds, "node_kind", resolved.nodeKind);
         h5::writeStringListAttribute(ds, "aliases", resolved.aliases);
-        H5DSattach_scale(ds, coordinateSet.get(), 0);
+        if (coordinateSet.valid())
+            H5DSattach_scale(ds, coordinateSet.get(), 0);
         // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
         const std::string target = "vectors/" + resolved.cref + "/data";
         if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,
@@ -271,6 +289,21 @@ void H5Sink::append(const SampleBatch& batch) {
     std::lock_guard lock(h5Mutex());
     if (m_columns.empty())
         return;
+    if (m_scalarPlot) {
+        // An operating point has one row; a second one would only repeat it.
+        if (m_points == 0 && batch.rows > 0) {
+            H5Handle complexMem(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
+            H5Tinsert(complexMem.get(), "r", 0, H5T_NATIVE_DOUBLE);
+            H5Tinsert(complexMem.get(), "i", sizeof(double), H5T_NATIVE_DOUBLE);
+            for (auto& col : m_columns) {
+                H5Handle dataset(H5Dopen2(m_run.get(), col.link.c_str(), H5P_DEFAULT));
+                H5Dwrite(dataset.get(), col.isComplex ? complexMem.get() : H5T_NATIVE_DOUBLE,
+                         H5S_ALL, H5S_ALL, H5P_DEFAULT, batch.values.data() + col.sourceColumn);
+            }
+            m_points = 1;
+        }
+        return;
+    }
     const double* values = batch.values.data();
     for (int row = 0; row < batch.rows; ++row) {
         const double* source = values + static_cast<size_t>(row) * batch.columns;

@@ -65,6 +65,8 @@ private:
     int m_stagedRows = 0;
     long long m_points = 0;
     bool m_hasScale = false;
+    bool m_scalarPlot = false; // an operating point: one value per vector, stored as scalars
+    std::string m_dcSweepSource;
     std::string m_log;
     std::string m_warnings;
     bool m_logTruncated = false;

@@ -121,8 +121,10 @@ ProbeMap HierarchyTree::probeMapFor(const ProbeMap& user) const {
         auto named = userCrefOfVector.find(ProbeResolver::normalizeVector(node->vector));
         if (named != userCrefOfVector.end())
             result.aliases[node->cref] = named->second;
-        else
+        else {
             result.map[node->cref] = node->vector;
+            result.namesOnly.insert(node->cref);
+        }
     }
     return result;
 }

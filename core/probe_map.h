@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <map>
+#include <set>
 #include <string>
 
 // The user's explicit naming of vectors: `map` (cref -> ngspice vector as written, e.g.
@@ -11,6 +12,9 @@
 struct ProbeMap {
     std::map<std::string, std::string> map;
     std::map<std::string, std::string> aliases;
+    // Map crefs that only name a vector should it exist (a design's nets, which a noise
+    // or op plot may not carry), as opposed to probes the user asked for. Not saved.
+    std::set<std::string> namesOnly;
 
     bool empty() const { return map.empty() && aliases.empty(); }
     bool operator==(const ProbeMap& other) const {

@@ -111,8 +111,18 @@ bool ProbeResolver::isDeviceParameter(const std::string& vector) {
     return !v.empty() && v[0] == '@';
 }
 
+namespace {
+// Noise analyses produce densities and totals, not node voltages.
+bool isNoiseVector(const std::string& v) {
+    return v == "inoise_spectrum" || v == "onoise_spectrum" || v == "inoise_total" ||
+           v == "onoise_total";
+}
+} // namespace
+
 std::string ProbeResolver::defaultCref(const std::string& vector) {
     const std::string v = normalizeVector(vector);
+    if (isNoiseVector(v))
+        return "top.noise." + v;
     if (isDeviceParameter(v)) {
         // "@m.xota1.m1[gm]"
         const auto open = v.find('[');
@@ -151,6 +161,8 @@ std::string ProbeResolver::nodeKindOf(const std::string& vector) {
         return "scale";
     if (isDeviceParameter(v))
         return "device_param";
+    if (isNoiseVector(v))
+        return "noise";
     if (isBranch(v))
         return "branch_current";
     const auto hash = v.rfind('#');
@@ -170,6 +182,8 @@ std::string ProbeResolver::unitOf(const std::string& vector) {
         return "V";
     if (kind == "branch_current")
         return "A";
+    if (kind == "noise") // ngspice's noise output is a voltage referred to out or in
+        return v.find("spectrum") != std::string::npos ? "V/sqrt(Hz)" : "V";
     if (kind != "device_param")
         return "";
     const auto open = v.find('[');
@@ -298,7 +312,10 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
     }
 
     for (const auto& [vector, crefs] : explicitCrefs) {
-        if (!present.count(vector))
+        const bool wanted = std::any_of(crefs.begin(), crefs.end(), [&](const std::string& c) {
+            return !m_map.namesOnly.count(c);
+        });
+        if (wanted && !present.count(vector))
             resolution.missing.push_back(m_map.map.at(crefs.front()) + " (" + crefs.front() + ")");
     }
     return resolution;

@@ -37,11 +37,13 @@ RunSummary summarize(hid_t run, const std::string& runId) {
     summary.finished = h5::readStringAttribute(run, "finished");
     summary.coordinate = h5::readStringAttribute(run, "coordinate");
     summary.points = lengthOf(run, summary.coordinate);
+    if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
+        summary.points = 1; // an operating point: scalars, no coordinate
     summary.success = h5::exists(run, "_SUCCESS");
     return summary;
 }
 
-bool readDoubles(hid_t set, std::vector<double>& out) {
+bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag = nullptr) {
     H5Handle space(H5Dget_space(set));
     const hssize_t n = H5Sget_simple_extent_npoints(space.get());
     if (n < 0)
@@ -55,8 +57,13 @@ bool readDoubles(hid_t set, std::vector<double>& out) {
         if (n > 0 && H5Dread(set, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pairs.data()) < 0)
             return false;
         out.resize(static_cast<size_t>(n));
-        for (hssize_t i = 0; i < n; ++i)
+        if (imag)
+            imag->resize(static_cast<size_t>(n));
+        for (hssize_t i = 0; i < n; ++i) {
             out[static_cast<size_t>(i)] = pairs[static_cast<size_t>(2 * i)];
+            if (imag)
+                (*imag)[static_cast<size_t>(i)] = pairs[static_cast<size_t>(2 * i + 1)];
+        }
         return true;
     }
     out.resize(static_cast<size_t>(n));
@@ -140,7 +147,7 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
             v.sourceVector = h5::readStringAttribute(set.get(), "source_vec");
             v.nodeKind = h5::readStringAttribute(set.get(), "node_kind");
             v.aliases = h5::readStringListAttribute(set.get(), "aliases");
-            if (!readDoubles(set.get(), v.values))
+            if (!readDoubles(set.get(), v.values, &v.imag))
                 return R::failure(path + ": run \"" + runId + "\": cannot read " + cref);
             data.vectors.push_back(std::move(v));
         }

@@ -24,6 +24,7 @@ struct StoredVector {
     std::string nodeKind;
     std::vector<std::string> aliases;
     std::vector<double> values; // real part for complex vectors
+    std::vector<double> imag;   // imaginary part; empty for real vectors
 };
 
 struct RunData {

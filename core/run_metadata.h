@@ -14,4 +14,5 @@ struct RunMetadata {
     std::string corner;
     std::string sweep;
     long long seed = -1; // -1: no seed was set
+    std::string dcSweepSource; // the source a .dc line sweeps first: the coordinate's name
 };

@@ -137,6 +137,12 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
                 continue;
             }
             hasAnalysis = true;
+            if (word == ".dc" && netlist.m_dcSweepSource.empty()) {
+                std::istringstream stream(line);
+                std::string keyword, source;
+                stream >> keyword >> source;
+                netlist.m_dcSweepSource = lower(source);
+            }
         }
         if (word == ".include" || word == ".inc" || word == ".lib") {
             netlist.m_lines.push_back(absolutePathLine(line, baseDir));

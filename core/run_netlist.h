@@ -30,6 +30,8 @@ public:
     std::string sha256() const;
     // Device-parameter vectors the netlist's own .save lines asked for ("@m1[gm]").
     const std::vector<std::string>& deviceSaves() const { return m_deviceSaves; }
+    // The first source a `.dc` line sweeps ("v1"), "" when there is none.
+    const std::string& dcSweepSource() const { return m_dcSweepSource; }
     // What was changed, for the run log.
     const std::vector<std::string>& notes() const { return m_notes; }
 
@@ -37,4 +39,5 @@ private:
     std::vector<std::string> m_lines;
     std::vector<std::string> m_deviceSaves;
     std::vector<std::string> m_notes;
+    std::string m_dcSweepSource;
 };

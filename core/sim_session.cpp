@@ -146,6 +146,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     if (netlist) {
         metadata.netlist = netlist->text();
         metadata.netlistSha256 = netlist->sha256();
+        metadata.dcSweepSource = netlist->dcSweepSource();
     }
     metadata.ngspiceVersion = engine.version();
     metadata.probeMapJson = request.probeMap.empty() ? "" : request.probeMap.toJson();

@@ -85,9 +85,11 @@ def _run_ids(f: h5py.File) -> list:
 
 
 def _coordinate_name(run: h5py.Group) -> str:
-    # Transient runs use "time"; other analyses name their scale vector here.
-    name = _decode(run.attrs.get("coordinate", "time"))
-    return name or "time"
+    # Transient runs use "time"; other analyses name their scale vector here. An
+    # operating point has none: its attribute is present but empty.
+    if "coordinate" not in run.attrs:
+        return "time"
+    return _decode(run.attrs["coordinate"])
 
 
 def _get_run(f: h5py.File, path, run_id: str) -> h5py.Group:
@@ -121,6 +123,14 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
         run_attrs = _decoded_attrs(run)
         coord_name = _coordinate_name(run)
         where = f"run {run_id!r} in {os.fspath(path)}"
+        if not coord_name:
+            # An operating point: one scalar per cref, no coordinate.
+            scalars = {}
+            group = run.get("vectors")
+            for cref in group.keys() if isinstance(group, h5py.Group) else ():
+                ds = group[cref]["data"]
+                scalars[cref] = ((), ds[()], _decoded_attrs(ds))
+            return xr.Dataset(scalars, attrs=run_attrs)
         if not isinstance(run.get(coord_name), h5py.Dataset):
             raise ValueError(f"{where} has no coordinate dataset {coord_name!r}")
         coord_ds = run[coord_name]
@@ -178,7 +188,8 @@ def list_runs(path) -> list:
         for run_id in _run_ids(f):
             run = f["runs"][run_id]
             attrs = _decoded_attrs(run)
-            coord = run.get(_coordinate_name(run))
+            name = _coordinate_name(run)
+            coord = run.get(name) if name else None
             runs.append(
                 {
                     "run_id": run_id,
