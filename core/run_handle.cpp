@@ -204,7 +204,11 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     auto crefs = std::make_shared<std::vector<std::string>>();
     auto names = std::make_shared<std::vector<std::string>>();
     m_blockColumns.clear();
+    m_blockComplex.clear();
     m_scaleColumn = -1;
+    m_blockCoordinate = resolution->scaleIndex >= 0
+                            ? resolution->vectors[static_cast<size_t>(resolution->scaleIndex)].cref
+                            : std::string();
     int column = 0;
     for (size_t i = 0; i < m_vectors.size(); ++i) {
         if (static_cast<int>(i) == resolution->scaleIndex) {
@@ -213,6 +217,7 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
             crefs->push_back(resolution->vectors[i].cref);
             names->push_back(resolution->vectors[i].vector);
             m_blockColumns.push_back(column);
+            m_blockComplex.push_back(m_vectors[i].isComplex);
         }
         column += m_vectors[i].isComplex ? 2 : 1;
     }
@@ -233,15 +238,24 @@ void RunHandle::onData(StreamEvent& event) {
         block->crefs = m_blockCrefs;
         block->vectors = m_blockVectors;
         block->firstRow = m_plotRows;
+        block->coordinate = m_blockCoordinate;
         block->coordinateValues.resize(static_cast<size_t>(batch.rows));
-        block->columns.assign(m_blockColumns.size(),
-                              std::vector<double>(static_cast<size_t>(batch.rows)));
-        for (int row = 0; row < batch.rows; ++row) {
-            const double* source = batch.values.data() + static_cast<size_t>(row) * batch.columns;
-            block->coordinateValues[static_cast<size_t>(row)] =
-                m_scaleColumn >= 0 ? source[m_scaleColumn] : static_cast<double>(m_plotRows + row);
-            for (size_t c = 0; c < m_blockColumns.size(); ++c)
-                block->columns[c][static_cast<size_t>(row)] = source[m_blockColumns[c]];
+        const size_t rows = static_cast<size_t>(batch.rows);
+        block->columns.assign(m_blockColumns.size(), std::vector<double>(rows));
+        block->imag.assign(m_blockColumns.size(), {});
+        for (size_t c = 0; c < m_blockColumns.size(); ++c)
+            if (m_blockComplex[c])
+                block->imag[c].resize(rows);
+        for (size_t row = 0; row < rows; ++row) {
+            const double* source = batch.values.data() + row * static_cast<size_t>(batch.columns);
+            block->coordinateValues[row] =
+                m_scaleColumn >= 0 ? source[m_scaleColumn]
+                                   : static_cast<double>(m_plotRows + static_cast<long long>(row));
+            for (size_t c = 0; c < m_blockColumns.size(); ++c) {
+                block->columns[c][row] = source[m_blockColumns[c]];
+                if (m_blockComplex[c])
+                    block->imag[c][row] = source[m_blockColumns[c] + 1];
+            }
         }
         flushLogLines();
         emit batchReady(std::move(block));

@@ -94,6 +94,8 @@ private:
     std::shared_ptr<const std::vector<std::string>> m_blockVectors;
     int m_scaleColumn = -1;
     std::vector<int> m_blockColumns;
+    std::vector<char> m_blockComplex;
+    std::string m_blockCoordinate;
     long long m_plotRows = 0;
     QStringList m_pendingLog;
     std::string m_errorLines;

@@ -206,6 +206,7 @@ bool MainWindow::openDesign(const QString& path) {
     }
     m_designPath = info.absoluteFilePath();
     m_netlistPath = netlist;
+    m_controls->setTranSpec({}, {}); // a new design runs its own analyses until told otherwise
     m_probes.clear();
     m_traces.clear();
     m_overlays.clear();
@@ -335,7 +336,30 @@ void MainWindow::attachTrace(const Probe& probe) {
     const QString unit =
         node ? QString::fromStdString(node->unit)
              : QString::fromStdString(ProbeResolver::unitOf(probe.cref.toStdString()));
-    m_plots->addTrace(probe.cref, probe.cref, unit, series, probe.pane);
+    auto phase = m_traces.findPhase(probe.cref.toStdString());
+    if (!phase && node)
+        phase = m_traces.findPhase(node->vector);
+    if (!phase) {
+        m_plots->addTrace(probe.cref, probe.cref, unit, series, probe.pane);
+        return;
+    }
+    // A complex (AC) vector: a Bode pair, magnitude in dB here and phase in the pane below.
+    m_plots->addTrace(probe.cref, probe.cref + " |dB|", "dB", series, probe.pane);
+    while (m_plots->paneCount() <= probe.pane + 1)
+        m_plots->addPane();
+    m_plots->addTrace(probe.cref + "#phase", probe.cref + " phase", "°", phase, probe.pane + 1);
+}
+
+void MainWindow::updateCoordinate() {
+    const auto& name = m_traces.coordinate();
+    const QString unit = name == "time"        ? "s"
+                         : name == "frequency" ? "Hz"
+                         : name.empty()        ? ""
+                         : name[0] == 'i'      ? "A"
+                                               : "V";
+    const QString shown = QString::fromStdString(name.empty() ? "index" : name);
+    if (shown != m_plots->coordinateName())
+        m_plots->setCoordinate(shown, unit);
 }
 
 void MainWindow::attachPendingTraces() {
@@ -413,8 +437,10 @@ void MainWindow::onBatch(const SampleBlockPtr& block) {
     if (!block)
         return;
     m_traces.append(*block);
-    if (block->firstRow == 0)
+    if (block->firstRow == 0) {
+        updateCoordinate();
         attachPendingTraces();
+    }
     m_plots->dataChanged();
 }
 
@@ -459,6 +485,7 @@ void MainWindow::openStoredRun(const QString& runId) {
                 setTree(std::make_shared<const HierarchyTree>(std::move(tree.value())));
         }
         m_traces.load(run);
+        updateCoordinate();
         m_overlays.clear();
         if (m_probes.empty()) {
             for (const auto& v : run.vectors)

@@ -77,6 +77,7 @@ private:
     void probeDefaults();
     void attachTrace(const Probe& probe);
     void attachPendingTraces();
+    void updateCoordinate();
     void rebuildPlots();
     void onBatch(const SampleBlockPtr& block);
     void onFinished(RunStatus status, const QString& message);

@@ -157,6 +157,9 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     m_cursorLayer->setMode(QCPLayer::lmBuffered);
     m_marginGroup = new QCPMarginGroup(m_plot);
     m_xTicker.reset(new EngAxisTicker(m_coordinateUnit));
+    m_xLogTicker.reset(new QCPAxisTickerLog);
+    m_xLogTicker->setLogBase(10);
+    m_xLogTicker->setSubTickCount(8);
     connect(m_plot, &QCustomPlot::beforeReplot, this, &PlotPanel::feedGraphs);
 
     m_summary = new QLabel(this);
@@ -221,7 +224,14 @@ int PlotPanel::addPane() {
     pane.rect->setMarginGroup(QCP::msLeft | QCP::msRight, m_marginGroup);
     auto* x = pane.rect->axis(QCPAxis::atBottom);
     auto* y = pane.rect->axis(QCPAxis::atLeft);
-    x->setTicker(m_xTicker);
+    if (m_logX) {
+        x->setScaleType(QCPAxis::stLogarithmic);
+        x->setTicker(m_xLogTicker);
+        x->setNumberFormat("eb");
+        x->setNumberPrecision(0);
+    } else {
+        x->setTicker(m_xTicker);
+    }
     pane.yTicker.reset(new EngAxisTicker);
     y->setTicker(pane.yTicker);
     for (auto* axis : {x, y}) {
@@ -513,6 +523,19 @@ void PlotPanel::setCoordinate(const QString& name, const QString& unit) {
     m_coordinateName = name;
     m_coordinateUnit = unit;
     m_xTicker->setUnit(unit);
+    m_logX = name == "frequency";
+    for (int p = 0; p < paneCount(); ++p) {
+        auto* x = xAxis(p);
+        x->setScaleType(m_logX ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+        if (m_logX) {
+            x->setTicker(m_xLogTicker);
+            x->setNumberFormat("eb"); // 10⁶ rather than 1e+06
+            x->setNumberPrecision(0);
+        } else {
+            x->setTicker(m_xTicker);
+        }
+    }
+
     updateOverlay();
     updateReadout();
     m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -10,6 +10,7 @@
 
 class DecimatedSeries;
 class EngAxisTicker;
+class QCPAxisTickerLog;
 class QCPAxis;
 class QCPAxisRect;
 class QCPGraph;
@@ -84,7 +85,9 @@ public:
     QColor traceColor(const QString& cref) const;
 
     // The shared x axis: its quantity and unit ("time", "s" by default; "frequency", "Hz").
+    // A frequency coordinate (AC, noise) gets a logarithmic axis in every pane.
     void setCoordinate(const QString& name, const QString& unit);
+    bool logX() const { return m_logX; }
     QString coordinateName() const { return m_coordinateName; }
     QString coordinateUnit() const { return m_coordinateUnit; }
 
@@ -190,6 +193,8 @@ private:
     QCPLayer* m_cursorLayer = nullptr;
     QCPMarginGroup* m_marginGroup = nullptr;
     QSharedPointer<EngAxisTicker> m_xTicker;
+    QSharedPointer<QCPAxisTickerLog> m_xLogTicker;
+    bool m_logX = false;
     QTimer* m_refreshTimer = nullptr;
     QRubberBand* m_band = nullptr;
     std::vector<Pane> m_panes;

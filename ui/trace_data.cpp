@@ -3,9 +3,14 @@
 #include "decimated_series.h"
 #include "probe_resolver.h"
 
+#include <cmath>
+#include <complex>
+
 void TraceData::clear() {
     m_byVector.clear();
+    m_phaseByVector.clear();
     m_vectorOfCref.clear();
+    m_coordinate.clear();
     m_rows = 0;
 }
 
@@ -19,16 +24,37 @@ std::shared_ptr<DecimatedSeries> TraceData::ensure(const std::string& vector,
     return series;
 }
 
+void TraceData::appendComplex(const std::string& vector, const std::string& cref, const double* x,
+                              const double* re, const double* im, size_t n) {
+    std::vector<double> db(n), degrees(n);
+    for (size_t i = 0; i < n; ++i) {
+        const std::complex<double> z(re[i], im[i]);
+        // -400 dB stands for an exact zero, which has no logarithm.
+        db[i] = std::abs(z) > 0 ? 20 * std::log10(std::abs(z)) : -400.0;
+        degrees[i] = std::arg(z) * 180.0 / M_PI;
+    }
+    ensure(vector, cref)->append(x, db.data(), n);
+    auto& phase = m_phaseByVector[ProbeResolver::normalizeVector(vector)];
+    if (!phase)
+        phase = std::make_shared<DecimatedSeries>();
+    phase->append(x, degrees.data(), n);
+}
+
 void TraceData::append(const SampleBlock& block) {
     if (!block.crefs)
         return;
+    m_coordinate = block.coordinate;
     const auto& crefs = *block.crefs;
     const size_t rows = block.coordinateValues.size();
     for (size_t c = 0; c < crefs.size() && c < block.columns.size(); ++c) {
         const std::string vector =
             block.vectors && c < block.vectors->size() ? (*block.vectors)[c] : crefs[c];
-        ensure(vector, crefs[c])
-            ->append(block.coordinateValues.data(), block.columns[c].data(), rows);
+        if (c < block.imag.size() && !block.imag[c].empty())
+            appendComplex(vector, crefs[c], block.coordinateValues.data(), block.columns[c].data(),
+                          block.imag[c].data(), rows);
+        else
+            ensure(vector, crefs[c])
+                ->append(block.coordinateValues.data(), block.columns[c].data(), rows);
     }
     m_rows += static_cast<long long>(rows);
 }
@@ -36,20 +62,31 @@ void TraceData::append(const SampleBlock& block) {
 void TraceData::load(const RunData& run) {
     clear();
     for (const auto& v : run.vectors) {
-        auto series = ensure(v.sourceVector.empty() ? v.cref : v.sourceVector, v.cref);
+        const std::string vector = v.sourceVector.empty() ? v.cref : v.sourceVector;
         const size_t n = std::min(run.coordinate.size(), v.values.size());
-        series->append(run.coordinate.data(), v.values.data(), n);
+        if (!v.imag.empty())
+            appendComplex(vector, v.cref, run.coordinate.data(), v.values.data(), v.imag.data(), n);
+        else
+            ensure(vector, v.cref)->append(run.coordinate.data(), v.values.data(), n);
         for (const auto& alias : v.aliases)
-            m_vectorOfCref[alias] = ProbeResolver::normalizeVector(v.sourceVector);
+            m_vectorOfCref[alias] = ProbeResolver::normalizeVector(vector);
     }
     m_rows = static_cast<long long>(run.coordinate.size());
+    m_coordinate = run.summary.coordinate;
+}
+
+std::string TraceData::keyOf(const std::string& crefOrVector) const {
+    if (auto it = m_vectorOfCref.find(crefOrVector); it != m_vectorOfCref.end())
+        return it->second;
+    return ProbeResolver::normalizeVector(crefOrVector);
 }
 
 std::shared_ptr<DecimatedSeries> TraceData::find(const std::string& crefOrVector) const {
-    if (auto it = m_vectorOfCref.find(crefOrVector); it != m_vectorOfCref.end())
-        return m_byVector.at(it->second);
-    if (auto it = m_byVector.find(ProbeResolver::normalizeVector(crefOrVector));
-        it != m_byVector.end())
-        return it->second;
-    return nullptr;
+    auto it = m_byVector.find(keyOf(crefOrVector));
+    return it == m_byVector.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<DecimatedSeries> TraceData::findPhase(const std::string& crefOrVector) const {
+    auto it = m_phaseByVector.find(keyOf(crefOrVector));
+    return it == m_phaseByVector.end() ? nullptr : it->second;
 }

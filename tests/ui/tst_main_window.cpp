@@ -1,4 +1,5 @@
 // The workbench end to end: real widgets, real libngspice, real HDF5 files.
+#include "decimated_series.h"
 #include "hierarchy_filter_model.h"
 #include "hierarchy_model.h"
 #include "hierarchy_view.h"
@@ -18,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <cmath>
 
 namespace {
 
@@ -170,6 +172,32 @@ private slots:
         QCOMPARE(static_cast<size_t>(w.plots()->pointCount("top.nodes.n5.v")),
                  stored->coordinate.size());
         screenshot(w, "main_window_after");
+    }
+
+    void acRunIsABodePlot() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QVERIFY(w.openDesign(
+            stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/analyses", "rc_ac.cir")));
+        QVERIFY(w.probedCrefs().contains("top.nodes.out.v"));
+        w.startRun();
+        auto run = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(toString(run->status()), std::string("ok"));
+        auto* plots = w.plots();
+        QVERIFY(plots->hasTrace("top.nodes.out.v"));
+        QVERIFY(plots->hasTrace("top.nodes.out.v#phase"));
+        QVERIFY(plots->tracePane("top.nodes.out.v#phase") > plots->tracePane("top.nodes.out.v"));
+        QVERIFY(plots->logX());
+        QCOMPARE(plots->coordinateName(), QString("frequency"));
+        // Magnitude in dB and phase in degrees at the corner frequency of the RC.
+        const double fc = 1 / (2 * M_PI * 1e3 * 1e-9);
+        const auto magnitude = w.traces().find("top.nodes.out.v");
+        const auto phase = w.traces().findPhase("top.nodes.out.v");
+        QVERIFY(std::abs(magnitude->valueAt(fc) + 3.01) < 0.05);
+        QVERIFY(std::abs(phase->valueAt(fc) + 45) < 0.5);
+        screenshot(w, "main_window_bode");
     }
 
     void brokenDesignShowsErrorAndStaysUsable() {
