@@ -1,7 +1,9 @@
 // wavebench-run: the headless front end (batch, CI, cluster job arrays). Same core as the GUI.
 #include "design_reader.h"
+#include "job_queue.h"
 #include "probe_map.h"
 #include "run_handle.h"
+#include "sim_job_spec.h"
 #include "sim_session.h"
 
 #include <QCoreApplication>
@@ -25,6 +27,7 @@ const char* kUsage =
     "usage: wavebench-run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
     "                     [--run-id ID] [--quiet]\n"
     "       wavebench-run --tree DESIGN [--json] [--emitted NETLIST]\n"
+    "       wavebench-run --job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet]\n"
     "\n"
     "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
     "--emitted) runs and every vector is stored under its ASDL cref.\n"
@@ -34,6 +37,9 @@ const char* kUsage =
     "Runs NETLIST in the embedded ngspice and streams every node voltage, source current and\n"
     "probed device parameter into FILE.h5 (default: NETLIST's name with .h5, beside it).\n"
     "--tran replaces the netlist's own analyses; without it they run as written.\n"
+    "--job runs every point of a job (sweeps, corners, Monte Carlo; see README) one after\n"
+    "another into the job's store (or --out), prints one line per run and, with --csv,\n"
+    "writes the measurements of all runs as a table.\n"
     "Exit status: 0 ok, 1 failed, 2 usage, 3 probes missing, 4 interrupted.\n";
 
 struct Options {
@@ -42,6 +48,8 @@ struct Options {
     QString probeMap;
     QString runId;
     QString emitted;
+    QString job;
+    QString csv;
     std::optional<TranSpec> tran;
     bool quiet = false;
     bool tree = false;
@@ -89,6 +97,16 @@ std::optional<Options> parse(const QStringList& args, QString& error) {
             if (!v)
                 return std::nullopt;
             options.emitted = *v;
+        } else if (arg == "--job") {
+            auto v = value("--job");
+            if (!v)
+                return std::nullopt;
+            options.job = *v;
+        } else if (arg == "--csv") {
+            auto v = value("--csv");
+            if (!v)
+                return std::nullopt;
+            options.csv = *v;
         } else if (arg == "--tree") {
             options.tree = true;
         } else if (arg == "--json") {
@@ -104,6 +122,20 @@ std::optional<Options> parse(const QStringList& args, QString& error) {
             error = "more than one netlist given: " + arg;
             return std::nullopt;
         }
+    }
+    if (!options.job.isEmpty()) {
+        // The job names its netlist, analysis, probe map and run ids itself.
+        if (!options.netlist.isEmpty() || options.tran || !options.probeMap.isEmpty() ||
+            !options.runId.isEmpty() || options.tree) {
+            error = "--job takes no netlist, --tran, --probe-map, --run-id or --tree (the "
+                    "job file names them)";
+            return std::nullopt;
+        }
+        return options;
+    }
+    if (!options.csv.isEmpty()) {
+        error = "--csv goes with --job";
+        return std::nullopt;
     }
     if (options.netlist.isEmpty()) {
         error = "no netlist given";
@@ -129,6 +161,86 @@ int exitCodeOf(RunStatus status) {
     }
 }
 
+std::string measurementText(const SimRun& run) {
+    std::string text;
+    for (const auto& [name, value] : run.measurements)
+        text += "  " + name + "=" + SimRun::number(value);
+    return text;
+}
+
+// --job: every run of the job, one line each; the exit status is the worst run's.
+int runJob(QCoreApplication& app, const Options& options) {
+    auto spec = SimJobSpec::fromFile(options.job.toStdString());
+    if (!spec) {
+        std::fprintf(stderr, "wavebench-run: %s\n", spec.error().c_str());
+        return 1;
+    }
+    if (!options.out.isEmpty())
+        spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
+    auto session = SimSession::create();
+    if (!session) {
+        std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
+        return 1;
+    }
+    const bool quiet = options.quiet;
+    int exitCode = 1;
+    {
+        JobQueue queue(*session.value());
+        QObject::connect(
+            &queue, &JobQueue::progress, &app, [quiet](int index, int count, const QString& runId) {
+                if (!quiet)
+                    std::fprintf(stderr, "run %d/%d %s ...\n", index + 1, count, qPrintable(runId));
+            });
+        QObject::connect(&queue, &JobQueue::runFinished, &app, [&](const SimRun& run) {
+            const int count = static_cast<int>(queue.runs().size());
+            std::printf("run %d/%d %s: %s%s\n", run.index + 1, count, run.runId.c_str(),
+                        run.skipped ? "skipped" : toString(run.status).c_str(),
+                        measurementText(run).c_str());
+            std::fflush(stdout);
+            if (run.status != RunStatus::Ok && !run.skipped && !run.message.empty())
+                std::fprintf(stderr, "%s\n", run.message.c_str());
+        });
+        QObject::connect(&queue, &JobQueue::finished, &app, [&](const JobSummary& summary) {
+            std::printf("job %s: %zu runs, %d ok, %d failed, %d missing, %d interrupted, %d "
+                        "skipped -> %s\n",
+                        summary.job.c_str(), summary.runs.size(), summary.count(RunStatus::Ok),
+                        summary.count(RunStatus::Failed), summary.count(RunStatus::Missing),
+                        summary.count(RunStatus::Interrupted) - summary.skipped(),
+                        summary.skipped(), summary.storePath.c_str());
+            exitCode = summary.count(RunStatus::Failed)        ? 1
+                       : summary.count(RunStatus::Interrupted) ? 4
+                       : summary.count(RunStatus::Missing)     ? 3
+                                                               : 0;
+            if (!options.csv.isEmpty()) {
+                if (auto written = summary.writeMeasurementsCsv(options.csv.toStdString())) {
+                    std::printf("measurements -> %s\n", qPrintable(options.csv));
+                } else {
+                    std::fprintf(stderr, "wavebench-run: %s\n", written.error().c_str());
+                    exitCode = 1;
+                }
+            }
+            app.quit();
+        });
+        auto started = queue.start(spec.value());
+        if (!started) {
+            std::fprintf(stderr, "wavebench-run: %s\n", started.error().c_str());
+            return 1;
+        }
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+        QTimer interruptPoll;
+        QObject::connect(&interruptPoll, &QTimer::timeout, &app, [&] {
+            if (g_interrupted.exchange(false)) {
+                std::fprintf(stderr, "\nwavebench-run: stopping the job; partial data is kept\n");
+                queue.stop();
+            }
+        });
+        interruptPoll.start(100);
+        app.exec();
+    }
+    return exitCode;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -144,6 +256,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "wavebench-run: %s\n\n%s", qPrintable(error), kUsage);
         return 2;
     }
+    if (!options->job.isEmpty())
+        return runJob(app, *options);
     if (!QFileInfo(options->netlist).isFile()) {
         std::fprintf(stderr, "wavebench-run: %s: no such file\n", qPrintable(options->netlist));
         return 1;

@@ -1,5 +1,6 @@
 #include "h5_sink.h"
 
+#include "measure_results.h"
 #include "ngspice_output.h"
 #include "stream_queue.h"
 
@@ -145,10 +146,11 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
     m_log.clear();
     m_warnings.clear();
     m_logTruncated = false;
+    m_measures = MeasureResults::declared(metadata.netlist);
 
     const hid_t run = m_run.get();
     bool ok = h5::writeStringAttribute(run, "run_id", metadata.runId) &&
-              h5::writeStringAttribute(run, "analysis", "") &&
+              h5::writeStringAttribute(run, "analysis", metadata.analysis) &&
               h5::writeStringAttribute(run, "status", toString(RunStatus::Running)) &&
               h5::writeStringAttribute(run, "message", "") &&
               h5::writeStringAttribute(run, "netlist_sha256", metadata.netlistSha256) &&
@@ -158,6 +160,8 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
               h5::writeInt64Attribute(run, "seed", metadata.seed) &&
               h5::writeStringAttribute(run, "corner", metadata.corner) &&
               h5::writeStringAttribute(run, "sweep", metadata.sweep) &&
+              h5::writeStringAttribute(run, "job", metadata.job) &&
+              h5::writeInt64Attribute(run, "sweep_index", metadata.sweepIndex) &&
               h5::writeStringAttribute(run, "coordinate", "");
     H5Handle inputs(H5Gcreate2(run, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     ok = ok && inputs.valid() &&
@@ -389,6 +393,7 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
     bool ok = h5::writeStringAttribute(run, "status", toString(status)) &&
               h5::writeStringAttribute(run, "message", message) &&
               h5::writeStringAttribute(run, "finished", isoNow());
+    ok = MeasureResults::store(run, m_log, m_measures) && ok; // before _SUCCESS
     if (ok && status == RunStatus::Ok) {
         H5Handle marker(H5Gcreate2(run, "_SUCCESS", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         ok = marker.valid();

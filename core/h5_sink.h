@@ -1,6 +1,7 @@
 #pragma once
 
 #include "h5_handle.h"
+#include "measure_results.h"
 #include "probe_resolver.h"
 #include "result.h"
 #include "run_metadata.h"
@@ -70,5 +71,6 @@ private:
     std::string m_log;
     std::string m_warnings;
     bool m_logTruncated = false;
+    std::vector<MeasureResults::Declared> m_measures; // the run netlist's .measure statements
     std::chrono::steady_clock::time_point m_lastFlush;
 };

@@ -118,6 +118,15 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
     data.seed = h5::readInt64Attribute(run.get(), "seed", -1);
     data.ngspiceVersion = h5::readStringAttribute(run.get(), "ngspice_version");
     data.netlistSha256 = h5::readStringAttribute(run.get(), "netlist_sha256");
+    data.job = h5::readStringAttribute(run.get(), "job");
+    data.corner = h5::readStringAttribute(run.get(), "corner");
+    data.sweep = h5::readStringAttribute(run.get(), "sweep");
+    data.sweepIndex = h5::readInt64Attribute(run.get(), "sweep_index", -1);
+    for (const auto& m : MeasureResults::read(run.get())) {
+        data.measurements[m.name] = m.value;
+        if (!m.message.empty())
+            data.measurementMessages[m.name] = m.message;
+    }
     if (h5::exists(run.get(), "inputs")) {
         H5Handle inputs(H5Gopen2(run.get(), "inputs", H5P_DEFAULT));
         data.netlist = h5::readStringDataset(inputs.get(), "netlist");
@@ -153,4 +162,19 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         }
     }
     return data;
+}
+
+Result<std::vector<MeasureResults::Measurement>>
+ResultStore::readMeasurements(const std::string& path, const std::string& runId) {
+    using R = Result<std::vector<MeasureResults::Measurement>>;
+    std::lock_guard lock(h5Mutex());
+    auto file = openStore(path);
+    if (!file)
+        return R::failure(file.error());
+    const std::string groupPath = "runs/" + runId;
+    if (runId.empty() || runId.find('/') != std::string::npos ||
+        !h5::exists(file->get(), groupPath))
+        return R::failure(path + ": no run \"" + runId + "\"");
+    H5Handle run(H5Gopen2(file->get(), groupPath.c_str(), H5P_DEFAULT));
+    return MeasureResults::read(run.get());
 }

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "measure_results.h"
 #include "result.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,13 @@ struct RunData {
     long long seed = -1;
     std::string ngspiceVersion;
     std::string netlistSha256;
+    // The job point (SimJobSpec) and the .measure results (NaN: failed, with its message).
+    std::string job;
+    std::string corner;
+    std::string sweep; // JSON
+    long long sweepIndex = -1;
+    std::map<std::string, double> measurements;
+    std::map<std::string, std::string> measurementMessages; // only for failed measures
 
     const StoredVector* find(const std::string& cref) const;
 };
@@ -48,4 +57,7 @@ class ResultStore {
 public:
     static Result<std::vector<RunSummary>> listRuns(const std::string& path);
     static Result<RunData> readRun(const std::string& path, const std::string& runId);
+    // Only the measurements of a run (cheap: no vectors are read).
+    static Result<std::vector<MeasureResults::Measurement>>
+    readMeasurements(const std::string& path, const std::string& runId);
 };

@@ -14,5 +14,8 @@ struct RunMetadata {
     std::string corner;
     std::string sweep;
     long long seed = -1; // -1: no seed was set
+    std::string job;
+    std::string analysis; // until the first plot names it
+    long long sweepIndex = -1;
     std::string dcSweepSource; // the source a .dc line sweeps first: the coordinate's name
 };

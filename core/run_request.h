@@ -8,7 +8,8 @@
 
 // Everything a run needs; a plain value handed from any thread to SimSession.
 struct RunRequest {
-    std::string netlistPath;      // read from here unless netlistText is set
+    std::string netlistPath;      // read from here unless netlistText is set; with
+                                  // netlistText, the file it came from (for messages)
     std::string netlistText;      // lines to hand to ngspice directly (ngSpice_Circ)
     std::string baseDir;          // resolves relative .include paths of netlistText
     std::optional<TranSpec> tran; // replaces the netlist's own analyses
@@ -17,4 +18,12 @@ struct RunRequest {
     std::string runId;     // generated when empty
     std::string paramsYaml;
     std::string treeJson;
+    // The job point this run is (SimJobSpec), stored as run attributes; empty or -1 outside
+    // a job. `analysis` is the attribute until ngspice names the analysis it runs.
+    std::string job;
+    std::string analysis;
+    std::string corner;
+    std::string sweep; // JSON object of the sweep values
+    long long sweepIndex = -1;
+    long long seed = -1;
 };

@@ -1,6 +1,7 @@
 #include "sim_session.h"
 
 #include "h5_sink.h"
+#include "measure_results.h"
 #include "run_metadata.h"
 #include "spice_reader.h"
 #include "stream_queue.h"
@@ -130,7 +131,7 @@ void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus st
 
 void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request) {
     auto& engine = SpiceEngine::instance();
-    const std::string origin = request.netlistText.empty() ? request.netlistPath : "<netlist>";
+    const std::string origin = request.netlistPath.empty() ? "<netlist>" : request.netlistPath;
     auto netlist =
         request.netlistText.empty()
             ? RunNetlist::fromFile(request.netlistPath, request.tran)
@@ -152,6 +153,12 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     metadata.probeMapJson = request.probeMap.empty() ? "" : request.probeMap.toJson();
     metadata.paramsYaml = request.paramsYaml;
     metadata.treeJson = request.treeJson;
+    metadata.job = request.job;
+    metadata.analysis = request.analysis;
+    metadata.corner = request.corner;
+    metadata.sweep = request.sweep;
+    metadata.sweepIndex = request.sweepIndex;
+    metadata.seed = request.seed;
     std::string treeNote;
     if (metadata.treeJson.empty() && !request.netlistPath.empty()) {
         // Every run records the hierarchy it ran, so that a store opened later shows it.
@@ -196,7 +203,12 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
             saves.push_back(v);
     std::vector<std::string> valid;
     validateDeviceSaves(*handle, saves, valid);
-    engine.command("save none");
+    // .measure reads the plot ngspice keeps in memory, which `save none` leaves empty (every
+    // measure then fails "out of interval"). A netlist with measures therefore keeps its plot
+    // (`save all` streams the same vectors), and memory grows with the run until the plot is
+    // destroyed after it.
+    const bool measures = !MeasureResults::declared(netlist->text()).empty();
+    engine.command(measures ? "save all" : "save none");
     for (const auto& command : ProbeResolver::saveCommands(valid))
         engine.command(command);
 
