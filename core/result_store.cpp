@@ -19,6 +19,18 @@ Result<H5Handle> openStore(const std::string& path) {
     return Result<H5Handle>(std::move(file));
 }
 
+// Opens the store read-only and the group of one run; `file` keeps the file open.
+Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Handle& file) {
+    auto opened = openStore(path);
+    if (!opened)
+        return Result<H5Handle>::failure(opened.error());
+    file = std::move(opened.value());
+    const std::string groupPath = "runs/" + runId;
+    if (runId.empty() || runId.find('/') != std::string::npos || !h5::exists(file.get(), groupPath))
+        return Result<H5Handle>::failure(path + ": no run \"" + runId + "\"");
+    return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
+}
+
 long long lengthOf(hid_t group, const std::string& name) {
     if (name.empty() || !h5::exists(group, name))
         return 0;
@@ -105,46 +117,42 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
 Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId) {
     using R = Result<RunData>;
     std::lock_guard lock(h5Mutex());
-    auto file = openStore(path);
-    if (!file)
-        return R::failure(file.error());
-    const std::string groupPath = "runs/" + runId;
-    if (runId.empty() || runId.find('/') != std::string::npos ||
-        !h5::exists(file->get(), groupPath))
-        return R::failure(path + ": no run \"" + runId + "\"");
-    H5Handle run(H5Gopen2(file->get(), groupPath.c_str(), H5P_DEFAULT));
+    H5Handle file;
+    auto run = openRun(path, runId, file);
+    if (!run)
+        return R::failure(run.error());
     RunData data;
-    data.summary = summarize(run.get(), runId);
-    data.seed = h5::readInt64Attribute(run.get(), "seed", -1);
-    data.ngspiceVersion = h5::readStringAttribute(run.get(), "ngspice_version");
-    data.netlistSha256 = h5::readStringAttribute(run.get(), "netlist_sha256");
-    data.job = h5::readStringAttribute(run.get(), "job");
-    data.corner = h5::readStringAttribute(run.get(), "corner");
-    data.sweep = h5::readStringAttribute(run.get(), "sweep");
-    data.sweepIndex = h5::readInt64Attribute(run.get(), "sweep_index", -1);
-    for (const auto& m : MeasureResults::read(run.get())) {
+    data.summary = summarize(run->get(), runId);
+    data.seed = h5::readInt64Attribute(run->get(), "seed", -1);
+    data.ngspiceVersion = h5::readStringAttribute(run->get(), "ngspice_version");
+    data.netlistSha256 = h5::readStringAttribute(run->get(), "netlist_sha256");
+    data.job = h5::readStringAttribute(run->get(), "job");
+    data.corner = h5::readStringAttribute(run->get(), "corner");
+    data.sweep = h5::readStringAttribute(run->get(), "sweep");
+    data.sweepIndex = h5::readInt64Attribute(run->get(), "sweep_index", -1);
+    for (const auto& m : MeasureResults::read(run->get())) {
         data.measurements[m.name] = m.value;
         if (!m.message.empty())
             data.measurementMessages[m.name] = m.message;
     }
-    if (h5::exists(run.get(), "inputs")) {
-        H5Handle inputs(H5Gopen2(run.get(), "inputs", H5P_DEFAULT));
+    if (h5::exists(run->get(), "inputs")) {
+        H5Handle inputs(H5Gopen2(run->get(), "inputs", H5P_DEFAULT));
         data.netlist = h5::readStringDataset(inputs.get(), "netlist");
         data.probeMapJson = h5::readStringDataset(inputs.get(), "probe_map.json");
         data.treeJson = h5::readStringDataset(inputs.get(), "tree.json");
     }
-    if (h5::exists(run.get(), "logs")) {
-        H5Handle logs(H5Gopen2(run.get(), "logs", H5P_DEFAULT));
+    if (h5::exists(run->get(), "logs")) {
+        H5Handle logs(H5Gopen2(run->get(), "logs", H5P_DEFAULT));
         data.log = h5::readStringDataset(logs.get(), "ngspice.txt");
         data.warnings = h5::readStringDataset(logs.get(), "warnings.jsonl");
     }
-    if (!data.summary.coordinate.empty() && h5::exists(run.get(), data.summary.coordinate)) {
-        H5Handle set(H5Dopen2(run.get(), data.summary.coordinate.c_str(), H5P_DEFAULT));
+    if (!data.summary.coordinate.empty() && h5::exists(run->get(), data.summary.coordinate)) {
+        H5Handle set(H5Dopen2(run->get(), data.summary.coordinate.c_str(), H5P_DEFAULT));
         if (!readDoubles(set.get(), data.coordinate))
             return R::failure(path + ": run \"" + runId + "\": cannot read its coordinate");
     }
-    if (h5::exists(run.get(), "vectors")) {
-        H5Handle vectors(H5Gopen2(run.get(), "vectors", H5P_DEFAULT));
+    if (h5::exists(run->get(), "vectors")) {
+        H5Handle vectors(H5Gopen2(run->get(), "vectors", H5P_DEFAULT));
         for (const auto& cref : h5::childNames(vectors.get())) {
             const std::string dataPath = cref + "/data";
             if (!h5::exists(vectors.get(), dataPath))
@@ -168,13 +176,9 @@ Result<std::vector<MeasureResults::Measurement>>
 ResultStore::readMeasurements(const std::string& path, const std::string& runId) {
     using R = Result<std::vector<MeasureResults::Measurement>>;
     std::lock_guard lock(h5Mutex());
-    auto file = openStore(path);
-    if (!file)
-        return R::failure(file.error());
-    const std::string groupPath = "runs/" + runId;
-    if (runId.empty() || runId.find('/') != std::string::npos ||
-        !h5::exists(file->get(), groupPath))
-        return R::failure(path + ": no run \"" + runId + "\"");
-    H5Handle run(H5Gopen2(file->get(), groupPath.c_str(), H5P_DEFAULT));
-    return MeasureResults::read(run.get());
+    H5Handle file;
+    auto run = openRun(path, runId, file);
+    if (!run)
+        return R::failure(run.error());
+    return MeasureResults::read(run->get());
 }
