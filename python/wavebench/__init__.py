@@ -24,7 +24,7 @@ import h5py
 import numpy as np
 import xarray as xr
 
-__all__ = ["open_xarray", "list_runs"]
+__all__ = ["open_xarray", "list_runs", "read_measurements", "job_table"]
 
 # Attributes HDF5 dimension scales / netCDF add on their own; they hold object
 # references or bookkeeping that mean nothing to a user and would not survive
@@ -201,3 +201,45 @@ def list_runs(path) -> list:
             )
     runs.sort(key=lambda r: (_started_key(r["started"]), r["run_id"]))
     return runs
+
+
+def read_measurements(path, run_id: str) -> dict:
+    """The ``.measure`` results of one run: name -> float (NaN where the measure failed)."""
+    with _open(path) as f:
+        run = _get_run(f, path, run_id)
+        group = run.get("measurements")
+        if not isinstance(group, h5py.Group):
+            return {}
+        return {name: float(group[name][()]) for name in group.keys()}
+
+
+def job_table(path, job: str):
+    """One row per run of a job: run id, status, corner, seed, sweep values and every
+    measurement, as a ``pandas.DataFrame`` in sweep order."""
+    import json
+
+    import pandas as pd
+
+    rows = []
+    with _open(path) as f:
+        for run_id in _run_ids(f):
+            run = f["runs"][run_id]
+            attrs = _decoded_attrs(run)
+            if attrs.get("job") != job:
+                continue
+            row = {
+                "run_id": run_id,
+                "status": attrs.get("status", ""),
+                "corner": attrs.get("corner", ""),
+                "seed": int(attrs.get("seed", -1)),
+                "sweep_index": int(attrs.get("sweep_index", -1)),
+            }
+            sweep = attrs.get("sweep") or "{}"
+            row.update(json.loads(sweep) if isinstance(sweep, str) else {})
+            group = run.get("measurements")
+            if isinstance(group, h5py.Group):
+                row.update({name: float(group[name][()]) for name in group.keys()})
+            rows.append(row)
+    if not rows:
+        raise KeyError(f"no runs of job {job!r} in {os.fspath(path)}")
+    return pd.DataFrame(rows).sort_values(["corner", "sweep_index", "seed"]).reset_index(drop=True)
