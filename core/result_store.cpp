@@ -42,6 +42,7 @@ long long lengthOf(hid_t group, const std::string& name) {
 RunSummary summarize(hid_t run, const std::string& runId) {
     RunSummary summary;
     summary.runId = runId;
+    summary.job = h5::readStringAttribute(run, "job");
     summary.analysis = h5::readStringAttribute(run, "analysis");
     summary.status = h5::readStringAttribute(run, "status");
     summary.message = h5::readStringAttribute(run, "message");

@@ -9,6 +9,7 @@
 
 struct RunSummary {
     std::string runId;
+    std::string job; // the SimJobSpec name; "" for a single run
     std::string analysis;
     std::string status;
     std::string message;

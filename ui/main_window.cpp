@@ -4,12 +4,15 @@
 #include "design_reader.h"
 #include "hierarchy_model.h"
 #include "hierarchy_view.h"
+#include "job_panel.h"
+#include "job_queue.h"
 #include "log_pane.h"
 #include "plot_panel.h"
 #include "probe_map_editor.h"
 #include "probe_resolver.h"
 #include "result_store.h"
 #include "run_controls.h"
+#include "run_handle.h"
 #include "runs_browser.h"
 
 #include <QApplication>
@@ -83,6 +86,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_probeEditor = new ProbeMapEditor(this);
     auto* probeDock = dock("Probe map", "probeMapDock", m_probeEditor, Qt::BottomDockWidgetArea);
     tabifyDockWidget(logDock, probeDock);
+    buildJobPanel();
+    if (auto* jobsDock = findChild<QDockWidget*>("jobsDock"))
+        tabifyDockWidget(probeDock, jobsDock);
     logDock->raise();
     auto* hierarchyDock = findChild<QDockWidget*>("hierarchyDock");
     // The icon tells the kind (and the tooltip spells it out): names and vectors get the room.
@@ -123,6 +129,48 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() = default;
+
+// Jobs need ngspice: without a session there is no panel. The queue shares the session
+// with single runs; each refuses to start while the other runs, so that the plots, the
+// log and the store location always belong to one of them.
+void MainWindow::buildJobPanel() {
+    if (!m_session)
+        return;
+    m_jobQueue = std::make_unique<JobQueue>(*m_session);
+    m_jobs = new JobPanel(*m_jobQueue, this);
+    auto* d = new QDockWidget("Jobs", this);
+    d->setObjectName("jobsDock");
+    d->setWidget(m_jobs);
+    addDockWidget(Qt::BottomDockWidgetArea, d);
+    m_jobs->setStartGuard([this]() -> QString {
+        if (m_run && !m_run->isFinished())
+            return "A run is streaming: stop it or let it finish before running a job";
+        return {};
+    });
+    connect(m_jobs, &JobPanel::jobStarted, this, [this, d](const QString& store) {
+        m_controls->setCanRun(false);
+        m_log->clear();
+        d->raise();
+        setStorePath(store); // the runs browser shows the job's runs as they come
+        statusBar()->showMessage("Running a job into " + store);
+    });
+    // Each run's log goes to the log pane; progress() comes with currentRun() set.
+    connect(m_jobQueue.get(), &JobQueue::progress, this, [this] {
+        if (auto* run = m_jobQueue->currentRun())
+            connect(run, &RunHandle::logLines, m_log, &LogPane::appendLines);
+    });
+    connect(m_jobs, &JobPanel::runFinished, m_runs, &RunsBrowser::refresh);
+    connect(m_jobs, &JobPanel::jobFinished, this, [this](const JobSummary& summary) {
+        m_controls->setCanRun(m_session && !m_netlistPath.isEmpty());
+        m_runs->refresh();
+        statusBar()->showMessage(QString("Job %1: %2 of %3 runs ok")
+                                     .arg(QString::fromStdString(summary.job))
+                                     .arg(summary.count(RunStatus::Ok))
+                                     .arg(summary.runs.size()),
+                                 10000);
+    });
+    connect(m_jobs, &JobPanel::overlayRequested, this, &MainWindow::overlayJobRuns);
+}
 
 void MainWindow::buildMenus() {
     auto* file = menuBar()->addMenu("&File");
@@ -211,6 +259,10 @@ bool MainWindow::openDesign(const QString& path) {
     m_traces.clear();
     m_overlays.clear();
     m_plots->clear();
+    if (m_jobs) {
+        m_jobs->setCrefs({});
+        m_jobs->setBaseDir(info.absolutePath()); // a job typed by hand sits beside the design
+    }
     setTree(tree ? std::make_shared<const HierarchyTree>(std::move(tree.value())) : nullptr);
     setStorePath(info.absolutePath() + "/" + info.completeBaseName() + ".h5");
     m_controls->setCanRun(m_session != nullptr);
@@ -275,6 +327,15 @@ void MainWindow::probeDefaults() {
         probe(QString::fromStdString(node->cref), false);
 }
 
+void MainWindow::probesChanged() {
+    QSet<QString> probed;
+    for (const auto& p : m_probes)
+        probed.insert(p.cref);
+    m_hierarchy->setProbed(probed);
+    if (m_jobs)
+        m_jobs->setCrefs(probedCrefs());
+}
+
 QStringList MainWindow::probedCrefs() const {
     QStringList crefs;
     for (const auto& p : m_probes)
@@ -307,10 +368,7 @@ void MainWindow::probe(const QString& cref, bool newPlot, int pane) {
     m_probes.push_back(p);
     attachTrace(p);
 
-    QSet<QString> probed;
-    for (const auto& q : m_probes)
-        probed.insert(q.cref);
-    m_hierarchy->setProbed(probed);
+    probesChanged();
 
     if (node && !node->streamedByDefault && !m_traces.find(cref.toStdString())) {
         const auto vector = QString::fromStdString(node->vector);
@@ -351,7 +409,10 @@ void MainWindow::attachTrace(const Probe& probe) {
 }
 
 void MainWindow::updateCoordinate() {
-    const auto& name = m_traces.coordinate();
+    setPlotCoordinate(m_traces.coordinate());
+}
+
+void MainWindow::setPlotCoordinate(const std::string& name) {
     const QString unit = name == "time"        ? "s"
                          : name == "frequency" ? "Hz"
                          : name.empty()        ? ""
@@ -377,6 +438,10 @@ void MainWindow::rebuildPlots() {
 void MainWindow::startRun() {
     if (!m_session || m_netlistPath.isEmpty())
         return;
+    if (m_jobQueue && m_jobQueue->isRunning()) {
+        statusBar()->showMessage("A job is running: stop it or let it finish first", 5000);
+        return;
+    }
     if (m_run && !m_run->isFinished())
         return;
     QString error;
@@ -492,10 +557,7 @@ void MainWindow::openStoredRun(const QString& runId) {
                 if (v.nodeKind == "node_voltage" && m_probes.size() < 3)
                     m_probes.push_back({QString::fromStdString(v.cref), 0});
         }
-        QSet<QString> probed;
-        for (const auto& p : m_probes)
-            probed.insert(p.cref);
-        m_hierarchy->setProbed(probed);
+        probesChanged();
         m_plots->setAutoScroll(false);
         rebuildPlots();
         statusBar()->showMessage(QString("Run %1 (%2, %3 points)")
@@ -543,6 +605,73 @@ void MainWindow::overlayRuns(const QStringList& runIds) {
         watcher->setFuture(
             QtConcurrent::run([path, id] { return ResultStore::readRun(path, id); }));
     }
+}
+
+void MainWindow::overlayJobRuns(const QString& storePath, const QStringList& runIds,
+                                const QString& cref, const QStringList& labels,
+                                const std::vector<QColor>& colours) {
+    if (m_run && !m_run->isFinished()) {
+        statusBar()->showMessage("A run is streaming; overlay runs when it has finished", 5000);
+        return;
+    }
+    const int generation = ++m_openGeneration;
+    using Runs = std::vector<Result<RunData>>;
+    auto* watcher = new QFutureWatcher<Runs>(this);
+    connect(
+        watcher, &QFutureWatcherBase::finished, this,
+        [this, watcher, generation, runIds, cref, labels, colours] {
+            watcher->deleteLater();
+            if (generation != m_openGeneration)
+                return;
+            const Runs runs = watcher->result();
+            m_plots->clear();
+            m_overlays.clear();
+            m_plots->setAutoScroll(false);
+            QStringList missing;
+            int shown = 0;
+            const QString unit = QString::fromStdString(ProbeResolver::unitOf(cref.toStdString()));
+            for (int i = 0; i < runIds.size(); ++i) {
+                const auto& result = runs[static_cast<size_t>(i)];
+                if (!result) {
+                    missing << QString::fromStdString(result.error());
+                    continue;
+                }
+                auto data = std::make_unique<TraceData>();
+                data->load(result.value());
+                auto series = data->find(cref.toStdString());
+                if (!series) {
+                    missing << runIds[i] + ": no " + cref;
+                    continue;
+                }
+                if (shown == 0)
+                    setPlotCoordinate(data->coordinate());
+                const QString key = cref + " @ " + runIds[i];
+                if (m_plots->paneCount() == 0)
+                    m_plots->addPane();
+                if (!m_plots->addTrace(key, labels.value(i, key), unit, series, 0))
+                    continue;
+                if (i < static_cast<int>(colours.size()))
+                    m_plots->setTraceColor(key, colours[static_cast<size_t>(i)]);
+                m_overlays[runIds[i]] = std::move(data);
+                ++shown;
+            }
+            m_plots->fitAll();
+            if (!missing.isEmpty())
+                showError("Overlay incomplete", missing.join('\n'));
+            else
+                statusBar()->showMessage(QString("%1 from %2 runs").arg(cref).arg(shown), 10000);
+            emit overlayShown(shown);
+        });
+    const std::string path = storePath.toStdString();
+    std::vector<std::string> ids;
+    for (const auto& id : runIds)
+        ids.push_back(id.toStdString());
+    watcher->setFuture(QtConcurrent::run([path, ids] {
+        Runs runs;
+        for (const auto& id : ids)
+            runs.push_back(ResultStore::readRun(path, id));
+        return runs;
+    }));
 }
 
 void MainWindow::addRecent(const QString& path) {

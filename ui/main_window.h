@@ -11,6 +11,8 @@
 #include <vector>
 
 class HierarchyView;
+class JobPanel;
+class JobQueue;
 class LogPane;
 class PlotPanel;
 class ProbeMapEditor;
@@ -43,6 +45,11 @@ public:
     // Puts cref's trace in the last pane (or a new one). A device parameter that is not
     // streamed yet is recorded from the next run on.
     void probe(const QString& cref, bool newPlot, int pane = -1);
+    // Replaces the plots with cref from each of runIds (runs of storePath), one trace a run,
+    // in the given colours and legend labels (either may be shorter: the palette and
+    // "cref @ run" fill in). The runs are read on a worker.
+    void overlayJobRuns(const QString& storePath, const QStringList& runIds, const QString& cref,
+                        const QStringList& labels, const std::vector<QColor>& colours);
 
     // Parts, for tests and the README screenshots.
     PlotPanel* plots() const { return m_plots; }
@@ -51,6 +58,8 @@ public:
     RunsBrowser* runsBrowser() const { return m_runs; }
     LogPane* logPane() const { return m_log; }
     RunControls* runControls() const { return m_controls; }
+    JobPanel* jobPanel() const { return m_jobs; } // null without ngspice
+    JobQueue* jobQueue() const { return m_jobQueue.get(); }
     std::shared_ptr<RunHandle> currentRun() const { return m_run; }
     const TraceData& traces() const { return m_traces; }
     QStringList probedCrefs() const;
@@ -59,6 +68,7 @@ public:
 signals:
     void errorShown(const QString& message);
     void runOpened(const QString& runId);
+    void overlayShown(int traces); // overlayJobRuns() has drawn its traces
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -78,6 +88,9 @@ private:
     void attachTrace(const Probe& probe);
     void attachPendingTraces();
     void updateCoordinate();
+    void setPlotCoordinate(const std::string& name);
+    void probesChanged(); // tells the hierarchy and the job panel
+    void buildJobPanel();
     void rebuildPlots();
     void onBatch(const SampleBlockPtr& block);
     void onFinished(RunStatus status, const QString& message);
@@ -90,6 +103,7 @@ private:
     void exportCsv();
 
     std::unique_ptr<SimSession> m_session;
+    std::unique_ptr<JobQueue> m_jobQueue; // shares m_session: one run at a time, job or not
     std::shared_ptr<RunHandle> m_run;
     QString m_designPath;
     QString m_netlistPath; // what ngspice runs: the design, or an ASDL design's netlist
@@ -107,5 +121,6 @@ private:
     RunsBrowser* m_runs = nullptr;
     LogPane* m_log = nullptr;
     RunControls* m_controls = nullptr;
+    JobPanel* m_jobs = nullptr;
     QMenu* m_recentMenu = nullptr;
 };

@@ -502,6 +502,18 @@ QColor PlotPanel::traceColor(const QString& cref) const {
     return index < 0 ? QColor() : m_traces[static_cast<size_t>(index)].color;
 }
 
+bool PlotPanel::setTraceColor(const QString& cref, const QColor& color) {
+    const int index = findTrace(cref);
+    if (index < 0 || !color.isValid())
+        return false;
+    auto& trace = m_traces[static_cast<size_t>(index)];
+    trace.color = color;
+    trace.graph->setPen(QPen(color, 1.5));
+    updateReadout(); // its swatches
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return true;
+}
+
 QCPGraph* PlotPanel::graph(const QString& cref) const {
     const int index = findTrace(cref);
     return index < 0 ? nullptr : m_traces[static_cast<size_t>(index)].graph;

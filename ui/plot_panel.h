@@ -83,6 +83,9 @@ public:
     int tracePane(const QString& cref) const;  // -1 when not shown
     int pointCount(const QString& cref) const; // samples stored in its series; -1 when not shown
     QColor traceColor(const QString& cref) const;
+    // Overrides the palette colour addTrace() picked (colour-graded overlays). False when
+    // cref is not shown.
+    bool setTraceColor(const QString& cref, const QColor& color);
 
     // The shared x axis: its quantity and unit ("time", "s" by default; "frequency", "Hz").
     // A frequency coordinate (AC, noise) gets a logarithmic axis in every pane.

@@ -2,8 +2,22 @@
 
 #include <QBrush>
 #include <QDateTime>
+#include <algorithm>
+#include <map>
 
 void RunsModel::setRuns(std::vector<RunSummary> runs) {
+    // The listing comes sorted by start; a stable sort by each job's first start groups
+    // the job's runs without reordering anything else.
+    std::map<std::string, std::string> firstStart;
+    for (const auto& run : runs)
+        if (!run.job.empty() && !firstStart.count(run.job))
+            firstStart[run.job] = run.started;
+    auto groupKey = [&firstStart](const RunSummary& run) {
+        return run.job.empty() ? run.started : firstStart[run.job];
+    };
+    std::stable_sort(runs.begin(), runs.end(), [&](const RunSummary& a, const RunSummary& b) {
+        return std::make_pair(groupKey(a), a.job) < std::make_pair(groupKey(b), b.job);
+    });
     beginResetModel();
     m_runs = std::move(runs);
     endResetModel();
@@ -53,6 +67,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
     case Run:
         return QString::fromStdString(run->runId);
+    case Job:
+        return QString::fromStdString(run->job);
     case Status:
         return QString::fromStdString(run->status);
     case Analysis:
@@ -75,6 +91,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
 QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"Run", "Status", "Analysis", "Started", "Points", "Message"};
+    static const char* names[] = {"Run",     "Job",    "Status", "Analysis",
+                                  "Started", "Points", "Message"};
     return section >= 0 && section < ColumnCount ? QString(names[section]) : QVariant();
 }

@@ -7,10 +7,14 @@
 
 // The runs of one store, as ResultStore lists them. Lives on the GUI thread; the listing
 // itself is read on a worker (RunsBrowser) and handed in with setRuns().
+//
+// Runs of one job (RunSummary::job) sit together, in the order they started; the groups
+// (single runs are each a group of their own) are ordered by their first run's start, so a
+// store without jobs keeps the listing's order.
 class RunsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Columns { Run, Status, Analysis, Started, Points, Message, ColumnCount };
+    enum Columns { Run, Job, Status, Analysis, Started, Points, Message, ColumnCount };
     enum Roles { RunIdRole = Qt::UserRole + 1, StatusRole };
 
     using QAbstractTableModel::QAbstractTableModel;
