@@ -42,6 +42,13 @@ void silenceErrorStack() {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
+H5Handle complexType(hid_t member) {
+    H5Handle type(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
+    H5Tinsert(type.get(), "r", 0, member);
+    H5Tinsert(type.get(), "i", sizeof(double), member);
+    return type;
+}
+
 static H5Handle utf8StringType() {
     H5Handle type(H5Tcopy(H5T_C_S1));
     H5Tset_size(type.get(), H5T_VARIABLE);

@@ -40,6 +40,9 @@ private:
 // Small typed helpers; they return false (or empty) on failure rather than throw.
 namespace h5 {
 void silenceErrorStack();
+// Complex samples as the compound {r, i}, which h5py and h5netcdf read as complex128;
+// `member` is the file type (H5T_IEEE_F64LE) or the memory type (H5T_NATIVE_DOUBLE).
+H5Handle complexType(hid_t member);
 bool writeStringAttribute(hid_t object, const std::string& name, const std::string& value);
 bool writeStringListAttribute(hid_t object, const std::string& name,
                               const std::vector<std::string>& values);

@@ -203,13 +203,11 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0);
     const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
     H5Handle space(H5Screate_simple(1, &zero, &unlimited));
-    H5Handle complexType(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
-    H5Tinsert(complexType.get(), "r", 0, H5T_IEEE_F64LE);
-    H5Tinsert(complexType.get(), "i", sizeof(double), H5T_IEEE_F64LE);
+    H5Handle fileComplex = h5::complexType(H5T_IEEE_F64LE);
 
     auto makeDataset = [&](hid_t location, const std::string& name, bool isComplex) {
         return H5Handle(H5Dcreate2(location, name.c_str(),
-                                   isComplex ? complexType.get() : H5T_IEEE_F64LE, space.get(),
+                                   isComplex ? fileComplex.get() : H5T_IEEE_F64LE, space.get(),
                                    H5P_DEFAULT, dcpl.get(), dapl.get()));
     };
 
@@ -259,7 +257,7 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         H5Handle dataset;
         if (holder.valid() && m_scalarPlot)
             dataset = H5Handle(
-                H5Dcreate2(holder.get(), "data", col.isComplex ? complexType.get() : H5T_IEEE_F64LE,
+                H5Dcreate2(holder.get(), "data", col.isComplex ? fileComplex.get() : H5T_IEEE_F64LE,
                            scalarSpace.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         else if (holder.valid())
             dataset = makeDataset(holder.get(), "data", col.isComplex);
@@ -296,9 +294,7 @@ void H5Sink::append(const SampleBatch& batch) {
     if (m_scalarPlot) {
         // An operating point has one row; a second one would only repeat it.
         if (m_points == 0 && batch.rows > 0) {
-            H5Handle complexMem(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
-            H5Tinsert(complexMem.get(), "r", 0, H5T_NATIVE_DOUBLE);
-            H5Tinsert(complexMem.get(), "i", sizeof(double), H5T_NATIVE_DOUBLE);
+            H5Handle complexMem = h5::complexType(H5T_NATIVE_DOUBLE);
             for (auto& col : m_columns) {
                 H5Handle dataset(H5Dopen2(m_run.get(), col.link.c_str(), H5P_DEFAULT));
                 H5Dwrite(dataset.get(), col.isComplex ? complexMem.get() : H5T_NATIVE_DOUBLE,
@@ -339,9 +335,7 @@ void H5Sink::flushStaged() {
     const hsize_t count = static_cast<hsize_t>(m_stagedRows);
     const hsize_t newSize = start + count;
     H5Handle memSpace(H5Screate_simple(1, &count, nullptr));
-    H5Handle complexMem(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
-    H5Tinsert(complexMem.get(), "r", 0, H5T_NATIVE_DOUBLE);
-    H5Tinsert(complexMem.get(), "i", sizeof(double), H5T_NATIVE_DOUBLE);
+    H5Handle complexMem = h5::complexType(H5T_NATIVE_DOUBLE);
     H5Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
     H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0); // whole chunks: nothing worth caching
     for (auto& col : m_columns) {

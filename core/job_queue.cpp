@@ -107,21 +107,7 @@ void JobQueue::submitNext() {
         return;
     }
     const SimRun& run = m_runs[m_next];
-    RunRequest request;
-    request.netlistPath = m_spec.netlistPath();
-    request.netlistText = run.netlistText;
-    request.baseDir = m_baseDir;
-    request.probeMap = m_probeMap;
-    request.storePath = m_spec.storePath();
-    request.runId = run.runId;
-    request.paramsYaml = run.paramsYaml;
-    request.treeJson = m_treeJson;
-    request.job = run.job;
-    request.analysis = run.analysis;
-    request.corner = run.corner;
-    request.sweep = run.sweepJson();
-    request.sweepIndex = run.sweepIndex;
-    request.seed = run.seed;
+    const RunRequest request = requestFor(run);
     const int index = static_cast<int>(m_next);
     ++m_next;
     m_current = m_session.submit(request, [this, index](RunHandle& handle) {
@@ -184,23 +170,13 @@ void JobQueue::skipRemaining() {
             continue;
         }
         // The group records the point as it would have run.
-        RunMetadata metadata;
-        metadata.runId = run.runId;
+        RunMetadata metadata = requestFor(run).metadata();
         if (auto given =
                 RunNetlist::fromText(run.netlistText, m_baseDir, m_spec.netlistPath(), {})) {
             metadata.netlist = given->text();
             metadata.netlistSha256 = given->sha256();
         }
         metadata.ngspiceVersion = version;
-        metadata.probeMapJson = m_probeMap.empty() ? "" : m_probeMap.toJson();
-        metadata.paramsYaml = run.paramsYaml;
-        metadata.treeJson = m_treeJson;
-        metadata.job = run.job;
-        metadata.analysis = run.analysis;
-        metadata.corner = run.corner;
-        metadata.sweep = run.sweepJson();
-        metadata.sweepIndex = run.sweepIndex;
-        metadata.seed = run.seed;
         auto created = sink.value()->createRun(metadata);
         if (created)
             created = sink.value()->finishRun(RunStatus::Interrupted, message);
@@ -215,4 +191,23 @@ void JobQueue::skipRemaining() {
 void JobQueue::finish() {
     m_running = false;
     emit finished(summary());
+}
+
+RunRequest JobQueue::requestFor(const SimRun& run) const {
+    RunRequest request;
+    request.netlistPath = m_spec.netlistPath();
+    request.netlistText = run.netlistText;
+    request.baseDir = m_baseDir;
+    request.probeMap = m_probeMap;
+    request.storePath = m_spec.storePath();
+    request.runId = run.runId;
+    request.paramsYaml = run.paramsYaml;
+    request.treeJson = m_treeJson;
+    request.job = run.job;
+    request.analysis = run.analysis;
+    request.corner = run.corner;
+    request.sweep = run.sweepJson();
+    request.sweepIndex = run.sweepIndex;
+    request.seed = run.seed;
+    return request;
 }

@@ -3,6 +3,7 @@
 #include "job_summary.h"
 #include "probe_map.h"
 #include "result.h"
+#include "run_request.h"
 #include "sim_job_spec.h"
 #include "sim_run.h"
 
@@ -60,6 +61,7 @@ private:
     void onRunFinished(RunStatus status, const QString& message);
     void skipRemaining();
     void finish();
+    RunRequest requestFor(const SimRun& run) const;
 
     SimSession& m_session;
     SimJobSpec m_spec;

@@ -78,7 +78,9 @@ bool isBranch(const std::string& v) {
 
 const std::set<std::string> kReservedNames = {"time", "inputs", "logs", "vectors", "_SUCCESS"};
 
-std::string crefProblem(const std::string& cref) {
+} // namespace
+
+std::string ProbeResolver::crefProblem(const std::string& cref) {
     if (cref.empty())
         return "empty cref";
     if (cref.find('/') != std::string::npos)
@@ -89,8 +91,6 @@ std::string crefProblem(const std::string& cref) {
         return "cref \"" + cref + "\" is a reserved name in a run group";
     return {};
 }
-
-} // namespace
 
 ProbeResolver::ProbeResolver(ProbeMap map) : m_map(std::move(map)) {}
 

@@ -40,6 +40,8 @@ public:
     static std::string unitOf(const std::string& vector);
     static std::string nodeKindOf(const std::string& vector);
     static bool isDeviceParameter(const std::string& vector);
+    // Why a cref cannot name a dataset of a run group ("" when it can).
+    static std::string crefProblem(const std::string& cref);
 
     // Fails when two vectors would share a cref (naming both), when a cref cannot be an
     // HDF5 name, or when the aliases form a cycle or point nowhere.

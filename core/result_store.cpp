@@ -64,9 +64,7 @@ bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag 
     H5Handle type(H5Dget_type(set));
     if (H5Tget_class(type.get()) == H5T_COMPOUND) {
         std::vector<double> pairs(static_cast<size_t>(n) * 2);
-        H5Handle memType(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
-        H5Tinsert(memType.get(), "r", 0, H5T_NATIVE_DOUBLE);
-        H5Tinsert(memType.get(), "i", sizeof(double), H5T_NATIVE_DOUBLE);
+        H5Handle memType = h5::complexType(H5T_NATIVE_DOUBLE);
         if (n > 0 && H5Dread(set, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pairs.data()) < 0)
             return false;
         out.resize(static_cast<size_t>(n));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "probe_map.h"
+#include "run_metadata.h"
 #include "run_netlist.h"
 
 #include <optional>
@@ -26,4 +27,21 @@ struct RunRequest {
     std::string sweep; // JSON object of the sweep values
     long long sweepIndex = -1;
     long long seed = -1;
+
+    // What the run group records of the request itself; the netlist, its hash and the
+    // ngspice version are added by whoever prepared the netlist.
+    RunMetadata metadata() const {
+        RunMetadata m;
+        m.runId = runId;
+        m.probeMapJson = probeMap.empty() ? "" : probeMap.toJson();
+        m.paramsYaml = paramsYaml;
+        m.treeJson = treeJson;
+        m.job = job;
+        m.analysis = analysis;
+        m.corner = corner;
+        m.sweep = sweep;
+        m.sweepIndex = sweepIndex;
+        m.seed = seed;
+        return m;
+    }
 };

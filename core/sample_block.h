@@ -11,7 +11,7 @@
 struct SampleBlock {
     std::shared_ptr<const std::vector<std::string>> crefs;   // one per column, shared by blocks
     std::shared_ptr<const std::vector<std::string>> vectors; // ngspice's name of each column
-    std::string coordinate;                                // "time", "frequency", ...
+    std::string coordinate;                                  // "time", "frequency", ...
     long long firstRow = 0;
     std::vector<double> coordinateValues;
     std::vector<std::vector<double>> columns;

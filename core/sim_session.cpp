@@ -142,23 +142,13 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         handle->finishWithoutStore(RunStatus::Failed, sink.error());
         return;
     }
-    RunMetadata metadata;
-    metadata.runId = request.runId;
+    RunMetadata metadata = request.metadata();
     if (netlist) {
         metadata.netlist = netlist->text();
         metadata.netlistSha256 = netlist->sha256();
         metadata.dcSweepSource = netlist->dcSweepSource();
     }
     metadata.ngspiceVersion = engine.version();
-    metadata.probeMapJson = request.probeMap.empty() ? "" : request.probeMap.toJson();
-    metadata.paramsYaml = request.paramsYaml;
-    metadata.treeJson = request.treeJson;
-    metadata.job = request.job;
-    metadata.analysis = request.analysis;
-    metadata.corner = request.corner;
-    metadata.sweep = request.sweep;
-    metadata.sweepIndex = request.sweepIndex;
-    metadata.seed = request.seed;
     std::string treeNote;
     if (metadata.treeJson.empty() && !request.netlistPath.empty()) {
         // Every run records the hierarchy it ran, so that a store opened later shows it.

@@ -611,9 +611,8 @@ void PlotPanel::refresh() {
     m_plot->replot();
 }
 
-// Autoscroll: a view that starts at the data's start grows with it; a zoomed-in view keeps
-// its span and slides so the newest sample sits at the right edge.
-void PlotPanel::followData() {
+// The x extent of all traces' data; lower > upper when there is none.
+std::pair<double, double> PlotPanel::dataXRange() const {
     double lo = std::numeric_limits<double>::infinity();
     double hi = -lo;
     for (const auto& t : m_traces)
@@ -621,6 +620,13 @@ void PlotPanel::followData() {
             lo = std::min(lo, r->lower);
             hi = std::max(hi, r->upper);
         }
+    return {lo, hi};
+}
+
+// Autoscroll: a view that starts at the data's start grows with it; a zoomed-in view keeps
+// its span and slides so the newest sample sits at the right edge.
+void PlotPanel::followData() {
+    const auto [lo, hi] = dataXRange();
     if (!(hi >= lo) || m_panes.empty())
         return;
     const auto [lower, upper] = xRange();
@@ -653,13 +659,7 @@ void PlotPanel::fitY(int pane, double xlo, double xhi) {
 }
 
 void PlotPanel::fitAll() {
-    double lo = std::numeric_limits<double>::infinity();
-    double hi = -lo;
-    for (const auto& t : m_traces)
-        if (const auto r = t.series->xRange()) {
-            lo = std::min(lo, r->lower);
-            hi = std::max(hi, r->upper);
-        }
+    const auto [lo, hi] = dataXRange();
     if (hi >= lo) {
         if (hi == lo) {
             const auto [padLo, padHi] = padded(lo, hi);

@@ -140,6 +140,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    std::pair<double, double> dataXRange() const;
     struct Pane {
         QCPAxisRect* rect = nullptr;
         QCPLegend* legend = nullptr;

@@ -35,7 +35,6 @@ private:
 namespace {
 const QColor kBadBackground(255, 226, 226);
 const QColor kBadForeground(150, 0, 0);
-const std::set<QString> kReservedNames = {"time", "inputs", "logs", "vectors", "_SUCCESS"};
 
 QString qs(const std::string& text) {
     return QString::fromStdString(text);
@@ -66,18 +65,9 @@ QIcon warningIcon() {
     return icon;
 }
 
-// What a cref alone can be blamed for; ProbeResolver names the same problems when it resolves
-// a run, but here they must be shown before any run.
+// What a cref alone can be blamed for, before any run: the same rule ProbeResolver applies.
 QString crefProblem(const QString& cref) {
-    if (cref.isEmpty())
-        return QStringLiteral("empty cref");
-    if (cref.contains('/'))
-        return quoted(cref) + ": a cref cannot contain '/'";
-    if (cref.startsWith('.') || cref.endsWith('.') || cref.contains(".."))
-        return quoted(cref) + ": a cref cannot have an empty segment";
-    if (kReservedNames.count(cref))
-        return quoted(cref) + ": a reserved name in a run group";
-    return {};
+    return QString::fromStdString(ProbeResolver::crefProblem(cref.toStdString()));
 }
 
 // The kind a vector's form implies, in the hierarchy browser's words ("net", "device
