@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <hdf5_hl.h>
 #include <malloc.h>
 
@@ -17,16 +18,35 @@ constexpr size_t kMaxLogBytes = 32u << 20;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
 // Staging is bounded by this many values over all columns (4 MB).
 constexpr int kStagingBudget = 1 << 19;
+constexpr const char* kStepScale = "step_index";
+constexpr const char* kPointScale = "point";
+
+// Grows a 1-D dataset to hold `index` and writes one value there.
+bool writeAt(hid_t location, const char* name, hsize_t index, hid_t memType, const void* value) {
+    H5Handle dataset(H5Dopen2(location, name, H5P_DEFAULT));
+    if (!dataset.valid())
+        return false;
+    H5Handle space(H5Dget_space(dataset.get()));
+    hsize_t size = 0;
+    H5Sget_simple_extent_dims(space.get(), &size, nullptr);
+    if (size <= index) {
+        const hsize_t grown = index + 1;
+        H5Dset_extent(dataset.get(), &grown);
+    }
+    H5Handle fileSpace(H5Dget_space(dataset.get()));
+    const hsize_t one = 1;
+    H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, &index, nullptr, &one, nullptr);
+    H5Handle memSpace(H5Screate_simple(1, &one, nullptr));
+    return H5Dwrite(dataset.get(), memType, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
+                    value) >= 0;
+}
 
 std::string isoNow() {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
 }
 
 std::string analysisOf(const std::string& plotType) {
-    std::string analysis = plotType;
-    while (!analysis.empty() && std::isdigit(static_cast<unsigned char>(analysis.back())))
-        analysis.pop_back();
-    return analysis.empty() ? "unknown" : analysis;
+    return NgspiceOutput::analysisOf(plotType);
 }
 
 std::string jsonEscape(const std::string& text) {
@@ -140,6 +160,8 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
         return R::failure(m_path + ": cannot create /" + group);
     m_runId = metadata.runId;
     m_dcSweepSource = metadata.dcSweepSource;
+    m_stepping = metadata.stepping;
+    m_stepped = false;
     m_points = 0;
     m_stagedRows = 0;
     m_columns.clear();
@@ -214,6 +236,59 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     m_columns.clear();
     m_hasScale = resolution.scaleIndex >= 0;
     m_scalarPlot = analysisOf(plotType) == "op";
+    // A .dc line's second source steps the dc sweep only, not an .op beside it.
+    m_stepped = m_stepping.kind == RunStepping::Kind::Plots ||
+                (m_stepping.kind == RunStepping::Kind::DcSecondSource &&
+                 analysisOf(plotType) == "dc");
+    m_step = 0;
+    m_stepPoints = 0;
+    m_pointScaleSize = 0;
+    m_stepHasValue = false;
+    const bool ragged = m_stepped && !m_scalarPlot && m_stepping.kind == RunStepping::Kind::Plots;
+
+    // Stepped layout: 2-D (step_index, coordinate or point), NaN where a step is shorter.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double nanPair[2] = {nan, nan};
+    H5Handle nativeComplex = h5::complexType(H5T_NATIVE_DOUBLE);
+    auto make2D = [&](hid_t location, const std::string& name, bool isComplex) {
+        const hsize_t dims[2] = {0, 0}, maxDims[2] = {H5S_UNLIMITED, H5S_UNLIMITED};
+        const hsize_t chunk2[2] = {1, static_cast<hsize_t>(m_chunkRows)};
+        H5Handle space2(H5Screate_simple(2, dims, maxDims));
+        H5Handle dcpl2(H5Pcreate(H5P_DATASET_CREATE));
+        H5Pset_chunk(dcpl2.get(), 2, chunk2);
+        if (isComplex)
+            H5Pset_fill_value(dcpl2.get(), nativeComplex.get(), nanPair);
+        else
+            H5Pset_fill_value(dcpl2.get(), H5T_NATIVE_DOUBLE, &nan);
+        return H5Handle(H5Dcreate2(location, name.c_str(),
+                                   isComplex ? fileComplex.get() : H5T_IEEE_F64LE, space2.get(),
+                                   H5P_DEFAULT, dcpl2.get(), dapl.get()));
+    };
+    auto makeStepDataset = [&](hid_t location, const std::string& name, hid_t type) {
+        const hsize_t stepChunk = 64;
+        H5Handle stepDcpl(H5Pcreate(H5P_DATASET_CREATE));
+        H5Pset_chunk(stepDcpl.get(), 1, &stepChunk);
+        return H5Handle(H5Dcreate2(location, name.c_str(), type, space.get(), H5P_DEFAULT,
+                                   stepDcpl.get(), H5P_DEFAULT));
+    };
+    H5Handle stepScale, pointScale;
+    if (m_stepped) {
+        stepScale = makeStepDataset(run, kStepScale, H5T_STD_I64LE);
+        if (!stepScale.valid())
+            return R::failure(m_path + ": cannot create " + kStepScale + " in run \"" + m_runId +
+                              "\"");
+        H5DSset_scale(stepScale.get(), kStepScale);
+        if (ragged) {
+            // The point dimension counts samples: integers, like step_index.
+            pointScale = H5Handle(H5Dcreate2(run, kPointScale, H5T_STD_I64LE, space.get(),
+                                             H5P_DEFAULT, dcpl.get(), H5P_DEFAULT));
+            if (!pointScale.valid())
+                return R::failure(m_path + ": cannot create " + kPointScale + " in run \"" +
+                                  m_runId + "\"");
+            H5DSset_scale(pointScale.get(), kPointScale);
+        }
+    }
+
     std::string coordinateName =
         m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
                    : std::string("index");
@@ -225,18 +300,37 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         coordinateUnit = coordinateName[0] == 'v' ? "V" : coordinateName[0] == 'i' ? "A" : "";
         coordinateName = m_dcSweepSource;
     }
+    m_coordinateName = coordinateName;
+    if (hasStepSource()) {
+        H5Handle outer = makeStepDataset(run, m_stepping.source, H5T_IEEE_F64LE);
+        if (!outer.valid())
+            return R::failure(m_path + ": cannot create \"" + m_stepping.source +
+                              "\" in run \"" + m_runId + "\"");
+        h5::writeStringAttribute(outer.get(), "unit", m_stepping.unit);
+        H5DSattach_scale(outer.get(), stepScale.get(), 0);
+        h5::writeStringAttribute(run, "step_source", m_stepping.source);
+    }
     H5Handle coordinateSet;
     if (!m_scalarPlot) {
-        coordinateSet = makeDataset(run, coordinateName, false);
+        coordinateSet = ragged ? make2D(run, coordinateName, false)
+                               : makeDataset(run, coordinateName, false);
         if (!coordinateSet.valid())
             return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
-        H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
+        if (ragged) {
+            // Each step has a time axis of its own: a 2-D coordinate, not a dimension.
+            H5DSattach_scale(coordinateSet.get(), stepScale.get(), 0);
+            H5DSattach_scale(coordinateSet.get(), pointScale.get(), 1);
+        } else {
+            H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
+        }
         h5::writeStringAttribute(coordinateSet.get(), "unit", coordinateUnit);
         h5::writeStringAttribute(run, "coordinate", coordinateName);
         Column coordinate;
         coordinate.link = coordinateName;
         coordinate.sourceColumn =
             m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
+        coordinate.rank = ragged ? 2 : 1;
+        coordinate.firstStepOnly = m_stepped && !ragged;
         m_columns.push_back(std::move(coordinate));
     }
     H5Handle scalarSpace(H5Screate(H5S_SCALAR));
@@ -255,12 +349,19 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         col.isComplex = vectors[i].isComplex;
         col.sourceColumn = sourceColumn[i];
         H5Handle dataset;
-        if (holder.valid() && m_scalarPlot)
+        if (holder.valid() && m_scalarPlot && !m_stepped) {
             dataset = H5Handle(
                 H5Dcreate2(holder.get(), "data", col.isComplex ? fileComplex.get() : H5T_IEEE_F64LE,
                            scalarSpace.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        else if (holder.valid())
+        } else if (holder.valid() && m_stepped && m_scalarPlot) {
+            dataset = makeStepDataset(holder.get(), "data",
+                                      col.isComplex ? fileComplex.get() : H5T_IEEE_F64LE);
+        } else if (holder.valid() && m_stepped) {
+            dataset = make2D(holder.get(), "data", col.isComplex);
+            col.rank = 2;
+        } else if (holder.valid()) {
             dataset = makeDataset(holder.get(), "data", col.isComplex);
+        }
         if (!dataset.valid())
             return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/data");
         const hid_t ds = dataset.get();
@@ -268,8 +369,24 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         h5::writeStringAttribute(ds, "source_vec", resolved.vector);
         h5::writeStringAttribute(ds, "node_kind", resolved.nodeKind);
         h5::writeStringListAttribute(ds, "aliases", resolved.aliases);
-        if (coordinateSet.valid())
+        if (m_stepped) {
+            H5DSattach_scale(ds, stepScale.get(), 0);
+            // CF convention: xarray makes the names in `coordinates` coordinates of the
+            // variable (each step's own time axis, the stepped source's values).
+            std::string coordinates;
+            if (ragged) {
+                H5DSattach_scale(ds, pointScale.get(), 1);
+                coordinates = coordinateName;
+            } else if (coordinateSet.valid()) {
+                H5DSattach_scale(ds, coordinateSet.get(), 1);
+            }
+            if (hasStepSource())
+                coordinates += (coordinates.empty() ? "" : " ") + m_stepping.source;
+            if (!coordinates.empty())
+                h5::writeStringAttribute(ds, "coordinates", coordinates);
+        } else if (coordinateSet.valid()) {
             H5DSattach_scale(ds, coordinateSet.get(), 0);
+        }
         // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
         const std::string target = "vectors/" + resolved.cref + "/data";
         if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,
@@ -279,6 +396,8 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     }
     for (auto& col : m_columns)
         col.staged.assign(static_cast<size_t>(m_chunkRows) * (col.isComplex ? 2 : 1), 0.0);
+    if (m_stepped)
+        writeStepValues();
     H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
     // Creating a thousand datasets churns through HDF5's and malloc's free lists; hand
     // what is free back to the system rather than carry it for the whole run.
@@ -287,30 +406,75 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     return true;
 }
 
-void H5Sink::append(const SampleBatch& batch) {
+bool H5Sink::hasStepSource() const {
+    // A name of its own in the run group: not a dimension, not the coordinate.
+    return m_stepped && !m_stepping.source.empty() && m_stepping.source != kStepScale &&
+           m_stepping.source != kPointScale && m_stepping.source != m_coordinateName &&
+           m_stepping.source.find('/') == std::string::npos;
+}
+
+void H5Sink::writeStepValues() {
+    const hid_t run = m_run.get();
+    const auto index = static_cast<hsize_t>(m_step);
+    const long long step = m_step;
+    writeAt(run, kStepScale, index, H5T_NATIVE_LLONG, &step);
+    if (hasStepSource()) {
+        const double value = m_step < static_cast<long long>(m_stepping.values.size())
+                                 ? m_stepping.values[static_cast<size_t>(m_step)]
+                                 : std::numeric_limits<double>::quiet_NaN();
+        writeAt(run, m_stepping.source.c_str(), index, H5T_NATIVE_DOUBLE, &value);
+    }
+}
+
+void H5Sink::nextStep() {
+    std::lock_guard lock(h5Mutex());
+    if (!m_stepped || m_columns.empty())
+        return;
+    flushStaged();
+    ++m_step;
+    m_stepPoints = 0;
+    m_stepHasValue = false;
+    writeStepValues();
+}
+
+void H5Sink::append(const SampleBatch& batch, int first, int last) {
     std::lock_guard lock(h5Mutex());
     if (m_columns.empty())
         return;
+    if (last < 0 || last > batch.rows)
+        last = batch.rows;
+    if (first >= last)
+        return;
     if (m_scalarPlot) {
-        // An operating point has one row; a second one would only repeat it.
-        if (m_points == 0 && batch.rows > 0) {
-            H5Handle complexMem = h5::complexType(H5T_NATIVE_DOUBLE);
+        // An operating point has one row; a second one would only repeat it. In a stepped
+        // run each step's operating point is one element along step_index.
+        const double* row = batch.values.data() + static_cast<size_t>(first) * batch.columns;
+        H5Handle complexMem = h5::complexType(H5T_NATIVE_DOUBLE);
+        if (m_stepped && !m_stepHasValue) {
+            for (auto& col : m_columns)
+                writeAt(m_run.get(), col.link.c_str(), static_cast<hsize_t>(m_step),
+                        col.isComplex ? complexMem.get() : H5T_NATIVE_DOUBLE,
+                        row + col.sourceColumn);
+            m_stepHasValue = true;
+            m_points = m_step + 1;
+        } else if (!m_stepped && m_points == 0) {
             for (auto& col : m_columns) {
                 H5Handle dataset(H5Dopen2(m_run.get(), col.link.c_str(), H5P_DEFAULT));
                 H5Dwrite(dataset.get(), col.isComplex ? complexMem.get() : H5T_NATIVE_DOUBLE,
-                         H5S_ALL, H5S_ALL, H5P_DEFAULT, batch.values.data() + col.sourceColumn);
+                         H5S_ALL, H5S_ALL, H5P_DEFAULT, row + col.sourceColumn);
             }
             m_points = 1;
         }
         return;
     }
     const double* values = batch.values.data();
-    for (int row = 0; row < batch.rows; ++row) {
+    for (int row = first; row < last; ++row) {
         const double* source = values + static_cast<size_t>(row) * batch.columns;
         const size_t at = static_cast<size_t>(m_stagedRows);
+        const long long rowBase = m_stepped ? m_stepPoints : m_points;
         for (auto& col : m_columns) {
             if (col.sourceColumn < 0) {
-                col.staged[at] = static_cast<double>(m_points + m_stagedRows);
+                col.staged[at] = static_cast<double>(rowBase + m_stagedRows);
             } else if (col.isComplex) {
                 col.staged[2 * at] = source[col.sourceColumn];
                 col.staged[2 * at + 1] = source[col.sourceColumn + 1];
@@ -331,23 +495,59 @@ void H5Sink::append(const SampleBatch& batch) {
 void H5Sink::flushStaged() {
     if (m_stagedRows == 0)
         return;
-    const hsize_t start = static_cast<hsize_t>(m_points);
     const hsize_t count = static_cast<hsize_t>(m_stagedRows);
-    const hsize_t newSize = start + count;
+    const hsize_t start = static_cast<hsize_t>(m_stepped ? m_stepPoints : m_points);
     H5Handle memSpace(H5Screate_simple(1, &count, nullptr));
     H5Handle complexMem = h5::complexType(H5T_NATIVE_DOUBLE);
     H5Handle dapl(H5Pcreate(H5P_DATASET_ACCESS));
     H5Pset_chunk_cache(dapl.get(), 0, 0, 1.0); // whole chunks: nothing worth caching
     for (auto& col : m_columns) {
+        if (col.firstStepOnly && m_step > 0)
+            continue; // every step has the same sweep values
         H5Handle dataset(H5Dopen2(m_run.get(), col.link.c_str(), dapl.get()));
         const hid_t ds = dataset.get();
-        H5Dset_extent(ds, &newSize);
-        H5Handle fileSpace(H5Dget_space(ds));
-        H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr);
+        H5Handle fileSpace;
+        if (col.rank == 2) {
+            hsize_t dims[2] = {0, 0};
+            {
+                H5Handle current(H5Dget_space(ds));
+                H5Sget_simple_extent_dims(current.get(), dims, nullptr);
+            }
+            const hsize_t grown[2] = {std::max(dims[0], static_cast<hsize_t>(m_step) + 1),
+                                      std::max(dims[1], start + count)};
+            H5Dset_extent(ds, grown);
+            fileSpace = H5Handle(H5Dget_space(ds));
+            const hsize_t offset[2] = {static_cast<hsize_t>(m_step), start};
+            const hsize_t block[2] = {1, count};
+            H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, offset, nullptr, block, nullptr);
+        } else {
+            const hsize_t newSize = start + count;
+            H5Dset_extent(ds, &newSize);
+            fileSpace = H5Handle(H5Dget_space(ds));
+            H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr);
+        }
         H5Dwrite(ds, col.isComplex ? complexMem.get() : H5T_NATIVE_DOUBLE, memSpace.get(),
                  fileSpace.get(), H5P_DEFAULT, col.staged.data());
     }
+    if (m_stepped && m_stepping.kind == RunStepping::Kind::Plots &&
+        static_cast<long long>(start + count) > m_pointScaleSize) {
+        // The point dimension grows with the longest step.
+        const hsize_t from = static_cast<hsize_t>(m_pointScaleSize), to = start + count;
+        std::vector<long long> indices(to - from);
+        for (hsize_t i = from; i < to; ++i)
+            indices[i - from] = static_cast<long long>(i);
+        H5Handle scale(H5Dopen2(m_run.get(), kPointScale, H5P_DEFAULT));
+        H5Dset_extent(scale.get(), &to);
+        H5Handle scaleSpace(H5Dget_space(scale.get()));
+        const hsize_t added = to - from;
+        H5Sselect_hyperslab(scaleSpace.get(), H5S_SELECT_SET, &from, nullptr, &added, nullptr);
+        H5Handle addedSpace(H5Screate_simple(1, &added, nullptr));
+        H5Dwrite(scale.get(), H5T_NATIVE_LLONG, addedSpace.get(), scaleSpace.get(), H5P_DEFAULT,
+                 indices.data());
+        m_pointScaleSize = static_cast<long long>(to);
+    }
     m_points += m_stagedRows;
+    m_stepPoints += m_stagedRows;
     m_stagedRows = 0;
 }
 
@@ -387,12 +587,15 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
     bool ok = h5::writeStringAttribute(run, "status", toString(status)) &&
               h5::writeStringAttribute(run, "message", message) &&
               h5::writeStringAttribute(run, "finished", isoNow());
+    if (m_stepped)
+        ok = h5::writeInt64Attribute(run, "steps", m_step + 1) && ok;
     ok = MeasureResults::store(run, m_log, m_measures) && ok; // before _SUCCESS
     if (ok && status == RunStatus::Ok) {
         H5Handle marker(H5Gcreate2(run, "_SUCCESS", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         ok = marker.valid();
     }
     m_columns.clear();
+    m_stepped = false;
     m_run.reset();
     ok = H5Fflush(m_file.get(), H5F_SCOPE_LOCAL) >= 0 && ok;
     if (!ok)

@@ -35,7 +35,13 @@ public:
     // Creates the coordinate and one dataset per vector of the plot.
     Result<bool> beginPlot(const std::string& analysis, const std::vector<VectorInfo>& vectors,
                            const Resolution& resolution);
-    void append(const SampleBatch& batch);
+    // Appends rows [first, last) of the batch (all of them when last < 0).
+    void append(const SampleBatch& batch, int first = 0, int last = -1);
+    // In a stepped run (RunMetadata::stepping), what follows belongs to the next step: the
+    // next value of a .dc line's second source, or the next plot of a .control loop. Its
+    // datasets have a leading step_index dimension; steps shorter than the longest are
+    // padded with NaN.
+    void nextStep();
     void addLog(const std::string& line);
     // Completes the current run group: data flushed, logs, status; _SUCCESS only when ok.
     Result<bool> finishRun(RunStatus status, const std::string& message);
@@ -46,6 +52,8 @@ public:
 private:
     H5Sink() = default;
     void flushStaged();
+    void writeStepValues();
+    bool hasStepSource() const;
     void writeLogs();
 
     // Datasets are opened only while a chunk is written: an open HDF5 dataset costs about
@@ -54,6 +62,8 @@ private:
         std::string link; // name in the run group: the coordinate's or the cref
         int sourceColumn = 0;
         bool isComplex = false;
+        int rank = 1;                // 2: (step_index, point or coordinate)
+        bool firstStepOnly = false;  // a coordinate all steps share
         std::vector<double> staged; // chunkRows values (interleaved re/im when complex)
     };
 
@@ -68,6 +78,13 @@ private:
     bool m_hasScale = false;
     bool m_scalarPlot = false; // an operating point: one value per vector, stored as scalars
     std::string m_dcSweepSource;
+    RunStepping m_stepping;
+    std::string m_coordinateName;
+    bool m_stepped = false; // the current plot has a step_index dimension
+    long long m_step = 0;
+    long long m_stepPoints = 0;     // rows of the current step written so far
+    long long m_pointScaleSize = 0; // length of the "point" dimension (ragged steps)
+    bool m_stepHasValue = false;    // a stepped operating point: this step's row is in
     std::string m_log;
     std::string m_warnings;
     bool m_logTruncated = false;

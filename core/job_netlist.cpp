@@ -61,14 +61,16 @@ std::string JobNetlist::build(const std::string& netlistText, const Point& point
             lines.push_back(line); // after .end: ngspice does not read it either
             continue;
         }
+        // The job's analysis replaces a .control script's too, so the script is set aside.
+        const std::string controlPrefix = point.analysisLine.empty() ? "" : "* [wavebench job] ";
         if (inControl) {
             inControl = word != ".endc";
-            lines.push_back(line);
+            lines.push_back(controlPrefix + line);
             continue;
         }
         if (word == ".control") {
             inControl = true;
-            lines.push_back(line);
+            lines.push_back(controlPrefix + line);
             continue;
         }
         if (!word.empty() && word[0] == '+') {

@@ -1,5 +1,7 @@
 #include "ngspice_output.h"
 
+#include <cctype>
+
 #include <algorithm>
 
 namespace {
@@ -37,4 +39,11 @@ std::string NgspiceOutput::text(const std::string& line) {
         if (line.rfind(prefix, 0) == 0)
             return line.substr(7);
     return line;
+}
+
+std::string NgspiceOutput::analysisOf(const std::string& plotType) {
+    std::string analysis = plotType;
+    while (!analysis.empty() && std::isdigit(static_cast<unsigned char>(analysis.back())))
+        analysis.pop_back();
+    return analysis.empty() ? "unknown" : analysis;
 }

@@ -15,4 +15,6 @@ public:
     static bool isProgressNoise(const std::string& line);
     // The line without its "stdout "/"stderr " prefix.
     static std::string text(const std::string& line);
+    // The analysis of a plot type: "tran3" -> "tran", "" -> "unknown".
+    static std::string analysisOf(const std::string& plotType);
 };

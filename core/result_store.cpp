@@ -1,5 +1,7 @@
 #include "result_store.h"
 
+#include <cmath>
+
 #include "h5_handle.h"
 
 #include <QFileInfo>
@@ -50,10 +52,30 @@ RunSummary summarize(hid_t run, const std::string& runId) {
     summary.finished = h5::readStringAttribute(run, "finished");
     summary.coordinate = h5::readStringAttribute(run, "coordinate");
     summary.points = lengthOf(run, summary.coordinate);
+    if (h5::readInt64Attribute(run, "steps", 0) > 0 && h5::exists(run, "vectors")) {
+        // Stepped: every step's points (padding included), not one step's.
+        H5Handle vectors(H5Gopen2(run, "vectors", H5P_DEFAULT));
+        const auto crefs = h5::childNames(vectors.get());
+        if (!crefs.empty())
+            summary.points = std::max(summary.points, lengthOf(vectors.get(), crefs[0] + "/data"));
+    }
     if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
         summary.points = 1; // an operating point: scalars, no coordinate
     summary.success = h5::exists(run, "_SUCCESS");
     return summary;
+}
+
+std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
+    if (name.empty() || !h5::exists(group, name))
+        return {};
+    H5Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
+    H5Handle space(H5Dget_space(set.get()));
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    if (rank <= 0)
+        return {};
+    std::vector<hsize_t> dims(static_cast<size_t>(rank));
+    H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    return dims;
 }
 
 bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag = nullptr) {
@@ -81,6 +103,8 @@ bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag 
     return n == 0 ||
            H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0;
 }
+
+void unstep(hid_t run, RunData& data);
 
 } // namespace
 
@@ -168,8 +192,80 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
             data.vectors.push_back(std::move(v));
         }
     }
+    if (h5::readInt64Attribute(run->get(), "steps", 0) > 0)
+        unstep(run->get(), data);
     return data;
 }
+
+namespace {
+
+// Lays a stepped run's 2-D datasets out as consecutive steps (RunData::stepStarts).
+void unstep(hid_t run, RunData& data) {
+    const auto stepDims = dimsOf(run, "step_index");
+    const size_t steps = stepDims.empty() ? 0 : static_cast<size_t>(stepDims[0]);
+    data.stepSource = h5::readStringAttribute(run, "step_source");
+    if (!data.stepSource.empty() && h5::exists(run, data.stepSource)) {
+        H5Handle set(H5Dopen2(run, data.stepSource.c_str(), H5P_DEFAULT));
+        readDoubles(set.get(), data.stepValues);
+    }
+    if (steps == 0)
+        return;
+    if (data.summary.coordinate.empty()) {
+        // A stepped operating point: one value per step, a curve over what was stepped.
+        data.summary.coordinate = data.stepValues.size() == steps ? data.stepSource : "step_index";
+        if (data.stepValues.size() == steps) {
+            data.coordinate = data.stepValues;
+        } else {
+            data.coordinate.resize(steps);
+            for (size_t k = 0; k < steps; ++k)
+                data.coordinate[k] = static_cast<double>(k);
+        }
+        return;
+    }
+    const auto coordinateDims = dimsOf(run, data.summary.coordinate);
+    if (coordinateDims.size() == 1) {
+        // Every step sweeps the same values (.dc with a second source).
+        const std::vector<double> sweep = data.coordinate;
+        data.coordinate.clear();
+        for (size_t k = 0; k < steps; ++k) {
+            data.stepStarts.push_back(data.coordinate.size());
+            data.coordinate.insert(data.coordinate.end(), sweep.begin(), sweep.end());
+        }
+        return;
+    }
+    // Each step has an axis of its own, NaN past its end: keep each step's real points.
+    const size_t width = coordinateDims.size() == 2 ? static_cast<size_t>(coordinateDims[1]) : 0;
+    std::vector<std::pair<size_t, size_t>> kept; // (offset in the 2-D layout, length)
+    for (size_t k = 0; k < steps && width > 0; ++k) {
+        size_t length = 0;
+        while (length < width && k * width + length < data.coordinate.size() &&
+               !std::isnan(data.coordinate[k * width + length]))
+            ++length;
+        kept.emplace_back(k * width, length);
+    }
+    auto compact = [&kept](std::vector<double>& values) {
+        if (values.empty())
+            return;
+        std::vector<double> out;
+        for (const auto& [offset, length] : kept)
+            if (offset + length <= values.size())
+                out.insert(out.end(), values.begin() + static_cast<std::ptrdiff_t>(offset),
+                           values.begin() + static_cast<std::ptrdiff_t>(offset + length));
+        values = std::move(out);
+    };
+    size_t start = 0;
+    for (const auto& step : kept) {
+        data.stepStarts.push_back(start);
+        start += step.second;
+    }
+    compact(data.coordinate);
+    for (auto& v : data.vectors) {
+        compact(v.values);
+        compact(v.imag);
+    }
+}
+
+} // namespace
 
 Result<std::vector<MeasureResults::Measurement>>
 ResultStore::readMeasurements(const std::string& path, const std::string& runId) {

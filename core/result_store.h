@@ -49,6 +49,13 @@ struct RunData {
     long long sweepIndex = -1;
     std::map<std::string, double> measurements;
     std::map<std::string, std::string> measurementMessages; // only for failed measures
+    // A stepped run (RunStepping): the coordinate and every vector hold the steps one after
+    // another, step k being [stepStarts[k], stepStarts[k + 1]) (the last runs to the end),
+    // without the NaN padding of the store. Empty when the run has no steps. A stepped
+    // operating point is instead one curve over the steps (coordinate: the stepped source).
+    std::vector<size_t> stepStarts;
+    std::string stepSource;         // what was stepped ("vg", "rv"); "" when unknown
+    std::vector<double> stepValues; // its value at each step; empty when unknown
 
     const StoredVector* find(const std::string& cref) const;
 };

@@ -8,6 +8,7 @@
 
 #include <QMetaMethod>
 #include <algorithm>
+#include <cmath>
 #include <pthread.h>
 
 namespace {
@@ -164,9 +165,23 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
 }
 
 void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
-    if (m_discard || !m_sink)
+    if (m_discard || !m_sink || m_afterStop)
         return;
+    if (SpiceEngine::instance().haltReason() == SpiceEngine::HaltReason::Stop) {
+        // bg_halt only ends the running analysis: a .control loop starts the next one.
+        m_afterStop = true;
+        return;
+    }
     ++m_plotCount;
+    const std::string analysis = NgspiceOutput::analysisOf(event.text);
+    if (m_plotCount > 1 && m_step >= 0 && metadata.stepping.kind == RunStepping::Kind::Plots &&
+        analysis == m_plotAnalysis && event.vectors.size() == m_vectors.size() &&
+        std::equal(event.vectors.begin(), event.vectors.end(), m_vectors.begin(),
+                   [](const VectorInfo& a, const VectorInfo& b) { return a.name == b.name; })) {
+        // The same analysis again, from a .control loop: the next step of this run.
+        nextStep();
+        return;
+    }
     if (m_plotCount > 1) {
         // A netlist with several analyses: each plot gets a run group of its own.
         m_sink->finishRun(m_errorLines.empty() ? RunStatus::Ok : RunStatus::Failed, m_errorLines);
@@ -183,6 +198,12 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
         std::lock_guard lock(m_mutex);
         m_runIds.push_back(metadata.runId);
     }
+    m_stepping = metadata.stepping;
+    m_plotAnalysis = analysis;
+    const bool stepped = m_stepping.kind == RunStepping::Kind::Plots ||
+                         (m_stepping.kind == RunStepping::Kind::DcSecondSource && analysis == "dc");
+    m_step = stepped ? 0 : -1;
+    m_hasPreviousSweepValue = false;
     m_vectors = event.vectors;
     auto resolution = m_resolver.resolve(m_vectors);
     auto begun = resolution ? m_sink->beginPlot(event.text, m_vectors, resolution.value())
@@ -226,28 +247,70 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     m_plotRows = 0;
 }
 
+void RunHandle::nextStep() {
+    m_sink->nextStep();
+    ++m_step;
+    m_plotRows = 0;
+    m_hasPreviousSweepValue = false;
+}
+
 void RunHandle::onData(StreamEvent& event) {
-    if (m_discard || !m_sink || !event.batch)
+    if (m_discard || !m_sink || !event.batch || m_afterStop)
         return;
     const SampleBatch& batch = *event.batch;
-    m_sink->append(batch);
-    m_points += batch.rows;
+    if (m_step < 0 || m_stepping.kind != RunStepping::Kind::DcSecondSource || m_scaleColumn < 0) {
+        storeRows(batch, 0, batch.rows);
+        return;
+    }
+    // A .dc with two sources is one plot: the inner sweep restarting marks the next step.
+    int first = 0;
+    for (int row = 0; row < batch.rows; ++row) {
+        const double value =
+            batch.values[static_cast<size_t>(row) * static_cast<size_t>(batch.columns) +
+                         static_cast<size_t>(m_scaleColumn)];
+        if (m_hasPreviousSweepValue &&
+            ((value - m_previousSweepValue) * m_stepping.innerDirection < 0 ||
+             m_stepping.innerPoints == 1)) {
+            storeRows(batch, first, row);
+            nextStep();
+            first = row;
+        }
+        m_previousSweepValue = value;
+        m_hasPreviousSweepValue = true;
+    }
+    storeRows(batch, first, batch.rows);
+}
+
+void RunHandle::storeRows(const SampleBatch& batch, int first, int last) {
+    if (first >= last)
+        return;
+    m_sink->append(batch, first, last);
+    m_points += last - first;
     static const QMetaMethod batchSignal = QMetaMethod::fromSignal(&RunHandle::batchReady);
     if (isSignalConnected(batchSignal) && m_blockCrefs) {
         auto block = std::make_shared<SampleBlock>();
         block->crefs = m_blockCrefs;
         block->vectors = m_blockVectors;
         block->firstRow = m_plotRows;
+        block->step = m_step;
+        if (m_step >= 0) {
+            block->stepSource = m_stepping.source;
+            block->stepValue = m_step < static_cast<long long>(m_stepping.values.size())
+                                   ? m_stepping.values[static_cast<size_t>(m_step)]
+                                   : std::nan("");
+        }
         block->coordinate = m_blockCoordinate;
-        block->coordinateValues.resize(static_cast<size_t>(batch.rows));
-        const size_t rows = static_cast<size_t>(batch.rows);
+        const size_t rows = static_cast<size_t>(last - first);
+        block->coordinateValues.resize(rows);
         block->columns.assign(m_blockColumns.size(), std::vector<double>(rows));
         block->imag.assign(m_blockColumns.size(), {});
         for (size_t c = 0; c < m_blockColumns.size(); ++c)
             if (m_blockComplex[c])
                 block->imag[c].resize(rows);
         for (size_t row = 0; row < rows; ++row) {
-            const double* source = batch.values.data() + row * static_cast<size_t>(batch.columns);
+            const double* source =
+                batch.values.data() +
+                (static_cast<size_t>(first) + row) * static_cast<size_t>(batch.columns);
             block->coordinateValues[row] =
                 m_scaleColumn >= 0 ? source[m_scaleColumn]
                                    : static_cast<double>(m_plotRows + static_cast<long long>(row));
@@ -260,7 +323,7 @@ void RunHandle::onData(StreamEvent& event) {
         flushLogLines();
         emit batchReady(std::move(block));
     }
-    m_plotRows += batch.rows;
+    m_plotRows += last - first;
 }
 
 void RunHandle::flushLogLines() {

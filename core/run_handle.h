@@ -2,6 +2,7 @@
 
 #include "probe_resolver.h"
 #include "run_status.h"
+#include "run_stepping.h"
 #include "sample_block.h"
 
 #include <QObject>
@@ -15,6 +16,7 @@
 #include <vector>
 
 class H5Sink;
+struct SampleBatch;
 class StreamQueue;
 struct RunMetadata;
 struct StreamEvent;
@@ -66,6 +68,9 @@ private:
     void writerLoop(std::unique_ptr<RunMetadata> metadata);
     void onPlotStarted(StreamEvent& event, RunMetadata& metadata);
     void onData(StreamEvent& event);
+    // Stores rows [first, last) of a batch and hands them to live views.
+    void storeRows(const SampleBatch& batch, int first, int last);
+    void nextStep();
     void finalize(RunStatus status, std::string message);
     void flushLogLines();
 
@@ -97,6 +102,13 @@ private:
     std::vector<char> m_blockComplex;
     std::string m_blockCoordinate;
     long long m_plotRows = 0;
+    // Stepped runs (RunStepping): several sweeps ngspice loops over inside the run.
+    RunStepping m_stepping;
+    std::string m_plotAnalysis;
+    long long m_step = -1; // -1: the current plot is not stepped
+    bool m_hasPreviousSweepValue = false;
+    double m_previousSweepValue = 0;
+    bool m_afterStop = false; // a stopped .control loop goes on; its later plots are dropped
     QStringList m_pendingLog;
     std::string m_errorLines;
 };

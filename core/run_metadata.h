@@ -1,5 +1,7 @@
 #pragma once
 
+#include "run_stepping.h"
+
 #include <string>
 
 // What a run group records besides its data; written when the run starts.
@@ -18,4 +20,5 @@ struct RunMetadata {
     std::string analysis; // until the first plot names it
     long long sweepIndex = -1;
     std::string dcSweepSource; // the source a .dc line sweeps first: the coordinate's name
+    RunStepping stepping;      // several sweeps inside the run: a step_index dimension
 };

@@ -1,12 +1,14 @@
 #include "run_netlist.h"
 
 #include "probe_resolver.h"
+#include "sim_job_spec.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -26,6 +28,81 @@ std::string firstWord(const std::string& line) {
 
 const std::set<std::string> kAnalyses = {".tran", ".ac",   ".dc", ".op",    ".noise",
                                          ".tf",   ".sens", ".pz", ".disto", ".sp"};
+
+// Commands of a .control script that start analyses, that loop, and that only make sense
+// in interactive ngspice (there is no plot window in a shared library, and quit would
+// unload it).
+const std::set<std::string> kControlAnalyses = {"run", "tran", "ac",    "dc",    "op", "noise",
+                                                "tf",  "sens", "pz",    "disto", "sp", "pss"};
+const std::set<std::string> kControlLoops = {"foreach", "repeat", "while", "dowhile"};
+const std::set<std::string> kInteractiveOnly = {"quit",  "exit",      "plot",     "iplot", "gnuplot",
+                                                "xgraph", "asciiplot", "hardcopy", "edit"};
+
+// Points of a sweep from start to stop by step, as ngspice's DC loop counts them.
+long long sweepPoints(double start, double stop, double step) {
+    if (step == 0 || (stop - start) * step < 0)
+        return 1;
+    return static_cast<long long>(std::floor((stop - start) / step + 1e-9)) + 1;
+}
+
+// ".dc v1 0 1.8 0.01 v2 0 1.8 0.3": the second source makes ngspice repeat the first sweep
+// for each of its values.
+RunStepping dcStepping(const std::string& line) {
+    std::istringstream stream(line);
+    std::vector<std::string> tokens;
+    for (std::string token; stream >> token;)
+        tokens.push_back(token);
+    RunStepping stepping;
+    if (tokens.size() < 9)
+        return stepping;
+    std::optional<double> numbers[6];
+    const size_t at[6] = {2, 3, 4, 6, 7, 8};
+    for (int i = 0; i < 6; ++i)
+        if (!(numbers[i] = SimJobSpec::spiceNumber(tokens[at[i]])))
+            return stepping;
+    stepping.kind = RunStepping::Kind::DcSecondSource;
+    stepping.source = lower(tokens[5]);
+    stepping.unit = stepping.source[0] == 'v' ? "V" : stepping.source[0] == 'i' ? "A" : "";
+    stepping.innerPoints = sweepPoints(*numbers[0], *numbers[1], *numbers[2]);
+    stepping.innerDirection = *numbers[2] < 0 ? -1.0 : 1.0;
+    const long long outer = sweepPoints(*numbers[3], *numbers[4], *numbers[5]);
+    for (long long k = 0; k < outer; ++k)
+        stepping.values.push_back(*numbers[3] + static_cast<double>(k) * *numbers[5]);
+    return stepping;
+}
+
+// A .control script that repeats analyses. When a single `foreach` loop does it over
+// numbers ("foreach rv 1k 2k 3k"), its variable and values label the steps.
+RunStepping controlStepping(const std::vector<std::string>& script) {
+    RunStepping stepping;
+    stepping.kind = RunStepping::Kind::Plots;
+    int loops = 0;
+    std::vector<std::string> foreachTokens;
+    for (const auto& line : script) {
+        const std::string word = firstWord(line);
+        if (!kControlLoops.count(word))
+            continue;
+        ++loops;
+        if (word == "foreach") {
+            std::istringstream stream(line);
+            foreachTokens.clear();
+            for (std::string token; stream >> token;)
+                foreachTokens.push_back(token);
+        }
+    }
+    if (loops != 1 || foreachTokens.size() < 3)
+        return stepping;
+    std::vector<double> values;
+    for (size_t i = 2; i < foreachTokens.size(); ++i) {
+        const auto value = SimJobSpec::spiceNumber(foreachTokens[i]);
+        if (!value)
+            return stepping; // a list of names, not of values
+        values.push_back(*value);
+    }
+    stepping.source = lower(foreachTokens[1]);
+    stepping.values = std::move(values);
+    return stepping;
+}
 
 // ".include models.lib" -> ".include /abs/dir/models.lib"; quotes are kept.
 std::string absolutePathLine(const std::string& line, const std::string& baseDir) {
@@ -82,6 +159,12 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
 
     bool hasAnalysis = false;
     bool inControl = false;
+    struct ControlLine {
+        std::string text;
+        std::string where;
+    };
+    std::vector<ControlLine> control;
+    std::string controlWhere;
     bool commentingContinuation = false;
     std::string previousKeyword;
     netlist.m_lines.push_back(input.front()); // the title line, whatever it says
@@ -92,12 +175,14 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
         if (inControl) {
             if (word == ".endc")
                 inControl = false;
+            else
+                control.push_back({line, where});
             continue;
         }
         if (word == ".control") {
             inControl = true;
-            netlist.m_notes.push_back(where + ": .control block not run (Wavebench drives the "
-                                              "analysis itself)");
+            if (controlWhere.empty())
+                controlWhere = where;
             continue;
         }
         if (word == ".end")
@@ -142,6 +227,7 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
                 std::string keyword, source;
                 stream >> keyword >> source;
                 netlist.m_dcSweepSource = lower(source);
+                netlist.m_stepping = dcStepping(line);
             }
         }
         if (word == ".include" || word == ".inc" || word == ".lib") {
@@ -152,6 +238,33 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
     }
     if (inControl)
         return R::failure(origin + ": .control block without .endc");
+    if (!control.empty()) {
+        int analysisCommands = 0;
+        bool loops = false;
+        for (const auto& c : control) {
+            const std::string word = firstWord(c.text);
+            analysisCommands += kControlAnalyses.count(word) ? 1 : 0;
+            loops = loops || kControlLoops.count(word);
+        }
+        if (tran) {
+            netlist.m_notes.push_back(controlWhere + ": .control block not run (the analysis is "
+                                                     "given to Wavebench)");
+        } else if (analysisCommands == 0) {
+            netlist.m_notes.push_back(controlWhere + ": .control block not run (it runs no "
+                                                     "analysis; Wavebench runs the netlist's)");
+        } else {
+            for (const auto& c : control) {
+                if (kInteractiveOnly.count(firstWord(c.text)))
+                    netlist.m_notes.push_back(c.where + ": \"" + firstWord(c.text) +
+                                              "\" not run (interactive ngspice only)");
+                else
+                    netlist.m_controlScript.push_back(c.text);
+            }
+            hasAnalysis = true;
+            if (loops || analysisCommands > 1)
+                netlist.m_stepping = controlStepping(netlist.m_controlScript);
+        }
+    }
     if (tran) {
         netlist.m_lines.push_back(".tran " + tran->step + " " + tran->stop);
         hasAnalysis = true;

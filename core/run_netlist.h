@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.h"
+#include "run_stepping.h"
 
 #include <optional>
 #include <string>
@@ -14,9 +15,12 @@ struct TranSpec {
 };
 
 // The netlist text as ngspice will get it: relative .include/.lib paths made absolute
-// (ngSpice_Circ has no file to resolve them against), .control blocks set aside, the
-// user's .save lines taken over by the session (it streams every node and adds validated
-// device-parameter saves), and optionally the analysis replaced. Pure logic.
+// (ngSpice_Circ has no file to resolve them against), the user's .save lines taken over by
+// the session (it streams every node and adds validated device-parameter saves), and
+// optionally the analysis replaced. A .control block that runs analyses (a foreach loop
+// over alter/alterparam, say) becomes the run's control script, minus the commands that
+// only make sense in interactive ngspice (plot, quit); other .control blocks, and every
+// block when the analysis is replaced, are set aside. Pure logic.
 class RunNetlist {
 public:
     static Result<RunNetlist> fromFile(const std::string& path,
@@ -32,6 +36,10 @@ public:
     const std::vector<std::string>& deviceSaves() const { return m_deviceSaves; }
     // The first source a `.dc` line sweeps ("v1"), "" when there is none.
     const std::string& dcSweepSource() const { return m_dcSweepSource; }
+    // The .control script to run instead of a plain `run`; empty when there is none.
+    const std::vector<std::string>& controlScript() const { return m_controlScript; }
+    // Whether ngspice loops over several sweeps inside this one run.
+    const RunStepping& stepping() const { return m_stepping; }
     // What was changed, for the run log.
     const std::vector<std::string>& notes() const { return m_notes; }
 
@@ -39,5 +47,7 @@ private:
     std::vector<std::string> m_lines;
     std::vector<std::string> m_deviceSaves;
     std::vector<std::string> m_notes;
+    std::vector<std::string> m_controlScript;
+    RunStepping m_stepping;
     std::string m_dcSweepSource;
 };

@@ -1,5 +1,7 @@
 #include "sim_session.h"
 
+#include <QDir>
+
 #include "h5_sink.h"
 #include "measure_results.h"
 #include "run_metadata.h"
@@ -147,6 +149,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         metadata.netlist = netlist->text();
         metadata.netlistSha256 = netlist->sha256();
         metadata.dcSweepSource = netlist->dcSweepSource();
+        metadata.stepping = netlist->stepping();
     }
     metadata.ngspiceVersion = engine.version();
     std::string treeNote;
@@ -203,7 +206,40 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         engine.command(command);
 
     m_pausedBySession = false;
-    if (auto started = engine.startBackground("run"); !started.ok)
+    std::string command = "run";
+    if (!netlist->controlScript().empty()) {
+        // A .control loop must run in ngspice's background thread like `run` does, so that
+        // the session stays responsive and bg_halt can stop it. ngspice sources a file
+        // starting with *ng_script as commands, keeping the loaded circuit.
+        m_script = std::make_unique<QTemporaryFile>(QDir::temp().filePath("wavebench-XXXXXX.sp"));
+        bool written = m_script->open();
+        if (written) {
+            std::string script = "*ng_script\n.control\n";
+            for (const auto& line : netlist->controlScript())
+                script += line + "\n";
+            script += ".endc\n";
+            written = m_script->write(script.data(), static_cast<qint64>(script.size())) ==
+                          static_cast<qint64>(script.size()) &&
+                      m_script->flush();
+        }
+        if (!written) {
+            abortRun(handle, RunStatus::Failed,
+                     "cannot write the .control script to " +
+                         m_script->fileName().toStdString() + ": " +
+                         m_script->errorString().toStdString());
+            return;
+        }
+        // ngspice's source takes the path verbatim: quotes would become part of it.
+        const std::string path = m_script->fileName().toStdString();
+        if (path.find_first_of(" \t") != std::string::npos) {
+            abortRun(handle, RunStatus::Failed,
+                     "cannot run the .control script: ngspice cannot source \"" + path +
+                         "\" (a space in the path); set TMPDIR to a directory without one");
+            return;
+        }
+        command = "source " + path;
+    }
+    if (auto started = engine.startBackground(command); !started.ok)
         abortRun(handle, RunStatus::Failed, started.message);
 }
 
@@ -255,6 +291,7 @@ void SimSession::onStreamEnded(RunHandle* handle) {
     }
     m_circuitLoaded = false;
     m_pausedBySession = false;
+    m_script.reset();
     disconnect(handle, nullptr, this, nullptr);
     m_current.reset();
     startNext();
@@ -281,6 +318,15 @@ void SimSession::pause() {
         this,
         [this] {
             auto& engine = SpiceEngine::instance();
+            if (m_current && m_script) {
+                // bg_resume would continue the halted analysis but not the script's loop.
+                m_current->queue().push({StreamEvent::Kind::Log, 0,
+                                         "wavebench: a .control script cannot be paused; "
+                                         "stop it instead",
+                                         {},
+                                         nullptr});
+                return;
+            }
             if (m_current && engine.isRunning() && !m_pausedBySession) {
                 engine.halt(SpiceEngine::HaltReason::Pause);
                 m_pausedBySession = true;

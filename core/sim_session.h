@@ -6,6 +6,7 @@
 #include "spice_engine.h"
 
 #include <QObject>
+#include <QTemporaryFile>
 #include <QStringList>
 #include <deque>
 #include <functional>
@@ -58,4 +59,7 @@ private:
     std::shared_ptr<RunHandle> m_current;
     bool m_circuitLoaded = false;
     bool m_pausedBySession = false;
+    // The current run's .control script, sourced from a file (`*ng_script`) in ngspice's
+    // background thread; kept until the run ends.
+    std::unique_ptr<QTemporaryFile> m_script;
 };

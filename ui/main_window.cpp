@@ -381,31 +381,38 @@ void MainWindow::probe(const QString& cref, bool newPlot, int pane) {
 }
 
 void MainWindow::attachTrace(const Probe& probe) {
-    if (m_plots->hasTrace(probe.cref))
-        return;
     const auto* node = m_tree ? m_tree->find(probe.cref.toStdString()) : nullptr;
-    auto series = m_traces.find(probe.cref.toStdString());
-    if (!series && node)
-        series = m_traces.find(node->vector);
-    if (!series)
+    std::string name = probe.cref.toStdString();
+    if (!m_traces.find(name) && node)
+        name = node->vector;
+    if (!m_traces.find(name))
         return; // arrives with the first batch that carries it
     while (m_plots->paneCount() <= probe.pane)
         m_plots->addPane();
     const QString unit =
         node ? QString::fromStdString(node->unit)
              : QString::fromStdString(ProbeResolver::unitOf(probe.cref.toStdString()));
-    auto phase = m_traces.findPhase(probe.cref.toStdString());
-    if (!phase && node)
-        phase = m_traces.findPhase(node->vector);
-    if (!phase) {
-        m_plots->addTrace(probe.cref, probe.cref, unit, series, probe.pane);
-        return;
+    // A stepped run (a .control loop, a .dc with two sources) draws one trace per step.
+    for (size_t step = 0; step < m_traces.stepCount(); ++step) {
+        auto series = m_traces.find(name, step);
+        const QString id = step == 0 ? probe.cref : probe.cref + " #" + QString::number(step);
+        if (!series || m_plots->hasTrace(id))
+            continue;
+        const QString label =
+            m_traces.stepped()
+                ? probe.cref + " [" + QString::fromStdString(m_traces.stepLabel(step)) + "]"
+                : probe.cref;
+        auto phase = m_traces.findPhase(name, step);
+        if (!phase) {
+            m_plots->addTrace(id, label, unit, series, probe.pane);
+            continue;
+        }
+        // A complex (AC) vector: a Bode pair, magnitude in dB here and phase in the pane below.
+        m_plots->addTrace(id, label + " |dB|", "dB", series, probe.pane);
+        while (m_plots->paneCount() <= probe.pane + 1)
+            m_plots->addPane();
+        m_plots->addTrace(id + "#phase", label + " phase", "°", phase, probe.pane + 1);
     }
-    // A complex (AC) vector: a Bode pair, magnitude in dB here and phase in the pane below.
-    m_plots->addTrace(probe.cref, probe.cref + " |dB|", "dB", series, probe.pane);
-    while (m_plots->paneCount() <= probe.pane + 1)
-        m_plots->addPane();
-    m_plots->addTrace(probe.cref + "#phase", probe.cref + " phase", "°", phase, probe.pane + 1);
 }
 
 void MainWindow::updateCoordinate() {
@@ -502,7 +509,7 @@ void MainWindow::onBatch(const SampleBlockPtr& block) {
     if (!block)
         return;
     m_traces.append(*block);
-    if (block->firstRow == 0) {
+    if (block->firstRow == 0) { // a new plot or a new step
         updateCoordinate();
         attachPendingTraces();
     }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 class DecimatedSeries;
 
@@ -21,21 +22,39 @@ public:
     // By cref (or an alias of it) or by ngspice vector (any spelling: "v(out)", "out").
     // A complex vector (AC) is kept as a Bode pair: find() gives its magnitude in dB,
     // findPhase() its phase in degrees (nullptr for a real vector).
+    // In a stepped run (RunStepping) each step is a series of its own; these give step 0.
     std::shared_ptr<DecimatedSeries> find(const std::string& crefOrVector) const;
     std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector) const;
+    // Step `step` of a stepped run (nullptr past the steps seen so far).
+    std::shared_ptr<DecimatedSeries> find(const std::string& crefOrVector, size_t step) const;
+    std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector,
+                                               size_t step) const;
+    // 1 for a run without steps.
+    size_t stepCount() const { return m_stepCount; }
+    bool stepped() const { return m_stepped; }
+    // "vg = 1.2" when the stepped source is known, else "step 3".
+    std::string stepLabel(size_t step) const;
     // The run's coordinate: "time", "frequency", a swept source, or "" (operating point).
     const std::string& coordinate() const { return m_coordinate; }
     size_t seriesCount() const { return m_byVector.size(); }
     long long rows() const { return m_rows; }
 
 private:
-    std::shared_ptr<DecimatedSeries> ensure(const std::string& vector, const std::string& cref);
-    void appendComplex(const std::string& vector, const std::string& cref, const double* x,
-                       const double* re, const double* im, size_t n);
+    using Steps = std::vector<std::shared_ptr<DecimatedSeries>>; // one series per step
+    std::shared_ptr<DecimatedSeries> ensure(const std::string& vector, const std::string& cref,
+                                            size_t step);
+    void appendComplex(const std::string& vector, const std::string& cref, size_t step,
+                       const double* x, const double* re, const double* im, size_t n);
+    static std::shared_ptr<DecimatedSeries>
+    stepOf(const std::map<std::string, Steps>& map, const std::string& key, size_t step);
     std::string keyOf(const std::string& crefOrVector) const;
 
-    std::map<std::string, std::shared_ptr<DecimatedSeries>> m_byVector; // normalised vector
-    std::map<std::string, std::shared_ptr<DecimatedSeries>> m_phaseByVector;
+    std::map<std::string, Steps> m_byVector; // normalised vector
+    std::map<std::string, Steps> m_phaseByVector;
+    size_t m_stepCount = 1;
+    bool m_stepped = false;
+    std::string m_stepSource;
+    std::vector<double> m_stepValues;
     std::map<std::string, std::string> m_vectorOfCref;
     std::string m_coordinate;
     long long m_rows = 0;

@@ -409,7 +409,7 @@ montecarlo: {count: 2, seed: 5}
         QVERIFY(contains(runs.error(), "no analysis"));
     }
 
-    void jobNetlistLeavesControlBlocksAndContinuations() {
+    void jobNetlistSetsAsideControlBlocksAndContinuations() {
         JobNetlist::Point point;
         point.label = "p";
         point.analysisLine = ".ac dec 10 1 1g";
@@ -418,7 +418,8 @@ montecarlo: {count: 2, seed: 5}
                                  ".endc\n.op\n";
         const auto out = JobNetlist::build(text, point);
         QCOMPARE(out, std::string("title\nr1 a 0 1k\n* [wavebench job] .tran 1n\n"
-                                  "* [wavebench job] + 10u\n.control\ntran 1n 1u\n.endc\n"
+                                  "* [wavebench job] + 10u\n* [wavebench job] .control\n"
+                                  "* [wavebench job] tran 1n 1u\n* [wavebench job] .endc\n"
                                   "* [wavebench job] .op\n* [wavebench job] p\n.param a=1\n"
                                   ".ac dec 10 1 1g\n.end\n"));
         QVERIFY(JobNetlist::analyses(text) == (std::vector<std::string>{"tran", "op"}));
