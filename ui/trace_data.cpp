@@ -1,6 +1,7 @@
 #include "trace_data.h"
 
 #include "decimated_series.h"
+#include "eng_axis_ticker.h"
 #include "probe_resolver.h"
 
 #include <QString>
@@ -139,6 +140,6 @@ std::shared_ptr<DecimatedSeries> TraceData::findPhase(const std::string& crefOrV
 
 std::string TraceData::stepLabel(size_t step) const {
     if (!m_stepSource.empty() && step < m_stepValues.size() && !std::isnan(m_stepValues[step]))
-        return m_stepSource + " = " + QString::number(m_stepValues[step], 'g', 4).toStdString();
+        return m_stepSource + " = " + EngAxisTicker::format(m_stepValues[step], {}).toStdString();
     return "step " + std::to_string(step);
 }

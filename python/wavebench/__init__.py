@@ -111,6 +111,12 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
     that vector's attributes (``unit``, ``source_vec``, ``node_kind``,
     ``aliases`` as a list of str); the dataset attributes are the run group's.
 
+    A run in which ngspice looped over several sweeps (a ``.control`` loop, a
+    ``.dc`` with two sources) has a leading ``step_index`` dimension, with the
+    stepped source's values as a coordinate along it when they are known.
+    Where every step has its own time axis, ``t`` is a 2-D coordinate over
+    ``(step_index, point)`` and short steps are padded with NaN.
+
     Data is read eagerly and the file is closed before returning, so the
     writer can keep appending to other runs in the same file.
 
@@ -123,6 +129,8 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
         run_attrs = _decoded_attrs(run)
         coord_name = _coordinate_name(run)
         where = f"run {run_id!r} in {os.fspath(path)}"
+        if "steps" in run.attrs:
+            return _open_stepped(run, run_attrs, coord_name, where)
         if not coord_name:
             # An operating point: one scalar per cref, no coordinate.
             scalars = {}
@@ -163,6 +171,50 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
 
     data_vars = {cref: ("t", data[:n], attrs) for cref, (data, attrs) in vectors.items()}
     return xr.Dataset(data_vars, coords={"t": ("t", coord[:n], coord_attrs)}, attrs=run_attrs)
+
+
+def _open_stepped(run: h5py.Group, run_attrs: dict, coord_name: str, where: str) -> xr.Dataset:
+    # A run in which ngspice looped over several sweeps (a .control loop, a .dc with two
+    # sources): every variable has a leading step_index dimension. When the steps share
+    # their sweep (.dc) it is the dimension "t"; when each step has its own time axis,
+    # "t" is a 2-D coordinate over (step_index, point), NaN past the end of a short step.
+    if not isinstance(run.get("step_index"), h5py.Dataset):
+        raise ValueError(f"{where} has steps but no step_index dataset")
+    steps = run["step_index"][()]
+    coords = {"step_index": ("step_index", steps)}
+    source = _decode(run.attrs["step_source"]) if "step_source" in run.attrs else ""
+    if source and isinstance(run.get(source), h5py.Dataset):
+        values = run[source][()]
+        coords[source] = ("step_index", values[: len(steps)], _decoded_attrs(run[source]))
+    inner = None
+    if coord_name:
+        if not isinstance(run.get(coord_name), h5py.Dataset):
+            raise ValueError(f"{where} has no coordinate dataset {coord_name!r}")
+        coord_ds = run[coord_name]
+        coord_attrs = _decoded_attrs(coord_ds)
+        coord_attrs["name"] = coord_name
+        if coord_ds.ndim == 1:
+            inner = "t"
+            coords["t"] = ("t", coord_ds[()], coord_attrs)
+        else:
+            inner = "point"
+            coords["point"] = ("point", np.arange(coord_ds.shape[1]))
+            coords["t"] = (("step_index", "point"), coord_ds[()], coord_attrs)
+    data_vars = {}
+    group = run.get("vectors")
+    for cref in group.keys() if isinstance(group, h5py.Group) else ():
+        ds = group[cref].get("data")
+        if not isinstance(ds, h5py.Dataset):
+            raise ValueError(f"{where}: vectors/{cref} has no 'data' dataset")
+        attrs = _decoded_attrs(ds)
+        attrs.pop("coordinates", None)  # xarray's own encoding, not metadata
+        data = ds[()]
+        if inner is None:
+            data_vars[cref] = ("step_index", data[: len(steps)], attrs)
+        else:
+            width = coords["t"][1].shape[-1]
+            data_vars[cref] = (("step_index", inner), data[: len(steps), :width], attrs)
+    return xr.Dataset(data_vars, coords=coords, attrs=run_attrs)
 
 
 def _started_key(started: str):

@@ -200,6 +200,39 @@ private slots:
         screenshot(w, "main_window_bode");
     }
 
+    void steppedRunDrawsOneTracePerStep() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QVERIFY(w.openDesign(
+            stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/stepped", "rc_loop.cir")));
+        if (!w.probedCrefs().contains("top.nodes.out.v"))
+            w.probe("top.nodes.out.v", true);
+        w.startRun();
+        auto run = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(toString(run->status()), std::string("ok"));
+        auto* plots = w.plots();
+        QCOMPARE(w.traces().stepCount(), size_t(3));
+        QCOMPARE(w.traces().stepLabel(2), std::string("rv = 4 k"));
+        for (const QString id : {"top.nodes.out.v", "top.nodes.out.v #1", "top.nodes.out.v #2"})
+            QVERIFY2(plots->hasTrace(id), qPrintable(id));
+        // Each step is a curve of its own: the slowest (4k) is the lowest at 1 ms.
+        const double fast = w.traces().find("top.nodes.out.v", 0)->valueAt(1e-3);
+        const double slow = w.traces().find("top.nodes.out.v", 2)->valueAt(1e-3);
+        QVERIFY2(std::abs(fast - (1 - std::exp(-1.0))) < 0.01, qPrintable(QString::number(fast)));
+        QVERIFY2(std::abs(slow - (1 - std::exp(-0.25))) < 0.01, qPrintable(QString::number(slow)));
+        screenshot(w, "main_window_stepped");
+
+        // Opened again from the store: the same three steps.
+        QSignalSpy opened(&w, &MainWindow::runOpened);
+        emit w.runsBrowser()->openRunRequested(run->runId());
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(w.traces().stepCount(), size_t(3));
+        QVERIFY(plots->hasTrace("top.nodes.out.v #2"));
+        QCOMPARE(w.traces().find("top.nodes.out.v", 2)->valueAt(1e-3), slow);
+    }
+
     void brokenDesignShowsErrorAndStaysUsable() {
         QTemporaryDir dir;
         auto& w = *m_window;
