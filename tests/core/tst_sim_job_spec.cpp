@@ -4,6 +4,7 @@
 #include "measure_results.h"
 #include "run_netlist.h"
 #include "sim_job_spec.h"
+#include "job_spec_draft.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -82,6 +83,61 @@ private slots:
         write("models.lib", ".lib tt\n.param cval=1n\n.endl tt\n.lib ss\n.param cval=1.2n\n"
                             ".endl ss\n");
         write("probes.json", R"J({"map": {"top.out": "v(out)"}})J");
+    }
+
+    void draftRoundTripKeepsTheJob() {
+        const std::string yaml = R"(name: rc_corners
+netlist: rc.cir
+store: out/rc.h5
+probe_map: probes.json
+analysis: {type: tran, step: 10n, stop: 5u, maxstep: 1n}
+parameters: {cload: 1n, vdd: "{2*0.9}"}
+sweeps:
+  - {param: rval, values: [1k, 2.2k, 4.7k]}
+  - param: vdd
+    lin: {start: 1.6, stop: 2.0, points: 5}
+  - {param: cl, log: {start: 1p, stop: 1n, points: 4}}
+corners:
+  - name: tt
+    lib: [{file: models.lib, section: tt}]
+  - name: ss
+    lib: [{file: models.lib, section: ss}, {file: models.lib, section: tt}]
+    parameters: {vth_shift: 0.05, vdd: 1.7}
+montecarlo: {count: 3, seed: 1234}
+)";
+        auto draft = JobSpecDraft::fromYaml(yaml, "job.yaml");
+        QVERIFY2(draft.ok(), draft.error().c_str());
+        QCOMPARE(draft->analysisType, std::string("tran"));
+        QCOMPARE(draft->analysisArgs.at("maxstep"), std::string("1n"));
+        QCOMPARE(draft->sweeps.size(), size_t(3));
+        QCOMPARE(draft->sweeps[0].values, std::string("1k, 2.2k, 4.7k"));
+        QCOMPARE(draft->sweeps[2].kind, std::string("log"));
+        QCOMPARE(draft->sweeps[2].stop, std::string("1n"));
+        QCOMPARE(draft->corners[1].libs, std::string("models.lib ss; models.lib tt"));
+        QCOMPARE(draft->corners[1].parameters, std::string("vth_shift=0.05, vdd=1.7"));
+        QCOMPARE(draft->monteCarloCount, std::string("3"));
+        // Written back and read as a job: the same runs, to the run id (netlist hash).
+        const auto written = draft->toYaml();
+        auto original = parse(yaml);
+        auto again = parse(written);
+        QVERIFY2(again.ok(), (again.ok() ? written : again.error() + "\n" + written).c_str());
+        auto a = original->expand();
+        auto b = again->expand();
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(b->size(), size_t(3 * 5 * 4 * 2 * 3));
+        for (size_t i = 0; i < a->size(); ++i)
+            QCOMPARE(b.value()[i].runId, a.value()[i].runId);
+        // And read back as a draft: unchanged.
+        auto redraft = JobSpecDraft::fromYaml(written, "job.yaml");
+        QVERIFY(redraft.ok());
+        QCOMPARE(redraft->toYaml(), written);
+        // Errors name the line.
+        auto bad = JobSpecDraft::fromYaml("name: x\nsweeps:\n  - {param: a, values: 3}\n",
+                                          "job.yaml");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().rfind("job.yaml:3:", 0) == 0, bad.error().c_str());
+        QVERIFY(!JobSpecDraft::fromYaml("naem: x\n", "job.yaml").ok());
+        QVERIFY(JobSpecDraft::fromYaml("", "job.yaml").ok());
     }
 
     void parsesEveryKey() {
