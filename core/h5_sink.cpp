@@ -8,8 +8,8 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <cctype>
-#include <limits>
 #include <hdf5_hl.h>
+#include <limits>
 #include <malloc.h>
 
 namespace {
@@ -37,8 +37,8 @@ bool writeAt(hid_t location, const char* name, hsize_t index, hid_t memType, con
     const hsize_t one = 1;
     H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, &index, nullptr, &one, nullptr);
     H5Handle memSpace(H5Screate_simple(1, &one, nullptr));
-    return H5Dwrite(dataset.get(), memType, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
-                    value) >= 0;
+    return H5Dwrite(dataset.get(), memType, memSpace.get(), fileSpace.get(), H5P_DEFAULT, value) >=
+           0;
 }
 
 std::string isoNow() {
@@ -237,9 +237,9 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     m_hasScale = resolution.scaleIndex >= 0;
     m_scalarPlot = analysisOf(plotType) == "op";
     // A .dc line's second source steps the dc sweep only, not an .op beside it.
-    m_stepped = m_stepping.kind == RunStepping::Kind::Plots ||
-                (m_stepping.kind == RunStepping::Kind::DcSecondSource &&
-                 analysisOf(plotType) == "dc");
+    m_stepped =
+        m_stepping.kind == RunStepping::Kind::Plots ||
+        (m_stepping.kind == RunStepping::Kind::DcSecondSource && analysisOf(plotType) == "dc");
     m_step = 0;
     m_stepPoints = 0;
     m_pointScaleSize = 0;
@@ -304,16 +304,16 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     if (hasStepSource()) {
         H5Handle outer = makeStepDataset(run, m_stepping.source, H5T_IEEE_F64LE);
         if (!outer.valid())
-            return R::failure(m_path + ": cannot create \"" + m_stepping.source +
-                              "\" in run \"" + m_runId + "\"");
+            return R::failure(m_path + ": cannot create \"" + m_stepping.source + "\" in run \"" +
+                              m_runId + "\"");
         h5::writeStringAttribute(outer.get(), "unit", m_stepping.unit);
         H5DSattach_scale(outer.get(), stepScale.get(), 0);
         h5::writeStringAttribute(run, "step_source", m_stepping.source);
     }
     H5Handle coordinateSet;
     if (!m_scalarPlot) {
-        coordinateSet = ragged ? make2D(run, coordinateName, false)
-                               : makeDataset(run, coordinateName, false);
+        coordinateSet =
+            ragged ? make2D(run, coordinateName, false) : makeDataset(run, coordinateName, false);
         if (!coordinateSet.valid())
             return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
         if (ragged) {

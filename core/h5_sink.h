@@ -62,8 +62,8 @@ private:
         std::string link; // name in the run group: the coordinate's or the cref
         int sourceColumn = 0;
         bool isComplex = false;
-        int rank = 1;                // 2: (step_index, point or coordinate)
-        bool firstStepOnly = false;  // a coordinate all steps share
+        int rank = 1;               // 2: (step_index, point or coordinate)
+        bool firstStepOnly = false; // a coordinate all steps share
         std::vector<double> staged; // chunkRows values (interleaved re/im when complex)
     };
 

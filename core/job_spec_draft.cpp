@@ -1,5 +1,6 @@
 #include "job_spec_draft.h"
 
+#include <algorithm>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
@@ -27,8 +28,8 @@ struct Reader {
 
     bool fail(const YAML::Node& node, const std::string& message) {
         const auto mark = node.Mark();
-        error = origin + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : "") + ": " +
-                message;
+        error =
+            origin + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) : "") + ": " + message;
         return false;
     }
     bool scalar(const YAML::Node& node, const std::string& what, std::string& out) {
@@ -43,6 +44,14 @@ struct Reader {
     }
     bool map(const YAML::Node& node, const std::string& what) {
         return node.IsMap() || fail(node, what + ": expected a mapping");
+    }
+    // A key the form has no field for would be lost when the form rewrites the YAML.
+    bool keysIn(const YAML::Node& node, const std::vector<std::string>& allowed,
+                const std::string& what) {
+        for (const auto& entry : node)
+            if (std::find(allowed.begin(), allowed.end(), entry.first.Scalar()) == allowed.end())
+                return fail(entry.first, what + ": unknown key \"" + entry.first.Scalar() + "\"");
+        return true;
     }
     bool pairs(const YAML::Node& node, const std::string& what,
                std::vector<std::pair<std::string, std::string>>& out) {
@@ -122,13 +131,24 @@ Result<JobSpecDraft> JobSpecDraft::fromYaml(const std::string& text, const std::
             ok = r.pairs(value, key, args);
             for (const auto& [k, v] : args)
                 (k == "type" ? d.analysisType : d.analysisArgs[k]) = v;
+            if (ok && !d.analysisType.empty()) {
+                auto allowed = analysisKeys(d.analysisType);
+                allowed.push_back("type");
+                ok = std::find(analysisTypes().begin(), analysisTypes().end(), d.analysisType) !=
+                             analysisTypes().end()
+                         ? r.keysIn(value, allowed, "analysis")
+                         : r.fail(value["type"],
+                                  "analysis.type: unknown analysis \"" + d.analysisType + "\"");
+            }
         } else if (key == "sweeps" && !value.IsNull()) {
             ok = value.IsSequence() || r.fail(value, "sweeps: expected a list");
             for (size_t i = 0; ok && i < value.size(); ++i) {
                 const auto& node = value[i];
                 const std::string where = "sweeps[" + std::to_string(i) + "]";
                 Sweep s;
-                ok = r.map(node, where) && r.scalar(node["param"], where + ".param", s.param);
+                ok = r.map(node, where) &&
+                     r.keysIn(node, {"param", "values", "lin", "log"}, where) &&
+                     r.scalar(node["param"], where + ".param", s.param);
                 if (ok && node["values"]) {
                     const auto& values = node["values"];
                     ok = values.IsSequence() || r.fail(values, where + ".values: expected a list");
@@ -141,6 +161,7 @@ Result<JobSpecDraft> JobSpecDraft::fromYaml(const std::string& text, const std::
                     s.kind = node["lin"] ? "lin" : "log";
                     const auto& range = node[s.kind];
                     ok = r.map(range, where + "." + s.kind) &&
+                         r.keysIn(range, {"start", "stop", "points"}, where + "." + s.kind) &&
                          r.scalar(range["start"], where + ".start", s.start) &&
                          r.scalar(range["stop"], where + ".stop", s.stop) &&
                          r.scalar(range["points"], where + ".points", s.points);
@@ -153,13 +174,15 @@ Result<JobSpecDraft> JobSpecDraft::fromYaml(const std::string& text, const std::
                 const auto& node = value[i];
                 const std::string where = "corners[" + std::to_string(i) + "]";
                 Corner c;
-                ok = r.map(node, where) && r.scalar(node["name"], where + ".name", c.name);
+                ok = r.map(node, where) && r.keysIn(node, {"name", "lib", "parameters"}, where) &&
+                     r.scalar(node["name"], where + ".name", c.name);
                 if (ok && node["lib"]) {
                     const auto& libs = node["lib"];
                     ok = libs.IsSequence() || r.fail(libs, where + ".lib: expected a list");
                     for (size_t k = 0; ok && k < libs.size(); ++k) {
                         std::string file, section;
                         ok = r.map(libs[k], where + ".lib") &&
+                             r.keysIn(libs[k], {"file", "section"}, where + ".lib") &&
                              r.scalar(libs[k]["file"], where + ".lib.file", file) &&
                              r.scalar(libs[k]["section"], where + ".lib.section", section);
                         c.libs += (k ? "; " : "") + file + " " + section;
@@ -173,8 +196,8 @@ Result<JobSpecDraft> JobSpecDraft::fromYaml(const std::string& text, const std::
             }
         } else if (key == "montecarlo" && !value.IsNull()) {
             d.monteCarlo = true;
-            ok = r.map(value, key) && r.scalar(value["count"], "montecarlo.count",
-                                               d.monteCarloCount) &&
+            ok = r.map(value, key) && r.keysIn(value, {"count", "seed"}, key) &&
+                 r.scalar(value["count"], "montecarlo.count", d.monteCarloCount) &&
                  r.scalar(value["seed"], "montecarlo.seed", d.monteCarloSeed);
         } else if (!value.IsNull() && key != "analysis" && key != "sweeps" && key != "corners" &&
                    key != "montecarlo") {
@@ -200,7 +223,8 @@ std::string JobSpecDraft::toYaml() const {
     if (!analysisType.empty()) {
         std::vector<std::pair<std::string, std::string>> args = {{"type", analysisType}};
         for (const auto& key : analysisKeys(analysisType))
-            if (auto it = analysisArgs.find(key); it != analysisArgs.end() && !trim(it->second).empty())
+            if (auto it = analysisArgs.find(key);
+                it != analysisArgs.end() && !trim(it->second).empty())
                 args.emplace_back(key, trim(it->second));
         out << YAML::Key << "analysis" << YAML::Value;
         emitPairs(out, args);
@@ -215,9 +239,9 @@ std::string JobSpecDraft::toYaml() const {
             out << YAML::Flow << YAML::BeginMap << YAML::Key << "param" << YAML::Value << s.param;
             if (s.kind == "lin" || s.kind == "log") {
                 out << YAML::Key << s.kind << YAML::Value;
-                emitPairs(out, {{"start", trim(s.start)},
-                                {"stop", trim(s.stop)},
-                                {"points", trim(s.points)}});
+                emitPairs(
+                    out,
+                    {{"start", trim(s.start)}, {"stop", trim(s.stop)}, {"points", trim(s.points)}});
             } else {
                 out << YAML::Key << "values" << YAML::Value << YAML::Flow << YAML::BeginSeq;
                 for (const auto& v : split(s.values, ','))

@@ -13,8 +13,8 @@
 struct JobSpecDraft {
     struct Sweep {
         std::string param;
-        std::string kind = "values"; // "values", "lin" or "log"
-        std::string values;          // kind values: "1k, 2.2k, 4.7k"
+        std::string kind = "values";     // "values", "lin" or "log"
+        std::string values;              // kind values: "1k, 2.2k, 4.7k"
         std::string start, stop, points; // kind lin/log
     };
     struct Corner {
@@ -24,7 +24,7 @@ struct JobSpecDraft {
     };
 
     std::string name, netlist, store, probeMap;
-    std::string analysisType; // "" keeps the netlist's own analyses
+    std::string analysisType;                        // "" keeps the netlist's own analyses
     std::map<std::string, std::string> analysisArgs; // keys of analysisKeys(analysisType)
     std::vector<std::pair<std::string, std::string>> parameters;
     std::vector<Sweep> sweeps;

@@ -1,8 +1,7 @@
 #include "ngspice_output.h"
 
-#include <cctype>
-
 #include <algorithm>
+#include <cctype>
 
 namespace {
 std::string lower(std::string text) {

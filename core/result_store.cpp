@@ -1,11 +1,10 @@
 #include "result_store.h"
 
-#include <cmath>
-
 #include "h5_handle.h"
 
 #include <QFileInfo>
 #include <algorithm>
+#include <cmath>
 
 namespace {
 

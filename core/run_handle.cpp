@@ -308,9 +308,8 @@ void RunHandle::storeRows(const SampleBatch& batch, int first, int last) {
             if (m_blockComplex[c])
                 block->imag[c].resize(rows);
         for (size_t row = 0; row < rows; ++row) {
-            const double* source =
-                batch.values.data() +
-                (static_cast<size_t>(first) + row) * static_cast<size_t>(batch.columns);
+            const double* source = batch.values.data() + (static_cast<size_t>(first) + row) *
+                                                             static_cast<size_t>(batch.columns);
             block->coordinateValues[row] =
                 m_scaleColumn >= 0 ? source[m_scaleColumn]
                                    : static_cast<double>(m_plotRows + static_cast<long long>(row));

@@ -32,11 +32,11 @@ const std::set<std::string> kAnalyses = {".tran", ".ac",   ".dc", ".op",    ".no
 // Commands of a .control script that start analyses, that loop, and that only make sense
 // in interactive ngspice (there is no plot window in a shared library, and quit would
 // unload it).
-const std::set<std::string> kControlAnalyses = {"run", "tran", "ac",    "dc",    "op", "noise",
-                                                "tf",  "sens", "pz",    "disto", "sp", "pss"};
+const std::set<std::string> kControlAnalyses = {"run", "tran", "ac", "dc",    "op", "noise",
+                                                "tf",  "sens", "pz", "disto", "sp", "pss"};
 const std::set<std::string> kControlLoops = {"foreach", "repeat", "while", "dowhile"};
-const std::set<std::string> kInteractiveOnly = {"quit",  "exit",      "plot",     "iplot", "gnuplot",
-                                                "xgraph", "asciiplot", "hardcopy", "edit"};
+const std::set<std::string> kInteractiveOnly = {
+    "quit", "exit", "plot", "iplot", "gnuplot", "xgraph", "asciiplot", "hardcopy", "edit"};
 
 // Points of a sweep from start to stop by step, as ngspice's DC loop counts them.
 long long sweepPoints(double start, double stop, double step) {

@@ -15,8 +15,8 @@ struct RunStepping {
     };
     Kind kind = Kind::None;
     // DcSecondSource only.
-    std::string source; // the outer source ("v2"), lower case
-    std::string unit;   // "V", "A", "" (temp, a resistor)
+    std::string source;         // the outer source ("v2"), lower case
+    std::string unit;           // "V", "A", "" (temp, a resistor)
     std::vector<double> values; // the outer source's value at each step
     long long innerPoints = 0;  // points of one inner sweep, from the .dc line
     double innerDirection = 1;  // +1 when the inner sweep rises, -1 when it falls

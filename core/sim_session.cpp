@@ -1,7 +1,5 @@
 #include "sim_session.h"
 
-#include <QDir>
-
 #include "h5_sink.h"
 #include "measure_results.h"
 #include "run_metadata.h"
@@ -9,6 +7,7 @@
 #include "stream_queue.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QThread>
 #include <atomic>
 #include <set>
@@ -224,9 +223,8 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         }
         if (!written) {
             abortRun(handle, RunStatus::Failed,
-                     "cannot write the .control script to " +
-                         m_script->fileName().toStdString() + ": " +
-                         m_script->errorString().toStdString());
+                     "cannot write the .control script to " + m_script->fileName().toStdString() +
+                         ": " + m_script->errorString().toStdString());
             return;
         }
         // ngspice's source takes the path verbatim: quotes would become part of it.
@@ -320,7 +318,8 @@ void SimSession::pause() {
             auto& engine = SpiceEngine::instance();
             if (m_current && m_script) {
                 // bg_resume would continue the halted analysis but not the script's loop.
-                m_current->queue().push({StreamEvent::Kind::Log, 0,
+                m_current->queue().push({StreamEvent::Kind::Log,
+                                         0,
                                          "wavebench: a .control script cannot be paused; "
                                          "stop it instead",
                                          {},

@@ -6,8 +6,8 @@
 #include "spice_engine.h"
 
 #include <QObject>
-#include <QTemporaryFile>
 #include <QStringList>
+#include <QTemporaryFile>
 #include <deque>
 #include <functional>
 #include <memory>

@@ -2,6 +2,7 @@
 
 #include "eng_axis_ticker.h"
 #include "job_queue.h"
+#include "job_spec_form.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -16,6 +17,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -104,7 +106,21 @@ JobPanel::JobPanel(JobQueue& queue, QWidget* parent) : QWidget(parent), m_queue(
     auto* specButtons = new QHBoxLayout;
     for (auto* b : {load, save, m_run, m_stop})
         specButtons->addWidget(b);
-    specLayout->addWidget(m_editor, 1);
+    m_form = new JobSpecForm(specBox);
+    m_formNote = new QLabel(specBox);
+    m_formNote->setObjectName("jobFormNote");
+    m_formNote->setWordWrap(true);
+    auto* formPage = new QWidget(specBox);
+    auto* formLayout = new QVBoxLayout(formPage);
+    formLayout->setContentsMargins(0, 0, 0, 0);
+    formLayout->addWidget(m_form, 1);
+    formLayout->addWidget(m_formNote);
+    m_specTabs = new QTabWidget(specBox);
+    m_specTabs->setObjectName("jobSpecTabs");
+    m_specTabs->setDocumentMode(true);
+    m_specTabs->addTab(formPage, "Form");
+    m_specTabs->addTab(m_editor, "YAML");
+    specLayout->addWidget(m_specTabs, 1);
     specLayout->addWidget(m_message);
     specLayout->addLayout(specButtons);
 
@@ -178,8 +194,9 @@ JobPanel::JobPanel(JobQueue& queue, QWidget* parent) : QWidget(parent), m_queue(
     splitter->addWidget(specBox);
     splitter->addWidget(runsBox);
     splitter->addWidget(statsBox);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 4);
+    // The form's tables need room; the runs table scrolls well enough.
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 3);
     splitter->setStretchFactor(2, 2);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -191,6 +208,22 @@ JobPanel::JobPanel(JobQueue& queue, QWidget* parent) : QWidget(parent), m_queue(
     m_validateTimer->setInterval(400);
     connect(m_validateTimer, &QTimer::timeout, this, &JobPanel::validate);
     connect(m_editor, &QPlainTextEdit::textChanged, m_validateTimer, qOverload<>(&QTimer::start));
+    connect(m_editor, &QPlainTextEdit::textChanged, this, [this] {
+        if (!m_writingFromForm)
+            m_formStale = true;
+    });
+    connect(m_form, &JobSpecForm::changed, this, [this] {
+        // The form's edit becomes the YAML (comments are not kept: the note says so).
+        m_writingFromForm = true;
+        m_editor->setPlainText(QString::fromStdString(m_form->draft().toYaml()));
+        m_writingFromForm = false;
+        m_formNote->clear();
+        validate(); // the run count follows each edit
+    });
+    connect(m_specTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == 0 && m_formStale)
+            refreshForm();
+    });
 
     connect(load, &QPushButton::clicked, this, [this] {
         const auto path = QFileDialog::getOpenFileName(this, "Load job", originDir(),
@@ -261,6 +294,7 @@ bool JobPanel::loadFile(const QString& path, QString* error) {
     m_filePath = QFileInfo(path).absoluteFilePath();
     m_editor->setPlainText(QString::fromUtf8(file.readAll()));
     validate();
+    refreshForm();
     return true;
 }
 
@@ -282,6 +316,25 @@ void JobPanel::setText(const QString& yaml) {
     m_filePath.clear();
     m_editor->setPlainText(yaml);
     validate();
+    refreshForm();
+}
+
+bool JobPanel::refreshForm() {
+    m_form->setBaseDir(originDir());
+    auto draft = JobSpecDraft::fromYaml(text().toStdString(), origin().toStdString());
+    m_formStale = false;
+    if (!draft) {
+        m_form->setEnabled(false);
+        m_formNote->setText("The form cannot show this YAML: " +
+                            QString::fromStdString(draft.error()) + ". Fix it in the YAML tab.");
+        return false;
+    }
+    m_form->setEnabled(true);
+    m_form->setDraft(draft.value());
+    m_formNote->setText(text().contains('#')
+                            ? "Editing the form rewrites the YAML; its comments are not kept."
+                            : QString());
+    return true;
 }
 
 QString JobPanel::text() const {

@@ -11,6 +11,7 @@
 #include <vector>
 
 class JobQueue;
+class JobSpecForm;
 class QCPBars;
 class QComboBox;
 class QCustomPlot;
@@ -18,9 +19,12 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTableWidget;
+class QTabWidget;
 class QTimer;
 
-// Jobs in the workbench (GUI thread): a raw YAML editor for a SimJobSpec, the table of the
+// Jobs in the workbench (GUI thread): a form and a raw YAML editor for a SimJobSpec (the
+// YAML is the text of record: editing the form rewrites it, and the form is refilled from
+// it when shown), the table of the
 // job's runs with their measurements, a histogram of one measurement over the finished runs
 // (Monte Carlo), CSV export, and an overlay of one cref from every ok run, colour-graded.
 //
@@ -65,6 +69,11 @@ public:
 
     // Parts, for tests and screenshots.
     QPlainTextEdit* editor() const { return m_editor; }
+    JobSpecForm* form() const { return m_form; }
+    QTabWidget* specTabs() const { return m_specTabs; }
+    // Fills the form from the YAML; false (and why, under the editor) when the form cannot
+    // show it, e.g. while the YAML does not parse.
+    bool refreshForm();
     QLabel* messageLabel() const { return m_message; }
     QLabel* progressLabel() const { return m_progress; }
     QTableWidget* table() const { return m_table; }
@@ -106,6 +115,11 @@ private:
     QStringList m_offeredCrefs;
 
     QPlainTextEdit* m_editor = nullptr;
+    JobSpecForm* m_form = nullptr;
+    QTabWidget* m_specTabs = nullptr;
+    QLabel* m_formNote = nullptr;
+    bool m_formStale = false; // the YAML changed since the form was filled
+    bool m_writingFromForm = false;
     QLabel* m_message = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_stop = nullptr;

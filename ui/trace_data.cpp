@@ -96,8 +96,8 @@ void TraceData::load(const RunData& run) {
             const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], n) : n;
             const double* x = run.coordinate.data() + begin;
             if (!v.imag.empty())
-                appendComplex(vector, v.cref, k, x, v.values.data() + begin,
-                              v.imag.data() + begin, end - begin);
+                appendComplex(vector, v.cref, k, x, v.values.data() + begin, v.imag.data() + begin,
+                              end - begin);
             else
                 ensure(vector, v.cref, k)->append(x, v.values.data() + begin, end - begin);
         }

@@ -27,8 +27,7 @@ public:
     std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector) const;
     // Step `step` of a stepped run (nullptr past the steps seen so far).
     std::shared_ptr<DecimatedSeries> find(const std::string& crefOrVector, size_t step) const;
-    std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector,
-                                               size_t step) const;
+    std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector, size_t step) const;
     // 1 for a run without steps.
     size_t stepCount() const { return m_stepCount; }
     bool stepped() const { return m_stepped; }
@@ -45,8 +44,8 @@ private:
                                             size_t step);
     void appendComplex(const std::string& vector, const std::string& cref, size_t step,
                        const double* x, const double* re, const double* im, size_t n);
-    static std::shared_ptr<DecimatedSeries>
-    stepOf(const std::map<std::string, Steps>& map, const std::string& key, size_t step);
+    static std::shared_ptr<DecimatedSeries> stepOf(const std::map<std::string, Steps>& map,
+                                                   const std::string& key, size_t step);
     std::string keyOf(const std::string& crefOrVector) const;
 
     std::map<std::string, Steps> m_byVector; // normalised vector

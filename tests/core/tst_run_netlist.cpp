@@ -44,16 +44,16 @@ private slots:
     }
 
     void controlBlocksWithoutAnalysisAreSetAside() {
-        auto n = RunNetlist::fromText("t\n.tran 1n 10n\n.control\nset x = 1\n.endc\n.end\n",
-                                      "/", "t.cir", std::nullopt);
+        auto n = RunNetlist::fromText("t\n.tran 1n 10n\n.control\nset x = 1\n.endc\n.end\n", "/",
+                                      "t.cir", std::nullopt);
         QVERIFY(n.ok());
         QVERIFY(n->controlScript().empty());
         QVERIFY(!hasLine(n.value(), "set x = 1"));
         QCOMPARE(n->notes().size(), size_t(1));
         QVERIFY(n->notes()[0].find("t.cir:3") != std::string::npos);
         // A replaced analysis replaces the script's too.
-        auto replaced = RunNetlist::fromText("t\n.control\ntran 1n 1u\n.endc\n.end\n", "/",
-                                             "t.cir", TranSpec{"1n", "10n"});
+        auto replaced = RunNetlist::fromText("t\n.control\ntran 1n 1u\n.endc\n.end\n", "/", "t.cir",
+                                             TranSpec{"1n", "10n"});
         QVERIFY(replaced.ok());
         QVERIFY(replaced->controlScript().empty());
         QVERIFY(hasLine(replaced.value(), ".tran 1n 10n"));
@@ -70,9 +70,9 @@ private slots:
         QVERIFY(n->notes()[1].find("quit") != std::string::npos);
         QVERIFY(!n->stepping().stepped()); // one run: no steps
         // A script may be the only place analyses are.
-        QVERIFY(RunNetlist::fromText("t\nr1 a 0 1\n.control\nop\n.endc\n", "/", "t.cir",
-                                     std::nullopt)
-                    .ok());
+        QVERIFY(
+            RunNetlist::fromText("t\nr1 a 0 1\n.control\nop\n.endc\n", "/", "t.cir", std::nullopt)
+                .ok());
     }
 
     void loopsAreStepped() {
@@ -91,8 +91,8 @@ private slots:
         QVERIFY(nested->stepping().kind == RunStepping::Kind::Plots);
         QVERIFY(nested->stepping().source.empty());
         // Two analyses in a row repeat the plot as well.
-        auto twice = RunNetlist::fromText("t\nr1 a 0 1\n.control\nop\nalter r1 2\nop\n.endc\n",
-                                          "/", "t.cir", std::nullopt);
+        auto twice = RunNetlist::fromText("t\nr1 a 0 1\n.control\nop\nalter r1 2\nop\n.endc\n", "/",
+                                          "t.cir", std::nullopt);
         QVERIFY(twice.ok() && twice->stepping().kind == RunStepping::Kind::Plots);
     }
 
@@ -107,15 +107,15 @@ private slots:
         QCOMPARE(s.innerPoints, 19LL);
         QCOMPARE(s.values.size(), size_t(4));
         QVERIFY(std::abs(s.values[3] - 1.8) < 1e-12);
-        auto down = RunNetlist::fromText("t\nv1 a 0 1\ni2 b 0 1\n.dc v1 1 0 -0.5 i2 1m 1m 1\n",
-                                         "/", "t.cir", std::nullopt);
+        auto down = RunNetlist::fromText("t\nv1 a 0 1\ni2 b 0 1\n.dc v1 1 0 -0.5 i2 1m 1m 1\n", "/",
+                                         "t.cir", std::nullopt);
         QVERIFY(down.ok());
         QCOMPARE(down->stepping().innerDirection, -1.0);
         QCOMPARE(down->stepping().innerPoints, 3LL);
         QCOMPARE(down->stepping().values.size(), size_t(1));
         QCOMPARE(down->stepping().unit, std::string("A"));
-        auto single = RunNetlist::fromText("t\nv1 a 0 1\n.dc v1 0 1 0.1\n", "/", "t.cir",
-                                           std::nullopt);
+        auto single =
+            RunNetlist::fromText("t\nv1 a 0 1\n.dc v1 0 1 0.1\n", "/", "t.cir", std::nullopt);
         QVERIFY(single.ok() && !single->stepping().stepped());
     }
 

@@ -1,10 +1,10 @@
 // Job specs, point netlists, measurement parsing and the measurement table: pure logic.
 #include "job_netlist.h"
+#include "job_spec_draft.h"
 #include "job_summary.h"
 #include "measure_results.h"
 #include "run_netlist.h"
 #include "sim_job_spec.h"
-#include "job_spec_draft.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -132,11 +132,18 @@ montecarlo: {count: 3, seed: 1234}
         QVERIFY(redraft.ok());
         QCOMPARE(redraft->toYaml(), written);
         // Errors name the line.
-        auto bad = JobSpecDraft::fromYaml("name: x\nsweeps:\n  - {param: a, values: 3}\n",
-                                          "job.yaml");
+        auto bad =
+            JobSpecDraft::fromYaml("name: x\nsweeps:\n  - {param: a, values: 3}\n", "job.yaml");
         QVERIFY(!bad.ok());
         QVERIFY2(bad.error().rfind("job.yaml:3:", 0) == 0, bad.error().c_str());
         QVERIFY(!JobSpecDraft::fromYaml("naem: x\n", "job.yaml").ok());
+        // A key the form could not show is an error, not silently dropped.
+        auto nested = JobSpecDraft::fromYaml("name: x\nmontecarlo: {count: 2, sed: 1}\n", "j.yaml");
+        QVERIFY(!nested.ok());
+        QVERIFY2(nested.error().find("j.yaml:2") == 0 &&
+                     nested.error().find("sed") != std::string::npos,
+                 nested.error().c_str());
+        QVERIFY(!JobSpecDraft::fromYaml("analysis: {type: tran, stop: 1u, stpe: 1n}\n", "j").ok());
         QVERIFY(JobSpecDraft::fromYaml("", "job.yaml").ok());
     }
 

@@ -50,9 +50,10 @@ class TestSteppedRuns : public QObject {
         request.runId = id;
         return m_session->submit(request, [blocks](RunHandle& run) {
             if (blocks)
-                QObject::connect(&run, &RunHandle::batchReady, &run,
-                                 [blocks](const SampleBlockPtr& b) { blocks->push_back(b); },
-                                 Qt::DirectConnection);
+                QObject::connect(
+                    &run, &RunHandle::batchReady, &run,
+                    [blocks](const SampleBlockPtr& b) { blocks->push_back(b); },
+                    Qt::DirectConnection);
         });
     }
 
@@ -144,8 +145,9 @@ private slots:
             const double vov = run.stepValues[k] - 0.5;
             const double expected = 0.5 * 100e-6 * 10 * vov * vov;
             const double id = -drain->values[begin + 36];
-            QVERIFY2(std::abs(id - expected) <= 0.01 * expected,
-                     qPrintable(QString("step %1: Id %2, expected %3").arg(k).arg(id).arg(expected)));
+            QVERIFY2(
+                std::abs(id - expected) <= 0.01 * expected,
+                qPrintable(QString("step %1: Id %2, expected %3").arg(k).arg(id).arg(expected)));
         }
     }
 

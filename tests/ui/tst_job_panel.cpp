@@ -2,6 +2,7 @@
 // into a real HDF5 store, its table, histogram, CSV and colour-graded overlay.
 #include "job_panel.h"
 #include "job_queue.h"
+#include "job_spec_form.h"
 #include "main_window.h"
 #include "plot_panel.h"
 #include "runs_browser.h"
@@ -11,8 +12,10 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -61,6 +64,66 @@ private slots:
         const QString message = panel()->messageLabel()->text();
         QVERIFY2(message.contains("job.yaml:3"), qPrintable(message));
         QVERIFY(!m_window->jobQueue()->isRunning());
+    }
+
+    void formAndYamlStayInStep() {
+        if (auto* dock = qobject_cast<QDockWidget*>(panel()->parentWidget()))
+            dock->raise();
+        panel()->setText("# rc sweep\nname: form_job\nnetlist: rc_mc.cir\n"
+                         "analysis: {type: tran, step: 10n, stop: 2u}\n"
+                         "sweeps:\n  - {param: rval, values: [1k, 2k]}\n");
+        panel()->specTabs()->setCurrentIndex(0);
+        auto* form = panel()->form();
+        QVERIFY(form->isEnabled());
+        QCOMPARE(form->nameEdit()->text(), QString("form_job"));
+        QCOMPARE(form->analysisCombo()->currentText(), QString("tran"));
+        QCOMPARE(form->analysisField("stop")->text(), QString("2u"));
+        QCOMPARE(form->sweepsTable()->rowCount(), 1);
+        QCOMPARE(form->sweepsTable()->item(0, 2)->text(), QString("1k, 2k"));
+        QVERIFY(panel()->findChild<QLabel*>("jobFormNote")->text().contains("comments"));
+
+        // Edits in the form become the YAML: a log sweep nested inside, Monte Carlo on.
+        form->addSweep();
+        auto* sweeps = form->sweepsTable();
+        qobject_cast<QComboBox*>(sweeps->cellWidget(1, 1))->setCurrentText("log");
+        sweeps->setItem(1, 0, new QTableWidgetItem("cval"));
+        sweeps->item(1, 3)->setText("1n");
+        sweeps->item(1, 4)->setText("4n");
+        sweeps->item(1, 5)->setText("3");
+        QVERIFY(!(sweeps->item(1, 2)->flags() & Qt::ItemIsEditable)); // values unused for log
+        form->monteCarloBox()->setChecked(true);
+        QTest::keyClicks(form->countEdit(), "2");
+        auto spec = panel()->parse();
+        QVERIFY2(spec.ok(), spec.ok() ? "" : spec.error().c_str());
+        auto runs = spec->expand();
+        QVERIFY(runs.ok());
+        QCOMPARE(runs->size(), size_t(2 * 3 * 2));
+        QVERIFY(panel()->text().contains("log: {start: 1n, stop: 4n, points: 3}"));
+        QVERIFY(!panel()->text().contains("# rc sweep"));
+        if (auto* dock = qobject_cast<QDockWidget*>(panel()->parentWidget())) {
+            // Floated and large, as a user would to edit a long job.
+            dock->setFloating(true);
+            dock->resize(1300, 760);
+            QTest::qWait(100);
+            screenshot(*dock, "job_form");
+            dock->setFloating(false);
+        }
+
+        // Edits in the YAML show in the form when it is shown again.
+        panel()->specTabs()->setCurrentIndex(1);
+        panel()->editor()->setPlainText(panel()->text().replace("form_job", "renamed"));
+        panel()->specTabs()->setCurrentIndex(0);
+        QCOMPARE(form->nameEdit()->text(), QString("renamed"));
+        QCOMPARE(form->sweepsTable()->rowCount(), 2);
+        QCOMPARE(form->countEdit()->text(), QString("2"));
+
+        // YAML the form cannot show: the form is disabled and says where.
+        panel()->specTabs()->setCurrentIndex(1);
+        panel()->editor()->setPlainText("name: x\nsweeps: [{param: a, values: [1\n");
+        panel()->specTabs()->setCurrentIndex(0);
+        QVERIFY(!form->isEnabled());
+        const QString note = panel()->findChild<QLabel*>("jobFormNote")->text();
+        QVERIFY2(note.contains("job.yaml:"), qPrintable(note));
     }
 
     void refusedWhileASingleRunStreams() {
