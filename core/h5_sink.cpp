@@ -589,7 +589,9 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
               h5::writeStringAttribute(run, "finished", isoNow());
     if (m_stepped)
         ok = h5::writeInt64Attribute(run, "steps", m_step + 1) && ok;
-    ok = MeasureResults::store(run, m_log, m_measures) && ok; // before _SUCCESS
+    m_finishedMeasurements.clear();
+    ok = MeasureResults::store(run, m_log, m_measures, &m_finishedMeasurements) &&
+         ok; // before _SUCCESS
     if (ok && status == RunStatus::Ok) {
         H5Handle marker(H5Gcreate2(run, "_SUCCESS", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         ok = marker.valid();

@@ -47,6 +47,10 @@ public:
     Result<bool> finishRun(RunStatus status, const std::string& message);
 
     long long pointsWritten() const { return m_points; }
+    // The .measure results finishRun() stored in the run it finished last.
+    const std::vector<MeasureResults::Measurement>& finishedMeasurements() const {
+        return m_finishedMeasurements;
+    }
     bool hasRun() const { return m_run.valid(); }
 
 private:
@@ -89,5 +93,6 @@ private:
     std::string m_warnings;
     bool m_logTruncated = false;
     std::vector<MeasureResults::Declared> m_measures; // the run netlist's .measure statements
+    std::vector<MeasureResults::Measurement> m_finishedMeasurements;
     std::chrono::steady_clock::time_point m_lastFlush;
 };

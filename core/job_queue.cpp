@@ -10,6 +10,7 @@
 
 #include <QFileInfo>
 #include <QMetaObject>
+#include <QThreadPool>
 #include <set>
 
 JobQueue::JobQueue(SimSession& session, QObject* parent) : QObject(parent), m_session(session) {
@@ -23,7 +24,8 @@ JobQueue::JobQueue(SimSession& session, QObject* parent) : QObject(parent), m_se
 
 JobQueue::~JobQueue() {
     if (m_running && m_current)
-        m_session.stop(); // the run's handle outlives us in the session; its signals to us die
+        m_session.stop();      // the run's handle outlives us in the session; its signals to us die
+    m_storePool.waitForDone(); // its task refers to us
 }
 
 Result<int> JobQueue::start(const SimJobSpec& spec) {
@@ -50,12 +52,11 @@ Result<int> JobQueue::start(const SimJobSpec& spec) {
 
     const QString store = QString::fromStdString(spec.storePath());
     if (QFileInfo::exists(store)) {
-        auto existing = ResultStore::listRuns(spec.storePath());
+        // Names only: a store of thousands of runs answers in milliseconds.
+        auto existing = ResultStore::runIds(spec.storePath());
         if (!existing)
             return R::failure(existing.error());
-        std::set<std::string> ids;
-        for (const auto& run : existing.value())
-            ids.insert(run.runId);
+        const std::set<std::string> ids(existing->begin(), existing->end());
         for (const auto& run : runs.value())
             if (ids.count(run.runId))
                 return R::failure(spec.storePath() + ": already holds run \"" + run.runId +
@@ -98,8 +99,7 @@ void JobQueue::submitNext() {
     if (!m_running)
         return;
     if (m_stopping) {
-        skipRemaining();
-        finish();
+        skipRemainingThenFinish();
         return;
     }
     if (m_next >= m_runs.size()) {
@@ -135,17 +135,13 @@ void JobQueue::onRunFinished(RunStatus status, const QString& message) {
     run.message = message.toStdString();
     for (const auto& id : m_current->runIds())
         run.runIds.push_back(id.toStdString());
-    for (const auto& id : run.runIds) {
-        auto measured = ResultStore::readMeasurements(m_spec.storePath(), id);
-        if (!measured)
-            continue; // the run's message already says why its group is missing
-        for (const auto& m : measured.value()) {
-            if (run.measurements.count(m.name))
-                continue;
-            run.measurements[m.name] = m.value;
-            if (!m.message.empty())
-                run.measurementMessages[m.name] = m.message;
-        }
+    // As the writer stored them (first group wins a name), without reading the store here.
+    for (const auto& m : m_current->measurements()) {
+        if (run.measurements.count(m.name))
+            continue;
+        run.measurements[m.name] = m.value;
+        if (!m.message.empty())
+            run.measurementMessages[m.name] = m.message;
     }
     disconnect(m_current.get(), nullptr, this, nullptr);
     m_current.reset();
@@ -154,21 +150,22 @@ void JobQueue::onRunFinished(RunStatus status, const QString& message) {
     submitNext();
 }
 
-void JobQueue::skipRemaining() {
-    if (m_next >= m_runs.size())
+void JobQueue::skipRemainingThenFinish() {
+    if (m_next >= m_runs.size()) {
+        finish();
         return;
+    }
+    // Each point not run still gets its run group (status interrupted), written on a pool
+    // thread: a stopped job may leave hundreds, and this is the GUI thread.
     const std::string message = "skipped: job stopped";
-    auto sink = H5Sink::open(m_spec.storePath());
     const std::string version = m_session.ngspiceVersion().toStdString();
+    std::vector<RunMetadata> groups;
+    const size_t first = m_next;
     for (; m_next < m_runs.size(); ++m_next) {
         SimRun& run = m_runs[m_next];
         run.status = RunStatus::Interrupted;
         run.skipped = true;
         run.message = message;
-        if (!sink) {
-            run.message += " (no run group: " + sink.error() + ")";
-            continue;
-        }
         // The group records the point as it would have run.
         RunMetadata metadata = requestFor(run).metadata();
         if (auto given =
@@ -177,15 +174,42 @@ void JobQueue::skipRemaining() {
             metadata.netlistSha256 = given->sha256();
         }
         metadata.ngspiceVersion = version;
-        auto created = sink.value()->createRun(metadata);
-        if (created)
-            created = sink.value()->finishRun(RunStatus::Interrupted, message);
-        if (created)
-            run.runIds.push_back(run.runId);
-        else
-            run.message += " (no run group: " + created.error() + ")";
-        emit runFinished(run);
+        groups.push_back(std::move(metadata));
     }
+    const std::string store = m_spec.storePath();
+    m_storePool.start([this, store, message, first, groups = std::move(groups)] {
+        std::vector<std::string> errors(groups.size()); // "" when the group was written
+        {
+            auto sink = H5Sink::open(store);
+            for (size_t i = 0; i < groups.size(); ++i) {
+                if (!sink) {
+                    errors[i] = sink.error();
+                    continue;
+                }
+                auto created = sink.value()->createRun(groups[i]);
+                if (created)
+                    created = sink.value()->finishRun(RunStatus::Interrupted, message);
+                if (!created)
+                    errors[i] = created.error();
+            }
+        } // the store is closed before the runs are reported
+        // ~JobQueue waits for this task, so `this` is alive; if it is being destroyed the
+        // queued call is dropped with its posted event.
+        QMetaObject::invokeMethod(
+            this,
+            [this, first, errors] {
+                for (size_t i = 0; i < errors.size(); ++i) {
+                    SimRun& run = m_runs[first + i];
+                    if (errors[i].empty())
+                        run.runIds.push_back(run.runId);
+                    else
+                        run.message += " (no run group: " + errors[i] + ")";
+                    emit runFinished(run);
+                }
+                finish();
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void JobQueue::finish() {

@@ -9,6 +9,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +32,9 @@ class SimSession;
 //   deterministic (see SimJobSpec) and runs are never overwritten.
 //
 // Thread: lives on the thread that creates it (the GUI or CLI main thread, with an event
-// loop); call it there. Signals are emitted there. The session must outlive it.
+// loop); call it there. Signals are emitted there. The session must outlive it. It does no
+// HDF5 work there beyond listing the store's run ids in start(): measurements come from the
+// runs' writers, and the groups of skipped points are written on a pool thread.
 class JobQueue : public QObject {
     Q_OBJECT
 public:
@@ -59,7 +62,7 @@ signals:
 private:
     void submitNext();
     void onRunFinished(RunStatus status, const QString& message);
-    void skipRemaining();
+    void skipRemainingThenFinish();
     void finish();
     RunRequest requestFor(const SimRun& run) const;
 
@@ -74,4 +77,5 @@ private:
     std::string m_baseDir;
     bool m_running = false;
     bool m_stopping = false;
+    QThreadPool m_storePool; // writes the groups of skipped points; waited for on destruction
 };

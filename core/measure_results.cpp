@@ -174,14 +174,17 @@ MeasureResults::parse(const std::string& log, const std::vector<Declared>& decla
     return result;
 }
 
-bool MeasureResults::store(hid_t run, const std::string& log,
-                           const std::vector<Declared>& declared) {
+bool MeasureResults::store(hid_t run, const std::string& log, const std::vector<Declared>& declared,
+                           std::vector<Measurement>* stored) {
     if (declared.empty())
         return true;
     // The error stack prints per thread, and this runs on a run's writer thread.
     h5::silenceErrorStack();
     const auto measurements = parse(log, declared, h5::readStringAttribute(run, "analysis"));
-    return measurements.empty() || write(run, measurements);
+    const bool ok = measurements.empty() || write(run, measurements);
+    if (ok && stored)
+        *stored = measurements;
+    return ok;
 }
 
 bool MeasureResults::write(hid_t run, const std::vector<Measurement>& measurements) {

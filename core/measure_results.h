@@ -47,7 +47,9 @@ public:
                                           const std::string& analysis);
     // Parses `log` for the run group's `analysis` attribute and writes measurements/.
     // Writes nothing when nothing is declared for that analysis.
-    static bool store(hid_t run, const std::string& log, const std::vector<Declared>& declared);
+    // Parses and writes; `stored` (when given) receives what was written.
+    static bool store(hid_t run, const std::string& log, const std::vector<Declared>& declared,
+                      std::vector<Measurement>* stored = nullptr);
     static bool write(hid_t run, const std::vector<Measurement>& measurements);
     // What write() stored; empty when the run has no measurements.
     static std::vector<Measurement> read(hid_t run);

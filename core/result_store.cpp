@@ -136,6 +136,18 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
     return runs;
 }
 
+Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
+    using R = Result<std::vector<std::string>>;
+    std::lock_guard lock(h5Mutex());
+    auto file = openStore(path);
+    if (!file)
+        return R::failure(file.error());
+    if (!h5::exists(file->get(), "runs"))
+        return std::vector<std::string>{};
+    H5Handle group(H5Gopen2(file->get(), "runs", H5P_DEFAULT));
+    return h5::childNames(group.get());
+}
+
 Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId) {
     using R = Result<RunData>;
     std::lock_guard lock(h5Mutex());

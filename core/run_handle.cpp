@@ -60,6 +60,17 @@ QStringList RunHandle::runIds() const {
     return ids;
 }
 
+std::vector<MeasureResults::Measurement> RunHandle::measurements() const {
+    std::lock_guard lock(m_mutex);
+    return m_measurements;
+}
+
+void RunHandle::keepMeasurements() {
+    const auto& stored = m_sink->finishedMeasurements();
+    std::lock_guard lock(m_mutex);
+    m_measurements.insert(m_measurements.end(), stored.begin(), stored.end());
+}
+
 RunStatus RunHandle::status() const {
     std::lock_guard lock(m_mutex);
     return m_status;
@@ -185,6 +196,7 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     if (m_plotCount > 1) {
         // A netlist with several analyses: each plot gets a run group of its own.
         m_sink->finishRun(m_errorLines.empty() ? RunStatus::Ok : RunStatus::Failed, m_errorLines);
+        keepMeasurements();
         metadata.runId = m_runId + "_" + event.text;
         auto created = m_sink->createRun(metadata);
         if (!created) {
@@ -354,6 +366,7 @@ void RunHandle::finalize(RunStatus status, std::string message) {
                 final = RunStatus::Failed;
                 message += "\n" + done.error();
             }
+            keepMeasurements();
         }
         m_sink.reset(); // closes the file, so that readers see the finished run
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "measure_results.h"
 #include "probe_resolver.h"
 #include "run_status.h"
 #include "run_stepping.h"
@@ -36,6 +37,9 @@ public:
     const ProbeResolver& resolver() const { return m_resolver; }
     // Every run group this run wrote: one per ngspice plot (".op" then ".tran" makes two).
     QStringList runIds() const;
+    // The .measure results stored with the run's groups (all of them, in order), captured
+    // by the writer as it stored them: no need to read the store back.
+    std::vector<MeasureResults::Measurement> measurements() const;
     RunStatus status() const;
     QString message() const;
     long long points() const { return m_points.load(); }
@@ -73,6 +77,7 @@ private:
     void nextStep();
     void finalize(RunStatus status, std::string message);
     void flushLogLines();
+    void keepMeasurements(); // writer thread, after the sink finished a run group
 
     const std::string m_runId;
     const std::string m_storePath;
@@ -87,6 +92,7 @@ private:
     std::string m_message;
     std::vector<std::string> m_missing;
     std::vector<std::string> m_runIds;
+    std::vector<MeasureResults::Measurement> m_measurements;
     bool m_finished = false;
     std::atomic<long long> m_points{0};
     std::atomic<bool> m_paused{false};
