@@ -329,8 +329,14 @@ void MainWindow::probeDefaults() {
 
 void MainWindow::probesChanged() {
     QSet<QString> probed;
-    for (const auto& p : m_probes)
+    std::vector<std::string> kept;
+    for (const auto& p : m_probes) {
         probed.insert(p.cref);
+        kept.push_back(p.cref.toStdString());
+        if (const auto* node = m_tree ? m_tree->find(p.cref.toStdString()) : nullptr)
+            kept.push_back(node->vector);
+    }
+    m_traces.setKept(kept);
     m_hierarchy->setProbed(probed);
     if (m_jobs)
         m_jobs->setCrefs(probedCrefs());
@@ -508,7 +514,16 @@ void MainWindow::resumeRun() {
 void MainWindow::onBatch(const SampleBlockPtr& block) {
     if (!block)
         return;
+    const bool wasOverBudget = m_traces.overBudget();
     m_traces.append(*block);
+    if (m_traces.overBudget() && !wasOverBudget) {
+        const QString note =
+            "wavebench: this run has outgrown the live plot's memory budget; only probed "
+            "crefs keep growing now, and a cref probed from here on starts now. The store "
+            "holds everything: open the run from the runs browser when it ends.";
+        m_log->appendLines({note});
+        statusBar()->showMessage(note, 15000);
+    }
     if (block->firstRow == 0) { // a new plot or a new step
         updateCoordinate();
         attachPendingTraces();

@@ -7,6 +7,7 @@
 #include <QString>
 #include <cmath>
 #include <complex>
+#include <set>
 
 void TraceData::clear() {
     m_byVector.clear();
@@ -14,6 +15,8 @@ void TraceData::clear() {
     m_vectorOfCref.clear();
     m_coordinate.clear();
     m_rows = 0;
+    m_samples = 0;
+    m_overBudget = false;
     m_stepCount = 1;
     m_stepped = false;
     m_stepSource.clear();
@@ -65,9 +68,26 @@ void TraceData::append(const SampleBlock& block) {
     }
     const auto& crefs = *block.crefs;
     const size_t rows = block.coordinateValues.size();
+    if (!m_overBudget && m_samples + rows * crefs.size() > m_sampleBudget) {
+        m_overBudget = true;
+        std::set<std::string> keep;
+        for (const auto& name : m_kept)
+            keep.insert(keyOf(name));
+        for (auto* map : {&m_byVector, &m_phaseByVector})
+            for (auto it = map->begin(); it != map->end();)
+                it = keep.count(it->first) ? std::next(it) : map->erase(it);
+    }
+    std::set<std::string> keep;
+    if (m_overBudget)
+        for (const auto& name : m_kept)
+            keep.insert(keyOf(name));
     for (size_t c = 0; c < crefs.size() && c < block.columns.size(); ++c) {
         const std::string vector =
             block.vectors && c < block.vectors->size() ? (*block.vectors)[c] : crefs[c];
+        if (m_overBudget && !keep.count(ProbeResolver::normalizeVector(vector)) &&
+            !keep.count(keyOf(crefs[c])))
+            continue;
+        m_samples += rows;
         if (c < block.imag.size() && !block.imag[c].empty())
             appendComplex(vector, crefs[c], step, block.coordinateValues.data(),
                           block.columns[c].data(), block.imag[c].data(), rows);
@@ -106,6 +126,10 @@ void TraceData::load(const RunData& run) {
     }
     m_rows = static_cast<long long>(run.coordinate.size());
     m_coordinate = run.summary.coordinate;
+}
+
+void TraceData::setKept(const std::vector<std::string>& crefsOrVectors) {
+    m_kept = crefsOrVectors;
 }
 
 std::string TraceData::keyOf(const std::string& crefOrVector) const {

@@ -16,7 +16,16 @@ class DecimatedSeries;
 class TraceData {
 public:
     void clear();
+    // Appends a live block. While the samples held stay within the budget every vector is
+    // kept, so that a node probed mid-run shows its whole history; past it only the kept
+    // crefs (the probes) grow and the other vectors are dropped: a long run of a large
+    // circuit would otherwise hold gigabytes here (the store has everything).
     void append(const SampleBlock& block);
+    void setSampleBudget(size_t samples) { m_sampleBudget = samples; }
+    // Crefs or vectors to keep growing past the budget (the probes).
+    void setKept(const std::vector<std::string>& crefsOrVectors);
+    // True once the budget made append() drop the vectors not kept.
+    bool overBudget() const { return m_overBudget; }
     void load(const RunData& run);
 
     // By cref (or an alias of it) or by ngspice vector (any spelling: "v(out)", "out").
@@ -57,4 +66,8 @@ private:
     std::map<std::string, std::string> m_vectorOfCref;
     std::string m_coordinate;
     long long m_rows = 0;
+    size_t m_samples = 0;                     // held by every series, phase included
+    size_t m_sampleBudget = size_t(40) << 20; // about 1 GB with the min/max pyramids
+    bool m_overBudget = false;
+    std::vector<std::string> m_kept;
 };
