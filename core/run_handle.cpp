@@ -178,7 +178,7 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
 void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     if (m_discard || !m_sink || m_afterStop)
         return;
-    if (SpiceEngine::instance().haltReason() == SpiceEngine::HaltReason::Stop) {
+    if (static_cast<SpiceEngine::HaltReason>(event.code) == SpiceEngine::HaltReason::Stop) {
         // bg_halt only ends the running analysis: a .control loop starts the next one.
         m_afterStop = true;
         return;
@@ -371,6 +371,8 @@ void RunHandle::finalize(RunStatus status, std::string message) {
         m_sink.reset(); // closes the file, so that readers see the finished run
     }
     flushLogLines();
+    if (m_paused.exchange(false)) // stopped while paused: the run is not paused any more
+        emit pausedChanged(false);
     {
         std::lock_guard lock(m_mutex);
         m_status = final;

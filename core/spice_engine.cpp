@@ -192,12 +192,17 @@ SpiceEngine::Outcome SpiceEngine::resume() {
 }
 
 void SpiceEngine::attach(StreamQueue* queue) {
+    if (!m_running.load())
+        m_batch.reset(); // one detach() had to leave behind: not for this run's queue
     m_queue.store(queue);
 }
 
 void SpiceEngine::detach() {
     m_queue.store(nullptr);
-    m_batch.reset();
+    // The batch belongs to ngspice's thread; if that thread has not ended (the session gave
+    // up waiting), the data callback may still be filling it.
+    if (!m_running.load())
+        m_batch.reset();
 }
 
 // ---- callbacks: ngspice's threads -------------------------------------------------
@@ -268,8 +273,10 @@ int SpiceEngine::onInit(vecinfoall* info, int, void* self) {
     engine->m_dataOrderChecked = false;
     engine->m_lastVecIndex = -1;
     queue->configure(column);
-    queue->push({StreamEvent::Kind::PlotStarted, column, info->type ? info->type : "",
-                 std::move(vectors), nullptr});
+    // The halt reason now, not when the writer gets to the event: a writer still busy with
+    // an earlier plot must not mistake a later stop for one that came before this plot.
+    queue->push({StreamEvent::Kind::PlotStarted, engine->m_haltReason.load(),
+                 info->type ? info->type : "", std::move(vectors), nullptr});
     return 0;
 }
 

@@ -42,8 +42,6 @@ public:
     Outcome resume();
 
     bool isRunning() const { return m_running.load(); }
-    // Why the running analysis was last halted (None once it is started or resumed).
-    HaltReason haltReason() const { return static_cast<HaltReason>(m_haltReason.load()); }
     bool isBroken() const { return m_broken.load(); }
     std::string version() const { return m_version; }
 

@@ -22,7 +22,8 @@ struct SampleBatch {
 
 struct StreamEvent {
     enum class Kind {
-        PlotStarted, // vectors: the new plot's vectors; text: plot type ("tran1")
+        PlotStarted, // vectors: the new plot's vectors; text: plot type ("tran1");
+                     // code: the SpiceEngine::HaltReason in force when ngspice announced it
         Data,        // batch
         Log,         // text: one line of ngspice output ("stdout ..." / "stderr ...")
         Status,      // text: ngspice status ("tran: 12.3%", "--ready--")
