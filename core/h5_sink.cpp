@@ -45,10 +45,6 @@ std::string isoNow() {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
 }
 
-std::string analysisOf(const std::string& plotType) {
-    return NgspiceOutput::analysisOf(plotType);
-}
-
 std::string jsonEscape(const std::string& text) {
     std::string out;
     for (unsigned char c : text) {
@@ -200,12 +196,13 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
 
 Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<VectorInfo>& vectors,
                                const Resolution& resolution) {
+    const std::string analysis = NgspiceOutput::analysisOf(plotType);
     using R = Result<bool>;
     std::lock_guard lock(h5Mutex());
     if (!m_run.valid())
         return R::failure("internal: no run open");
     const hid_t run = m_run.get();
-    h5::writeStringAttribute(run, "analysis", analysisOf(plotType));
+    h5::writeStringAttribute(run, "analysis", analysis);
 
     // Layout of the incoming batch columns (complex vectors take two).
     std::vector<int> sourceColumn;
@@ -234,12 +231,9 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     };
 
     m_columns.clear();
-    m_hasScale = resolution.scaleIndex >= 0;
-    m_scalarPlot = analysisOf(plotType) == "op";
-    // A .dc line's second source steps the dc sweep only, not an .op beside it.
-    m_stepped =
-        m_stepping.kind == RunStepping::Kind::Plots ||
-        (m_stepping.kind == RunStepping::Kind::DcSecondSource && analysisOf(plotType) == "dc");
+    const bool hasScale = resolution.scaleIndex >= 0;
+    m_scalarPlot = analysis == "op";
+    m_stepped = m_stepping.steps(analysis);
     m_step = 0;
     m_stepPoints = 0;
     m_pointScaleSize = 0;
@@ -290,12 +284,12 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
     }
 
     std::string coordinateName =
-        m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
-                   : std::string("index");
+        hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
+                 : std::string("index");
     std::string coordinateUnit =
-        m_hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit : "";
+        hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit : "";
     // ngspice calls every DC sweep "v-sweep"/"i-sweep"; the swept source names it better.
-    if (analysisOf(plotType) == "dc" && !m_dcSweepSource.empty() && coordinateName.size() > 6 &&
+    if (analysis == "dc" && !m_dcSweepSource.empty() && coordinateName.size() > 6 &&
         coordinateName.compare(coordinateName.size() - 6, 6, "-sweep") == 0) {
         coordinateUnit = coordinateName[0] == 'v' ? "V" : coordinateName[0] == 'i' ? "A" : "";
         coordinateName = m_dcSweepSource;
@@ -328,7 +322,7 @@ Result<bool> H5Sink::beginPlot(const std::string& plotType, const std::vector<Ve
         Column coordinate;
         coordinate.link = coordinateName;
         coordinate.sourceColumn =
-            m_hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
+            hasScale ? sourceColumn[static_cast<size_t>(resolution.scaleIndex)] : -1;
         coordinate.rank = ragged ? 2 : 1;
         coordinate.firstStepOnly = m_stepped && !ragged;
         m_columns.push_back(std::move(coordinate));
@@ -419,9 +413,7 @@ void H5Sink::writeStepValues() {
     const long long step = m_step;
     writeAt(run, kStepScale, index, H5T_NATIVE_LLONG, &step);
     if (hasStepSource()) {
-        const double value = m_step < static_cast<long long>(m_stepping.values.size())
-                                 ? m_stepping.values[static_cast<size_t>(m_step)]
-                                 : std::numeric_limits<double>::quiet_NaN();
+        const double value = m_stepping.valueAt(m_step);
         writeAt(run, m_stepping.source.c_str(), index, H5T_NATIVE_DOUBLE, &value);
     }
 }

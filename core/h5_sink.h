@@ -28,8 +28,6 @@ public:
     static Result<std::unique_ptr<H5Sink>> open(const std::string& path);
     ~H5Sink();
 
-    const std::string& path() const { return m_path; }
-
     // Creates /runs/<id> with status=running and its inputs. Fails if the id exists.
     Result<bool> createRun(const RunMetadata& metadata);
     // Creates the coordinate and one dataset per vector of the plot.
@@ -46,7 +44,6 @@ public:
     // Completes the current run group: data flushed, logs, status; _SUCCESS only when ok.
     Result<bool> finishRun(RunStatus status, const std::string& message);
 
-    long long pointsWritten() const { return m_points; }
     // The .measure results finishRun() stored in the run it finished last.
     const std::vector<MeasureResults::Measurement>& finishedMeasurements() const {
         return m_finishedMeasurements;
@@ -79,7 +76,6 @@ private:
     int m_chunkRows = 4096;
     int m_stagedRows = 0;
     long long m_points = 0;
-    bool m_hasScale = false;
     bool m_scalarPlot = false; // an operating point: one value per vector, stored as scalars
     std::string m_dcSweepSource;
     RunStepping m_stepping;

@@ -1,5 +1,7 @@
 #include "job_netlist.h"
 
+#include "netlist_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -7,29 +9,7 @@
 
 namespace {
 
-const std::set<std::string> kAnalyses = {".tran", ".ac",   ".dc", ".op",    ".noise",
-                                         ".tf",   ".sens", ".pz", ".disto", ".sp"};
-
-std::string firstWord(const std::string& line) {
-    std::istringstream stream(line);
-    std::string word;
-    stream >> word;
-    std::transform(word.begin(), word.end(), word.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return word;
-}
-
-std::vector<std::string> linesOf(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream stream(text);
-    std::string line;
-    while (std::getline(stream, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        lines.push_back(line);
-    }
-    return lines;
-}
+using netlist_text::firstWord;
 
 std::string quotedIfNeeded(const std::string& path) {
     return path.find_first_of(" \t") == std::string::npos ? path : "\"" + path + "\"";
@@ -38,7 +18,7 @@ std::string quotedIfNeeded(const std::string& path) {
 } // namespace
 
 std::string JobNetlist::build(const std::string& netlistText, const Point& point) {
-    const auto input = linesOf(netlistText);
+    const auto input = netlist_text::lines(netlistText);
     std::vector<std::string> lines;
     lines.push_back(input.empty() ? std::string("* wavebench job") : input.front());
     if (point.seed >= 0)
@@ -85,7 +65,7 @@ std::string JobNetlist::build(const std::string& netlistText, const Point& point
             inserted = true;
             continue;
         }
-        if (!point.analysisLine.empty() && kAnalyses.count(word)) {
+        if (!point.analysisLine.empty() && netlist_text::isAnalysis(word)) {
             lines.push_back("* [wavebench job] " + line);
             commenting = true;
             continue;
@@ -104,7 +84,7 @@ std::string JobNetlist::build(const std::string& netlistText, const Point& point
 
 std::vector<std::string> JobNetlist::analyses(const std::string& netlistText) {
     std::vector<std::string> result;
-    const auto input = linesOf(netlistText);
+    const auto input = netlist_text::lines(netlistText);
     bool inControl = false;
     for (size_t i = 1; i < input.size(); ++i) {
         const std::string word = firstWord(input[i]);
@@ -114,7 +94,7 @@ std::vector<std::string> JobNetlist::analyses(const std::string& netlistText) {
             inControl = false;
         else if (word == ".end" && !inControl)
             break;
-        else if (!inControl && kAnalyses.count(word))
+        else if (!inControl && netlist_text::isAnalysis(word))
             result.push_back(word.substr(1));
     }
     return result;

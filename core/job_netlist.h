@@ -30,7 +30,7 @@ public:
     };
 
     static std::string build(const std::string& netlistText, const Point& point);
-    // The analyses the netlist runs by itself ("op", "tran"), in order; .control blocks are
-    // not read (Wavebench does not run them).
+    // The analyses the netlist's dot cards run ("op", "tran"), in order. The commands of a
+    // .control script are not read, so a job driven by one has no analysis in its run ids.
     static std::vector<std::string> analyses(const std::string& netlistText);
 };

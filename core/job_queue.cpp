@@ -155,29 +155,24 @@ void JobQueue::skipRemainingThenFinish() {
         finish();
         return;
     }
-    // Each point not run still gets its run group (status interrupted), written on a pool
-    // thread: a stopped job may leave hundreds, and this is the GUI thread.
+    // Each point not run still gets its run group (status interrupted), prepared and written
+    // on a pool thread: a stopped job may leave hundreds, and this is the GUI thread.
     const std::string message = "skipped: job stopped";
     const std::string version = m_session.ngspiceVersion().toStdString();
-    std::vector<RunMetadata> groups;
+    std::vector<std::pair<RunMetadata, std::string>> groups; // and the point's netlist
     const size_t first = m_next;
     for (; m_next < m_runs.size(); ++m_next) {
         SimRun& run = m_runs[m_next];
         run.status = RunStatus::Interrupted;
         run.skipped = true;
         run.message = message;
-        // The group records the point as it would have run.
         RunMetadata metadata = requestFor(run).metadata();
-        if (auto given =
-                RunNetlist::fromText(run.netlistText, m_baseDir, m_spec.netlistPath(), {})) {
-            metadata.netlist = given->text();
-            metadata.netlistSha256 = given->sha256();
-        }
         metadata.ngspiceVersion = version;
-        groups.push_back(std::move(metadata));
+        groups.emplace_back(std::move(metadata), run.netlistText);
     }
     const std::string store = m_spec.storePath();
-    m_storePool.start([this, store, message, first, groups = std::move(groups)] {
+    m_storePool.start([this, store, message, first, groups = std::move(groups), baseDir = m_baseDir,
+                       origin = m_spec.netlistPath()]() mutable {
         std::vector<std::string> errors(groups.size()); // "" when the group was written
         {
             auto sink = H5Sink::open(store);
@@ -186,7 +181,13 @@ void JobQueue::skipRemainingThenFinish() {
                     errors[i] = sink.error();
                     continue;
                 }
-                auto created = sink.value()->createRun(groups[i]);
+                // The group records the point as it would have run.
+                auto& [metadata, netlistText] = groups[i];
+                if (auto given = RunNetlist::fromText(netlistText, baseDir, origin, {})) {
+                    metadata.netlist = given->text();
+                    metadata.netlistSha256 = given->sha256();
+                }
+                auto created = sink.value()->createRun(metadata);
                 if (created)
                     created = sink.value()->finishRun(RunStatus::Interrupted, message);
                 if (!created)

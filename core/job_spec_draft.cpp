@@ -1,5 +1,7 @@
 #include "job_spec_draft.h"
 
+#include "sim_job_spec.h"
+
 #include <algorithm>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
@@ -85,14 +87,16 @@ const std::vector<std::string>& JobSpecDraft::analysisTypes() {
 }
 
 const std::vector<std::string>& JobSpecDraft::analysisKeys(const std::string& type) {
-    static const std::map<std::string, std::vector<std::string>> keys = {
-        {"tran", {"step", "stop", "start", "maxstep"}},
-        {"ac", {"variation", "points", "fstart", "fstop"}},
-        {"dc", {"source", "start", "stop", "step"}},
-        {"op", {}},
-        {"noise",
-         {"output", "source", "variation", "points", "fstart", "fstop", "points_per_summary"}},
-    };
+    // SimJobSpec's forms, required arguments first.
+    static const std::map<std::string, std::vector<std::string>> keys = [] {
+        std::map<std::string, std::vector<std::string>> out;
+        for (const auto& [name, form] : SimJobSpec::analysisForms()) {
+            auto& list = out[name];
+            list = form.required;
+            list.insert(list.end(), form.optional.begin(), form.optional.end());
+        }
+        return out;
+    }();
     static const std::vector<std::string> none;
     const auto it = keys.find(type);
     return it == keys.end() ? none : it->second;

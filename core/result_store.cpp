@@ -40,30 +40,6 @@ long long lengthOf(hid_t group, const std::string& name) {
     return set.valid() ? H5Sget_simple_extent_npoints(space.get()) : 0;
 }
 
-RunSummary summarize(hid_t run, const std::string& runId) {
-    RunSummary summary;
-    summary.runId = runId;
-    summary.job = h5::readStringAttribute(run, "job");
-    summary.analysis = h5::readStringAttribute(run, "analysis");
-    summary.status = h5::readStringAttribute(run, "status");
-    summary.message = h5::readStringAttribute(run, "message");
-    summary.started = h5::readStringAttribute(run, "started");
-    summary.finished = h5::readStringAttribute(run, "finished");
-    summary.coordinate = h5::readStringAttribute(run, "coordinate");
-    summary.points = lengthOf(run, summary.coordinate);
-    if (h5::readInt64Attribute(run, "steps", 0) > 0 && h5::exists(run, "vectors")) {
-        // Stepped: every step's points (padding included), not one step's.
-        H5Handle vectors(H5Gopen2(run, "vectors", H5P_DEFAULT));
-        const auto crefs = h5::childNames(vectors.get());
-        if (!crefs.empty())
-            summary.points = std::max(summary.points, lengthOf(vectors.get(), crefs[0] + "/data"));
-    }
-    if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
-        summary.points = 1; // an operating point: scalars, no coordinate
-    summary.success = h5::exists(run, "_SUCCESS");
-    return summary;
-}
-
 std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
     if (name.empty() || !h5::exists(group, name))
         return {};
@@ -75,6 +51,33 @@ std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
     std::vector<hsize_t> dims(static_cast<size_t>(rank));
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
     return dims;
+}
+
+RunSummary summarize(hid_t run, const std::string& runId) {
+    RunSummary summary;
+    summary.runId = runId;
+    summary.job = h5::readStringAttribute(run, "job");
+    summary.analysis = h5::readStringAttribute(run, "analysis");
+    summary.status = h5::readStringAttribute(run, "status");
+    summary.message = h5::readStringAttribute(run, "message");
+    summary.started = h5::readStringAttribute(run, "started");
+    summary.finished = h5::readStringAttribute(run, "finished");
+    summary.coordinate = h5::readStringAttribute(run, "coordinate");
+    summary.points = lengthOf(run, summary.coordinate);
+    if (const long long steps = h5::readInt64Attribute(run, "steps", 0); steps > 0) {
+        // Every step's points (padding included), not one step's: a 2-D coordinate counts
+        // them already, a shared one (.dc with two sources) once per step, and a stepped
+        // operating point has one per step.
+        const auto dims = dimsOf(run, summary.coordinate);
+        if (dims.empty())
+            summary.points = steps;
+        else if (dims.size() == 1)
+            summary.points *= steps;
+    }
+    if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
+        summary.points = 1; // an operating point: scalars, no coordinate
+    summary.success = h5::exists(run, "_SUCCESS");
+    return summary;
 }
 
 bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag = nullptr) {
@@ -277,14 +280,3 @@ void unstep(hid_t run, RunData& data) {
 }
 
 } // namespace
-
-Result<std::vector<MeasureResults::Measurement>>
-ResultStore::readMeasurements(const std::string& path, const std::string& runId) {
-    using R = Result<std::vector<MeasureResults::Measurement>>;
-    std::lock_guard lock(h5Mutex());
-    H5Handle file;
-    auto run = openRun(path, runId, file);
-    if (!run)
-        return R::failure(run.error());
-    return MeasureResults::read(run->get());
-}

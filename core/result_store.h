@@ -67,7 +67,4 @@ public:
     // Only the ids (group names): cheap however many runs the store holds.
     static Result<std::vector<std::string>> runIds(const std::string& path);
     static Result<RunData> readRun(const std::string& path, const std::string& runId);
-    // Only the measurements of a run (cheap: no vectors are read).
-    static Result<std::vector<MeasureResults::Measurement>>
-    readMeasurements(const std::string& path, const std::string& runId);
 };

@@ -212,9 +212,7 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     }
     m_stepping = metadata.stepping;
     m_plotAnalysis = analysis;
-    const bool stepped = m_stepping.kind == RunStepping::Kind::Plots ||
-                         (m_stepping.kind == RunStepping::Kind::DcSecondSource && analysis == "dc");
-    m_step = stepped ? 0 : -1;
+    m_step = m_stepping.steps(analysis) ? 0 : -1;
     m_hasPreviousSweepValue = false;
     m_vectors = event.vectors;
     auto resolution = m_resolver.resolve(m_vectors);
@@ -307,9 +305,7 @@ void RunHandle::storeRows(const SampleBatch& batch, int first, int last) {
         block->step = m_step;
         if (m_step >= 0) {
             block->stepSource = m_stepping.source;
-            block->stepValue = m_step < static_cast<long long>(m_stepping.values.size())
-                                   ? m_stepping.values[static_cast<size_t>(m_step)]
-                                   : std::nan("");
+            block->stepValue = m_stepping.valueAt(m_step);
         }
         block->coordinate = m_blockCoordinate;
         const size_t rows = static_cast<size_t>(last - first);

@@ -1,5 +1,6 @@
 #include "run_netlist.h"
 
+#include "netlist_text.h"
 #include "probe_resolver.h"
 #include "sim_job_spec.h"
 
@@ -14,20 +15,8 @@
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-    return text;
-}
-
-std::string firstWord(const std::string& line) {
-    std::istringstream stream(line);
-    std::string word;
-    stream >> word;
-    return lower(word);
-}
-
-const std::set<std::string> kAnalyses = {".tran", ".ac",   ".dc", ".op",    ".noise",
-                                         ".tf",   ".sens", ".pz", ".disto", ".sp"};
+using netlist_text::firstWord;
+using netlist_text::lower;
 
 // Commands of a .control script that start analyses, that loop, and that only make sense
 // in interactive ngspice (there is no plot window in a shared library, and quit would
@@ -144,16 +133,7 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
                                         const std::optional<TranSpec>& tran) {
     using R = Result<RunNetlist>;
     RunNetlist netlist;
-    std::vector<std::string> input;
-    {
-        std::istringstream stream(text);
-        std::string line;
-        while (std::getline(stream, line)) {
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
-            input.push_back(line);
-        }
-    }
+    const std::vector<std::string> input = netlist_text::lines(text);
     if (input.empty())
         return R::failure(origin + ": empty netlist");
 
@@ -215,7 +195,7 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
                     netlist.m_deviceSaves.push_back(ProbeResolver::normalizeVector(token));
             continue;
         }
-        if (kAnalyses.count(word)) {
+        if (netlist_text::isAnalysis(word)) {
             if (tran) {
                 netlist.m_lines.push_back("* [wavebench] " + line);
                 commentingContinuation = true;

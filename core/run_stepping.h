@@ -1,5 +1,6 @@
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,4 +23,15 @@ struct RunStepping {
     double innerDirection = 1;  // +1 when the inner sweep rises, -1 when it falls
 
     bool stepped() const { return kind != Kind::None; }
+    // Whether a plot of this analysis ("tran", "dc") is stored with steps: a .dc line's
+    // second source steps the dc sweep only, not an .op beside it.
+    bool steps(const std::string& analysis) const {
+        return kind == Kind::Plots || (kind == Kind::DcSecondSource && analysis == "dc");
+    }
+    // The stepped source's value at a step; NaN when it is not known.
+    double valueAt(long long step) const {
+        return step >= 0 && step < static_cast<long long>(values.size())
+                   ? values[static_cast<size_t>(step)]
+                   : std::numeric_limits<double>::quiet_NaN();
+    }
 };

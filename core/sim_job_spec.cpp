@@ -141,20 +141,7 @@ public:
         std::string type;
         if (!scalar(node["type"], "analysis.type", type))
             return false;
-        struct Form {
-            std::vector<std::string> required, optional, numeric;
-        };
-        static const std::map<std::string, Form> forms = {
-            {"tran",
-             {{"step", "stop"}, {"start", "maxstep"}, {"step", "stop", "start", "maxstep"}}},
-            {"ac", {{"variation", "points", "fstart", "fstop"}, {}, {"points", "fstart", "fstop"}}},
-            {"dc", {{"source", "start", "stop", "step"}, {}, {"start", "stop", "step"}}},
-            {"op", {{}, {}, {}}},
-            {"noise",
-             {{"output", "source", "variation", "points", "fstart", "fstop"},
-              {"points_per_summary"},
-              {"points", "fstart", "fstop", "points_per_summary"}}},
-        };
+        const auto& forms = SimJobSpec::analysisForms();
         const auto form = forms.find(type);
         if (form == forms.end())
             return fail(node["type"], "analysis.type: unknown analysis \"" + type +
@@ -315,6 +302,28 @@ private:
 };
 
 } // namespace
+
+const std::map<std::string, SimJobSpec::AnalysisForm>& SimJobSpec::analysisForms() {
+    static const std::map<std::string, AnalysisForm> forms = {
+        {"tran", {{"step", "stop"}, {"start", "maxstep"}, {"step", "stop", "start", "maxstep"}}},
+        {"ac", {{"variation", "points", "fstart", "fstop"}, {}, {"points", "fstart", "fstop"}}},
+        {"dc", {{"source", "start", "stop", "step"}, {}, {"start", "stop", "step"}}},
+        {"op", {{}, {}, {}}},
+        {"noise",
+         {{"output", "source", "variation", "points", "fstart", "fstop"},
+          {"points_per_summary"},
+          {"points", "fstart", "fstop", "points_per_summary"}}},
+    };
+    return forms;
+}
+
+long long SimJobSpec::runCount() const {
+    long long points = 1;
+    for (const auto& sweep : m_sweeps)
+        points *= static_cast<long long>(sweep.values.size());
+    return points * static_cast<long long>(std::max<size_t>(1, m_corners.size())) *
+           std::max(1, m_monteCarloCount);
+}
 
 std::optional<double> SimJobSpec::spiceNumber(const std::string& text) {
     const char* begin = text.c_str();

@@ -3,6 +3,7 @@
 #include "result.h"
 #include "sim_run.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -96,6 +97,13 @@ public:
     // "4.7k" -> 4700, "1meg" -> 1e6, "10uF" -> 1e-5 (trailing letters after the scale are a
     // unit); nullopt when the text is not a SPICE number.
     static std::optional<double> spiceNumber(const std::string& text);
+    // The arguments of each analysis type: required, optional, and which are numbers.
+    struct AnalysisForm {
+        std::vector<std::string> required, optional, numeric;
+    };
+    static const std::map<std::string, AnalysisForm>& analysisForms();
+    // How many runs expand() makes: corners × sweep points × seeds.
+    long long runCount() const;
 
 private:
     std::string m_origin;

@@ -57,11 +57,7 @@ SimSession::~SimSession() {
             if (engine.isRunning())
                 engine.halt(SpiceEngine::HaltReason::Stop);
             else
-                m_current->queue().push({StreamEvent::Kind::Abort,
-                                         static_cast<int>(RunStatus::Interrupted),
-                                         "session closed during the run",
-                                         {},
-                                         nullptr});
+                abortRun(m_current, RunStatus::Interrupted, "session closed during the run");
         },
         Qt::BlockingQueuedConnection);
     if (current)

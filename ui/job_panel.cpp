@@ -357,9 +357,7 @@ void JobPanel::validate() {
         showMessage(QString::fromStdString(spec.error()), true);
         return;
     }
-    int runs = static_cast<int>(spec->corners().empty() ? 1 : spec->corners().size());
-    runs *= static_cast<int>(spec->sweepPoints().size());
-    runs *= std::max(1, spec->monteCarloCount());
+    const long long runs = spec->runCount();
     showMessage(QString("Job %1: %2 runs into %3")
                     .arg(QString::fromStdString(spec->name()))
                     .arg(runs)

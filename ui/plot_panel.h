@@ -92,7 +92,6 @@ public:
     void setCoordinate(const QString& name, const QString& unit);
     bool logX() const { return m_logX; }
     QString coordinateName() const { return m_coordinateName; }
-    QString coordinateUnit() const { return m_coordinateUnit; }
 
     // New samples were appended to some series. Cheap: the redraw is coalesced.
     void dataChanged();

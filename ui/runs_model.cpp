@@ -49,8 +49,6 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
         return {};
     if (role == RunIdRole)
         return QString::fromStdString(run->runId);
-    if (role == StatusRole)
-        return QString::fromStdString(run->status);
     if (role == Qt::ForegroundRole && index.column() == Status) {
         if (run->status == "failed")
             return QBrush(QColor(200, 30, 30));

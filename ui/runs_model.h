@@ -15,7 +15,7 @@ class RunsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Columns { Run, Job, Status, Analysis, Started, Points, Message, ColumnCount };
-    enum Roles { RunIdRole = Qt::UserRole + 1, StatusRole };
+    enum Roles { RunIdRole = Qt::UserRole + 1 };
 
     using QAbstractTableModel::QAbstractTableModel;
 

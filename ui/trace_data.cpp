@@ -14,7 +14,6 @@ void TraceData::clear() {
     m_phaseByVector.clear();
     m_vectorOfCref.clear();
     m_coordinate.clear();
-    m_rows = 0;
     m_samples = 0;
     m_overBudget = false;
     m_stepCount = 1;
@@ -68,19 +67,17 @@ void TraceData::append(const SampleBlock& block) {
     }
     const auto& crefs = *block.crefs;
     const size_t rows = block.coordinateValues.size();
-    if (!m_overBudget && m_samples + rows * crefs.size() > m_sampleBudget) {
-        m_overBudget = true;
-        std::set<std::string> keep;
+    const bool crossing = !m_overBudget && m_samples + rows * crefs.size() > m_sampleBudget;
+    std::set<std::string> keep;
+    if (m_overBudget || crossing)
         for (const auto& name : m_kept)
             keep.insert(keyOf(name));
+    if (crossing) {
+        m_overBudget = true;
         for (auto* map : {&m_byVector, &m_phaseByVector})
             for (auto it = map->begin(); it != map->end();)
                 it = keep.count(it->first) ? std::next(it) : map->erase(it);
     }
-    std::set<std::string> keep;
-    if (m_overBudget)
-        for (const auto& name : m_kept)
-            keep.insert(keyOf(name));
     for (size_t c = 0; c < crefs.size() && c < block.columns.size(); ++c) {
         const std::string vector =
             block.vectors && c < block.vectors->size() ? (*block.vectors)[c] : crefs[c];
@@ -95,7 +92,6 @@ void TraceData::append(const SampleBlock& block) {
             ensure(vector, crefs[c], step)
                 ->append(block.coordinateValues.data(), block.columns[c].data(), rows);
     }
-    m_rows += static_cast<long long>(rows);
 }
 
 void TraceData::load(const RunData& run) {
@@ -124,7 +120,6 @@ void TraceData::load(const RunData& run) {
         for (const auto& alias : v.aliases)
             m_vectorOfCref[alias] = ProbeResolver::normalizeVector(vector);
     }
-    m_rows = static_cast<long long>(run.coordinate.size());
     m_coordinate = run.summary.coordinate;
 }
 
@@ -142,14 +137,6 @@ std::shared_ptr<DecimatedSeries> TraceData::stepOf(const std::map<std::string, S
                                                    const std::string& key, size_t step) {
     auto it = map.find(key);
     return it == map.end() || it->second.size() <= step ? nullptr : it->second[step];
-}
-
-std::shared_ptr<DecimatedSeries> TraceData::find(const std::string& crefOrVector) const {
-    return stepOf(m_byVector, keyOf(crefOrVector), 0);
-}
-
-std::shared_ptr<DecimatedSeries> TraceData::findPhase(const std::string& crefOrVector) const {
-    return stepOf(m_phaseByVector, keyOf(crefOrVector), 0);
 }
 
 std::shared_ptr<DecimatedSeries> TraceData::find(const std::string& crefOrVector,

@@ -31,12 +31,11 @@ public:
     // By cref (or an alias of it) or by ngspice vector (any spelling: "v(out)", "out").
     // A complex vector (AC) is kept as a Bode pair: find() gives its magnitude in dB,
     // findPhase() its phase in degrees (nullptr for a real vector).
-    // In a stepped run (RunStepping) each step is a series of its own; these give step 0.
-    std::shared_ptr<DecimatedSeries> find(const std::string& crefOrVector) const;
-    std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector) const;
-    // Step `step` of a stepped run (nullptr past the steps seen so far).
-    std::shared_ptr<DecimatedSeries> find(const std::string& crefOrVector, size_t step) const;
-    std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector, size_t step) const;
+    // In a stepped run (RunStepping) each step is a series of its own (nullptr past the
+    // steps seen so far); a run without steps has step 0 only.
+    std::shared_ptr<DecimatedSeries> find(const std::string& crefOrVector, size_t step = 0) const;
+    std::shared_ptr<DecimatedSeries> findPhase(const std::string& crefOrVector,
+                                               size_t step = 0) const;
     // 1 for a run without steps.
     size_t stepCount() const { return m_stepCount; }
     bool stepped() const { return m_stepped; }
@@ -44,8 +43,6 @@ public:
     std::string stepLabel(size_t step) const;
     // The run's coordinate: "time", "frequency", a swept source, or "" (operating point).
     const std::string& coordinate() const { return m_coordinate; }
-    size_t seriesCount() const { return m_byVector.size(); }
-    long long rows() const { return m_rows; }
 
 private:
     using Steps = std::vector<std::shared_ptr<DecimatedSeries>>; // one series per step
@@ -65,7 +62,6 @@ private:
     std::vector<double> m_stepValues;
     std::map<std::string, std::string> m_vectorOfCref;
     std::string m_coordinate;
-    long long m_rows = 0;
     size_t m_samples = 0;                     // held by every series, phase included
     size_t m_sampleBudget = size_t(40) << 20; // about 1 GB with the min/max pyramids
     bool m_overBudget = false;
