@@ -15,12 +15,28 @@ std::string trim(const std::string& text) {
     return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
+// Splits at separators outside brackets, so that "{max(a,b)}, 2" is two values: SPICE
+// expressions hold commas of their own.
 std::vector<std::string> split(const std::string& text, char separator) {
     std::vector<std::string> parts;
-    std::stringstream stream(text);
-    for (std::string part; std::getline(stream, part, separator);)
+    std::string part;
+    int depth = 0;
+    auto keep = [&] {
         if (!trim(part).empty())
             parts.push_back(trim(part));
+        part.clear();
+    };
+    for (char c : text) {
+        if (c == '(' || c == '{' || c == '[')
+            ++depth;
+        else if ((c == ')' || c == '}' || c == ']') && depth > 0)
+            --depth;
+        if (c == separator && depth == 0)
+            keep();
+        else
+            part += c;
+    }
+    keep();
     return parts;
 }
 

@@ -441,7 +441,9 @@ Result<SimJobSpec> SimJobSpec::fromYaml(const std::string& text, const std::stri
                 (mc["seed"] && !p.integer(mc["seed"], "montecarlo.seed", spec.m_monteCarloSeed)))
                 return R::failure(p.error);
             if (count < 1 || count > 1000000)
-                return R::failure(p.at(mc["count"]) + ": montecarlo.count must be 1 or more");
+                return R::failure(p.at(mc["count"]) +
+                                  ": montecarlo.count must be 1 or more and at most 1000000, not " +
+                                  std::to_string(count));
             // ngspice keeps the seed in an int.
             if (spec.m_monteCarloSeed < 0 || spec.m_monteCarloSeed + count - 1 > INT_MAX)
                 return R::failure(p.at(mc["seed"] ? mc["seed"] : mc) +

@@ -639,51 +639,58 @@ void MainWindow::overlayJobRuns(const QString& storePath, const QStringList& run
     const int generation = ++m_openGeneration;
     using Runs = std::vector<Result<RunData>>;
     auto* watcher = new QFutureWatcher<Runs>(this);
-    connect(
-        watcher, &QFutureWatcherBase::finished, this,
-        [this, watcher, generation, runIds, cref, labels, colours] {
-            watcher->deleteLater();
-            if (generation != m_openGeneration)
-                return;
-            const Runs runs = watcher->result();
-            m_plots->clear();
-            m_overlays.clear();
-            m_plots->setAutoScroll(false);
-            QStringList missing;
-            int shown = 0;
-            const QString unit = QString::fromStdString(ProbeResolver::unitOf(cref.toStdString()));
-            for (int i = 0; i < runIds.size(); ++i) {
-                const auto& result = runs[static_cast<size_t>(i)];
-                if (!result) {
-                    missing << QString::fromStdString(result.error());
-                    continue;
+    connect(watcher, &QFutureWatcherBase::finished, this,
+            [this, watcher, generation, runIds, cref, labels, colours] {
+                watcher->deleteLater();
+                if (generation != m_openGeneration)
+                    return;
+                const Runs runs = watcher->result();
+                m_plots->clear();
+                m_overlays.clear();
+                m_plots->setAutoScroll(false);
+                QStringList missing;
+                int shown = 0;
+                // As the runs stored it; unitOf() understands vector names ("v(out)") only.
+                QString unit;
+                for (const auto& result : runs)
+                    if (const auto* stored = result ? result->find(cref.toStdString()) : nullptr;
+                        stored && unit.isEmpty())
+                        unit = QString::fromStdString(stored->unit);
+                if (unit.isEmpty())
+                    unit = QString::fromStdString(ProbeResolver::unitOf(cref.toStdString()));
+                for (int i = 0; i < runIds.size(); ++i) {
+                    const auto& result = runs[static_cast<size_t>(i)];
+                    if (!result) {
+                        missing << QString::fromStdString(result.error());
+                        continue;
+                    }
+                    auto data = std::make_unique<TraceData>();
+                    data->load(result.value());
+                    auto series = data->find(cref.toStdString());
+                    if (!series) {
+                        missing << runIds[i] + ": no " + cref;
+                        continue;
+                    }
+                    if (shown == 0)
+                        setPlotCoordinate(data->coordinate());
+                    const QString key = cref + " @ " + runIds[i];
+                    if (m_plots->paneCount() == 0)
+                        m_plots->addPane();
+                    if (!m_plots->addTrace(key, labels.value(i, key), unit, series, 0))
+                        continue;
+                    if (i < static_cast<int>(colours.size()))
+                        m_plots->setTraceColor(key, colours[static_cast<size_t>(i)]);
+                    m_overlays[runIds[i]] = std::move(data);
+                    ++shown;
                 }
-                auto data = std::make_unique<TraceData>();
-                data->load(result.value());
-                auto series = data->find(cref.toStdString());
-                if (!series) {
-                    missing << runIds[i] + ": no " + cref;
-                    continue;
-                }
-                if (shown == 0)
-                    setPlotCoordinate(data->coordinate());
-                const QString key = cref + " @ " + runIds[i];
-                if (m_plots->paneCount() == 0)
-                    m_plots->addPane();
-                if (!m_plots->addTrace(key, labels.value(i, key), unit, series, 0))
-                    continue;
-                if (i < static_cast<int>(colours.size()))
-                    m_plots->setTraceColor(key, colours[static_cast<size_t>(i)]);
-                m_overlays[runIds[i]] = std::move(data);
-                ++shown;
-            }
-            m_plots->fitAll();
-            if (!missing.isEmpty())
-                showError("Overlay incomplete", missing.join('\n'));
-            else
-                statusBar()->showMessage(QString("%1 from %2 runs").arg(cref).arg(shown), 10000);
-            emit overlayShown(shown);
-        });
+                m_plots->fitAll();
+                if (!missing.isEmpty())
+                    showError("Overlay incomplete", missing.join('\n'));
+                else
+                    statusBar()->showMessage(QString("%1 from %2 runs").arg(cref).arg(shown),
+                                             10000);
+                emit overlayShown(shown);
+            });
     const std::string path = storePath.toStdString();
     std::vector<std::string> ids;
     for (const auto& id : runIds)

@@ -11,6 +11,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <utility>
 
 RunsBrowser::RunsBrowser(QWidget* parent) : QWidget(parent) {
     m_model = new RunsModel(this);
@@ -70,7 +71,12 @@ QStringList RunsBrowser::selectedRunIds() const {
 }
 
 void RunsBrowser::refresh() {
-    const int generation = ++m_generation;
+    if (m_reading) {
+        // One listing at a time: a burst of refreshes (a stopped job reports each skipped
+        // run) reads the store once more when the current listing ends, not once each.
+        m_readAgain = true;
+        return;
+    }
     if (m_path.isEmpty() || !QFileInfo::exists(m_path)) {
         m_model->setRuns({});
         m_status->setText(m_path.isEmpty() ? "no store" : "no runs yet");
@@ -79,10 +85,14 @@ void RunsBrowser::refresh() {
     }
     m_status->setText("reading…");
     auto* watcher = new QFutureWatcher<Result<std::vector<RunSummary>>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    m_reading = true;
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
         watcher->deleteLater();
-        if (generation != m_generation)
-            return; // a newer refresh or another store superseded this one
+        m_reading = false;
+        if (std::exchange(m_readAgain, false)) {
+            refresh(); // a newer refresh or another store superseded this listing
+            return;
+        }
         const auto result = watcher->result();
         if (!result) {
             m_model->setRuns({});

@@ -33,5 +33,6 @@ private:
     QTableView* m_view = nullptr;
     RunsModel* m_model = nullptr;
     QLabel* m_status = nullptr;
-    int m_generation = 0;
+    bool m_reading = false;   // a listing is in flight
+    bool m_readAgain = false; // asked for again meanwhile
 };

@@ -147,6 +147,20 @@ montecarlo: {count: 3, seed: 1234}
         QVERIFY(JobSpecDraft::fromYaml("", "job.yaml").ok());
     }
 
+    void draftKeepsCommasInsideExpressions() {
+        const std::string yaml =
+            "netlist: rc.cir\n"
+            "sweeps:\n  - {param: rval, values: [1k, 3k]}\n"
+            "corners:\n  - {name: tt, parameters: {f: \"{max(1,2)}\", g: 3}}\n";
+        auto draft = JobSpecDraft::fromYaml(yaml, "job.yaml");
+        QVERIFY(draft.ok());
+        auto again = JobSpecDraft::fromYaml(draft->toYaml(), "job.yaml");
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().c_str());
+        QCOMPARE(again->corners[0].parameters, std::string("f={max(1,2)}, g=3"));
+        QCOMPARE(again->sweeps[0].values, std::string("1k, 3k"));
+        QVERIFY(parse(draft->toYaml()).ok());
+    }
+
     void parsesEveryKey() {
         auto spec = parse(R"(name: rc_corners
 netlist: rc.cir
