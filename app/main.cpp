@@ -1,5 +1,5 @@
 // wavebench: the desktop workbench.
-#include "main_window.h"
+#include "ui/window/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

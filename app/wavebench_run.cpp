@@ -1,10 +1,11 @@
 // wavebench-run: the headless front end (batch, CI, cluster job arrays). Same core as the GUI.
-#include "design_reader.h"
-#include "job_queue.h"
-#include "probe_map.h"
-#include "run_handle.h"
-#include "sim_job_spec.h"
-#include "sim_session.h"
+#include "core/base/spice_number.h"
+#include "core/crefs/probe_map.h"
+#include "core/engine/design_reader.h"
+#include "core/engine/run_handle.h"
+#include "core/engine/sim_session.h"
+#include "core/jobs/job_runner.h"
+#include "core/jobs/sim_job_spec.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -164,7 +165,7 @@ int exitCodeOf(RunStatus status) {
 std::string measurementText(const SimRun& run) {
     std::string text;
     for (const auto& [name, value] : run.measurements)
-        text += "  " + name + "=" + SimRun::number(value);
+        text += "  " + name + "=" + spice_number::format(value);
     return text;
 }
 
@@ -185,13 +186,14 @@ int runJob(QCoreApplication& app, const Options& options) {
     const bool quiet = options.quiet;
     int exitCode = 1;
     {
-        JobQueue queue(*session.value());
-        QObject::connect(
-            &queue, &JobQueue::progress, &app, [quiet](int index, int count, const QString& runId) {
-                if (!quiet)
-                    std::fprintf(stderr, "run %d/%d %s ...\n", index + 1, count, qPrintable(runId));
-            });
-        QObject::connect(&queue, &JobQueue::runFinished, &app, [&](const SimRun& run) {
+        JobRunner queue(*session.value());
+        QObject::connect(&queue, &JobRunner::progress, &app,
+                         [quiet](int index, int count, const QString& runId) {
+                             if (!quiet)
+                                 std::fprintf(stderr, "run %d/%d %s ...\n", index + 1, count,
+                                              qPrintable(runId));
+                         });
+        QObject::connect(&queue, &JobRunner::runFinished, &app, [&](const SimRun& run) {
             const int count = static_cast<int>(queue.runs().size());
             std::printf("run %d/%d %s: %s%s\n", run.index + 1, count, run.runId.c_str(),
                         run.skipped ? "skipped" : toString(run.status).c_str(),
@@ -200,7 +202,7 @@ int runJob(QCoreApplication& app, const Options& options) {
             if (run.status != RunStatus::Ok && !run.skipped && !run.message.empty())
                 std::fprintf(stderr, "%s\n", run.message.c_str());
         });
-        QObject::connect(&queue, &JobQueue::finished, &app, [&](const JobSummary& summary) {
+        QObject::connect(&queue, &JobRunner::finished, &app, [&](const JobSummary& summary) {
             std::printf("job %s: %zu runs, %d ok, %d failed, %d missing, %d interrupted, %d "
                         "skipped -> %s\n",
                         summary.job.c_str(), summary.runs.size(), summary.count(RunStatus::Ok),

@@ -7,9 +7,9 @@
 // data. Runs on the GUI thread of a QApplication; bench_plot.sh starts it offscreen.
 //
 //   bench_plot [--points 1000000,10000000] [--repeats 15] [--size 1200x800]
-#include "decimated_series.h"
-#include "eng_axis_ticker.h"
-#include "plot_panel.h"
+#include "ui/plot/decimated_series.h"
+#include "ui/plot/eng_axis_ticker.h"
+#include "ui/plot/plot_panel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

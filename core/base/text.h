@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The text helpers every folder needs, in one place. ASCII only: SPICE, crefs and HDF5
+// names are ASCII, and the C library's locale must not change what a netlist means.
+// Pure logic.
+namespace text {
+
+std::string lower(std::string_view text);
+// Without leading and trailing blanks, tabs, CR and LF.
+std::string trim(std::string_view text);
+// Words separated by blanks and tabs.
+std::vector<std::string> words(std::string_view text);
+std::vector<std::string> split(std::string_view text, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator,
+                 size_t from = 0);
+bool startsWith(std::string_view text, std::string_view prefix);
+bool endsWith(std::string_view text, std::string_view suffix);
+
+} // namespace text

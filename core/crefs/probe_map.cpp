@@ -1,0 +1,144 @@
+#include "core/crefs/probe_map.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <algorithm>
+#include <yaml-cpp/yaml.h>
+
+std::string ProbeMap::toJson() const {
+    QJsonObject mapObject;
+    for (const auto& [cref, vector] : map)
+        mapObject.insert(QString::fromStdString(cref), QString::fromStdString(vector));
+    QJsonObject aliasObject;
+    for (const auto& [alias, target] : aliases)
+        aliasObject.insert(QString::fromStdString(alias), QString::fromStdString(target));
+    QJsonObject root{{"map", mapObject}, {"aliases", aliasObject}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+}
+
+Result<ProbeMap> ProbeMap::fromJson(const std::string& text, const std::string& origin) {
+    QJsonParseError parseError;
+    const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        // Report a line number: offsets mean nothing to a person editing the file.
+        const auto upTo = text.substr(0, static_cast<size_t>(parseError.offset));
+        const auto line = 1 + std::count(upTo.begin(), upTo.end(), '\n');
+        return Result<ProbeMap>::failure(origin + ":" + std::to_string(line) + ": " +
+                                         parseError.errorString().toStdString());
+    }
+    if (!document.isObject())
+        return Result<ProbeMap>::failure(origin + ": expected a JSON object with \"map\"");
+    ProbeMap probeMap;
+    const auto root = document.object();
+    for (const auto& key : root.keys()) {
+        if (key != "map" && key != "aliases")
+            return Result<ProbeMap>::failure(origin + ": unknown key \"" + key.toStdString() +
+                                             "\" (expected \"map\" and \"aliases\")");
+    }
+    for (const char* section : {"map", "aliases"}) {
+        const auto value = root.value(section);
+        if (value.isUndefined())
+            continue;
+        if (!value.isObject())
+            return Result<ProbeMap>::failure(origin + ": \"" + section + "\" must be an object");
+        const auto object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!it.value().isString())
+                return Result<ProbeMap>::failure(origin + ": " + section + "." +
+                                                 it.key().toStdString() + " must be a string");
+            auto& target = std::string(section) == "map" ? probeMap.map : probeMap.aliases;
+            target[it.key().toStdString()] = it.value().toString().toStdString();
+        }
+    }
+    return probeMap;
+}
+
+Result<ProbeMap> ProbeMap::loadJsonFile(const std::string& path) {
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<ProbeMap>::failure(path + ": " + file.errorString().toStdString());
+    return fromJson(file.readAll().toStdString(), path);
+}
+
+std::string ProbeMap::toYaml() const {
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    for (const auto& [section, entries] :
+         {std::pair<const char*, const std::map<std::string, std::string>*>{"map", &map},
+          {"aliases", &aliases}}) {
+        out << YAML::Key << section << YAML::Value;
+        if (entries->empty()) {
+            out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+            continue;
+        }
+        out << YAML::BeginMap;
+        for (const auto& [key, value] : *entries)
+            out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << value;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
+}
+
+Result<ProbeMap> ProbeMap::fromYaml(const std::string& text, const std::string& origin) {
+    using R = Result<ProbeMap>;
+    auto at = [&](const YAML::Node& node) {
+        return origin + ":" + std::to_string(node.Mark().line + 1);
+    };
+    try {
+        const YAML::Node root = YAML::Load(text);
+        if (root.IsNull())
+            return ProbeMap{};
+        if (!root.IsMap())
+            return R::failure(at(root) + ": expected a mapping with \"map\" and \"aliases\"");
+        ProbeMap probeMap;
+        for (const auto& entry : root) {
+            const auto key = entry.first.as<std::string>();
+            if (key != "map" && key != "aliases")
+                return R::failure(at(entry.first) + ": unknown key \"" + key +
+                                  "\" (expected \"map\" and \"aliases\")");
+            if (entry.second.IsNull())
+                continue;
+            if (!entry.second.IsMap())
+                return R::failure(at(entry.second) + ": \"" + key + "\" must be a mapping");
+            auto& target = key == "map" ? probeMap.map : probeMap.aliases;
+            for (const auto& item : entry.second) {
+                if (!item.second.IsScalar())
+                    return R::failure(at(item.second) + ": " + key + "." +
+                                      item.first.as<std::string>() + " must be a string");
+                const auto name = item.first.as<std::string>();
+                if (target.count(name))
+                    return R::failure(at(item.first) + ": " + key + "." + name + " is given twice");
+                target[name] = item.second.as<std::string>();
+            }
+        }
+        return probeMap;
+    } catch (const YAML::Exception& error) {
+        return R::failure(origin + ":" + std::to_string(error.mark.line + 1) + ": " + error.msg);
+    }
+}
+
+Result<ProbeMap> ProbeMap::loadFile(const std::string& path) {
+    const auto suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+    if (suffix != "yaml" && suffix != "yml")
+        return loadJsonFile(path);
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<ProbeMap>::failure(path + ": " + file.errorString().toStdString());
+    return fromYaml(file.readAll().toStdString(), path);
+}
+
+Result<bool> ProbeMap::saveFile(const std::string& path) const {
+    const auto suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+    const std::string text = (suffix == "yaml" || suffix == "yml") ? toYaml() : toJson();
+    QSaveFile file(QString::fromStdString(path)); // never a half-written map on failure
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), static_cast<qint64>(text.size())) !=
+            static_cast<qint64>(text.size()) ||
+        !file.commit())
+        return Result<bool>::failure(path + ": " + file.errorString().toStdString());
+    return true;
+}

@@ -1,0 +1,351 @@
+#include "core/crefs/probe_resolver.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+namespace {
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), ::tolower);
+    return text;
+}
+
+std::string trim(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::string part;
+    std::istringstream stream(text);
+    while (std::getline(stream, part, separator))
+        parts.push_back(part);
+    if (!text.empty() && text.back() == separator)
+        parts.emplace_back();
+    return parts;
+}
+
+std::string instanceSegment(const std::string& segment) {
+    if (segment.size() > 2 && segment.rfind("x_", 0) == 0)
+        return segment.substr(2);
+    if (segment.size() > 1 && segment[0] == 'x')
+        return segment.substr(1);
+    return segment;
+}
+
+// HDF5 names cannot hold '/', and crefs use '.' as their separator.
+std::string safeSegment(std::string segment) {
+    std::replace(segment.begin(), segment.end(), '/', '_');
+    return segment.empty() ? "_" : segment;
+}
+
+// "m.xota1.m1" -> {"ota1"}, "m1"; ngspice prefixes devices inside subcircuits with their
+// type letter, and repeats it at each level where a subcircuit was defined inside another
+// ("r.xo.r.xm.xl1.r1"). A type letter is never "x".
+std::pair<std::vector<std::string>, std::string> devicePath(const std::string& name) {
+    auto segments = split(name, '.');
+    for (size_t i = 0; segments.size() >= 3 && i + 1 < segments.size();) {
+        if (segments[i].size() == 1 && segments[i] != "x")
+            segments.erase(segments.begin() + static_cast<long>(i));
+        else
+            ++i;
+    }
+    std::vector<std::string> instances;
+    for (size_t i = 0; i + 1 < segments.size(); ++i)
+        instances.push_back(safeSegment(instanceSegment(segments[i])));
+    return {instances, safeSegment(segments.back())};
+}
+
+std::string joinCref(const std::vector<std::string>& instances, const std::string& tail) {
+    std::string cref = "top";
+    for (const auto& instance : instances)
+        cref += "." + instance;
+    return cref + "." + tail;
+}
+
+bool isBranch(const std::string& v) {
+    return v.size() > 7 && v.compare(v.size() - 7, 7, "#branch") == 0;
+}
+
+const std::set<std::string> kReservedNames = {"time", "inputs", "logs", "vectors", "_SUCCESS"};
+
+} // namespace
+
+std::string ProbeResolver::crefProblem(const std::string& cref) {
+    if (cref.empty())
+        return "empty cref";
+    if (cref.find('/') != std::string::npos)
+        return "cref \"" + cref + "\" contains '/'";
+    if (cref.front() == '.' || cref.back() == '.' || cref.find("..") != std::string::npos)
+        return "cref \"" + cref + "\" has an empty segment";
+    if (kReservedNames.count(cref))
+        return "cref \"" + cref + "\" is a reserved name in a run group";
+    return {};
+}
+
+ProbeResolver::ProbeResolver(ProbeMap map) : m_map(std::move(map)) {}
+
+std::string ProbeResolver::normalizeVector(const std::string& vector) {
+    std::string v = lower(trim(vector));
+    if (v.size() > 3 && v.back() == ')' && (v.rfind("v(", 0) == 0 || v.rfind("i(", 0) == 0)) {
+        const std::string inner = trim(v.substr(2, v.size() - 3));
+        // Batch raw files write current-like device parameters as "i(@m1[id])".
+        if (v[0] == 'v' || (!inner.empty() && inner[0] == '@'))
+            return inner;
+        return isBranch(inner) ? inner : inner + "#branch";
+    }
+    return v;
+}
+
+bool ProbeResolver::isDeviceParameter(const std::string& vector) {
+    const auto v = normalizeVector(vector);
+    return !v.empty() && v[0] == '@';
+}
+
+namespace {
+// Noise analyses produce densities and totals, not node voltages.
+bool isNoiseVector(const std::string& v) {
+    return v == "inoise_spectrum" || v == "onoise_spectrum" || v == "inoise_total" ||
+           v == "onoise_total";
+}
+} // namespace
+
+std::string ProbeResolver::defaultCref(const std::string& vector) {
+    const std::string v = normalizeVector(vector);
+    if (isNoiseVector(v))
+        return "top.noise." + v;
+    if (isDeviceParameter(v)) {
+        // "@m.xota1.m1[gm]"
+        const auto open = v.find('[');
+        const std::string device =
+            v.substr(1, open == std::string::npos ? std::string::npos : open - 1);
+        std::string parameter = "value";
+        if (open != std::string::npos) {
+            const auto close = v.find(']', open);
+            parameter = v.substr(open + 1,
+                                 close == std::string::npos ? std::string::npos : close - open - 1);
+        }
+        auto [instances, name] = devicePath(device);
+        return joinCref(instances, name + ".op." + safeSegment(parameter));
+    }
+    if (isBranch(v)) {
+        auto [instances, name] = devicePath(v.substr(0, v.size() - 7));
+        return joinCref(instances, name + ".i");
+    }
+    const auto hash = v.rfind('#');
+    if (hash != std::string::npos && v.find('.', hash) == std::string::npos) {
+        // A device's internal node, e.g. "m1#drain".
+        auto [instances, name] = devicePath(v.substr(0, hash));
+        return joinCref(instances, name + ".nodes." + safeSegment(v.substr(hash + 1)) + ".v");
+    }
+    auto segments = split(v, '.');
+    std::vector<std::string> instances;
+    for (size_t i = 0; i + 1 < segments.size(); ++i)
+        instances.push_back(safeSegment(instanceSegment(segments[i])));
+    return joinCref(instances, "nodes." + safeSegment(segments.back()) + ".v");
+}
+
+std::string ProbeResolver::nodeKindOf(const std::string& vector) {
+    const auto v = normalizeVector(vector);
+    if (v == "time" || v == "frequency" ||
+        (v.size() > 6 && v.compare(v.size() - 6, 6, "-sweep") == 0))
+        return "scale";
+    if (isDeviceParameter(v))
+        return "device_param";
+    if (isNoiseVector(v))
+        return "noise";
+    if (isBranch(v))
+        return "branch_current";
+    const auto hash = v.rfind('#');
+    if (hash != std::string::npos && v.find('.', hash) == std::string::npos)
+        return "internal_node";
+    return "node_voltage";
+}
+
+std::string ProbeResolver::unitOf(const std::string& vector) {
+    const auto v = normalizeVector(vector);
+    const auto kind = nodeKindOf(v);
+    if (v == "time")
+        return "s";
+    if (v == "frequency")
+        return "Hz";
+    if (kind == "node_voltage" || kind == "internal_node")
+        return "V";
+    if (kind == "branch_current")
+        return "A";
+    if (kind == "noise") // ngspice's noise output is a voltage referred to out or in
+        return v.find("spectrum") != std::string::npos ? "V/sqrt(Hz)" : "V";
+    if (kind != "device_param")
+        return "";
+    const auto open = v.find('[');
+    if (open == std::string::npos)
+        return "";
+    const std::string p = v.substr(open + 1, v.find(']', open) - open - 1);
+    static const std::map<std::string, std::string> known = {
+        {"gm", "S"},  {"gds", "S"},   {"gmbs", "S"},  {"gmb", "S"}, {"gpi", "S"},
+        {"gmu", "S"}, {"go", "S"},    {"gd", "S"},    {"gx", "S"},  {"id", "A"},
+        {"ids", "A"}, {"ib", "A"},    {"ic", "A"},    {"ie", "A"},  {"is", "A"},
+        {"ig", "A"},  {"ibd", "A"},   {"ibs", "A"},   {"i", "A"},   {"current", "A"},
+        {"vth", "V"}, {"von", "V"},   {"vdsat", "V"}, {"vgs", "V"}, {"vds", "V"},
+        {"vbs", "V"}, {"vbe", "V"},   {"vbc", "V"},   {"vce", "V"}, {"vd", "V"},
+        {"v", "V"},   {"cgg", "F"},   {"cgs", "F"},   {"cgd", "F"}, {"cgb", "F"},
+        {"cbd", "F"}, {"cbs", "F"},   {"cdd", "F"},   {"css", "F"}, {"cpi", "F"},
+        {"cmu", "F"}, {"cd", "F"},    {"c", "F"},     {"r", "Ohm"}, {"resistance", "Ohm"},
+        {"p", "W"},   {"power", "W"},
+    };
+    const auto it = known.find(p);
+    return it == known.end() ? "" : it->second;
+}
+
+std::vector<std::string> ProbeResolver::deviceParameterVectors() const {
+    std::vector<std::string> saves;
+    for (const auto& [cref, vector] : m_map.map) {
+        const auto v = normalizeVector(vector);
+        if (isDeviceParameter(v) && std::find(saves.begin(), saves.end(), v) == saves.end())
+            saves.push_back(v);
+    }
+    return saves;
+}
+
+Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors) const {
+    using R = Result<Resolution>;
+    Resolution resolution;
+
+    // Explicit names first: vector -> the crefs the user gave it, in map order.
+    std::map<std::string, std::vector<std::string>> explicitCrefs;
+    for (const auto& [cref, vector] : m_map.map) {
+        if (auto problem = crefProblem(cref); !problem.empty())
+            return R::failure("probe map: " + problem);
+        explicitCrefs[normalizeVector(vector)].push_back(cref);
+    }
+    // Several crefs for one vector (a net seen from each instance it passes through): the
+    // default cref stays the name if it is among them, else the shallowest one.
+    for (auto& [vector, crefs] : explicitCrefs) {
+        const auto fallback = defaultCref(vector);
+        auto rank = [&](const std::string& c) {
+            return std::make_tuple(c == fallback ? 0 : 1, std::count(c.begin(), c.end(), '.'), c);
+        };
+        std::stable_sort(
+            crefs.begin(), crefs.end(),
+            [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+    }
+
+    std::map<std::string, std::string> ownerOfCref; // cref -> vector
+    std::map<std::string, size_t> indexOfCref;
+    std::set<std::string> present;
+    for (size_t i = 0; i < vectors.size(); ++i) {
+        const auto& info = vectors[i];
+        const std::string name = normalizeVector(info.name);
+        present.insert(name);
+        ResolvedVector resolved;
+        resolved.vector = info.name;
+        resolved.unit = unitOf(name);
+        resolved.nodeKind = nodeKindOf(name);
+        if (info.isScale || (resolution.scaleIndex < 0 && resolved.nodeKind == "scale")) {
+            resolution.scaleIndex = static_cast<int>(i);
+            resolved.cref = name;
+            resolved.nodeKind = "scale";
+            resolution.vectors.push_back(std::move(resolved));
+            continue;
+        }
+        auto explicitIt = explicitCrefs.find(name);
+        if (explicitIt != explicitCrefs.end()) {
+            resolved.cref = explicitIt->second.front();
+            resolved.aliases.assign(explicitIt->second.begin() + 1, explicitIt->second.end());
+        } else {
+            resolved.cref = defaultCref(name);
+        }
+        if (auto problem = crefProblem(resolved.cref); !problem.empty())
+            return R::failure("vector \"" + info.name + "\": " + problem);
+        for (const auto& cref : std::vector<std::string>{resolved.cref}) {
+            auto [it, inserted] = ownerOfCref.emplace(cref, info.name);
+            if (!inserted)
+                return R::failure("vectors \"" + it->second + "\" and \"" + info.name +
+                                  "\" would both be stored as cref \"" + cref +
+                                  "\"; name one of them in the probe map");
+        }
+        for (const auto& alias : resolved.aliases)
+            ownerOfCref.emplace(alias, info.name);
+        indexOfCref[resolved.cref] = resolution.vectors.size();
+        for (const auto& alias : resolved.aliases)
+            indexOfCref[alias] = resolution.vectors.size();
+        resolution.vectors.push_back(std::move(resolved));
+    }
+
+    // Aliases: follow each chain to a cref that names a vector; reject cycles.
+    for (const auto& [alias, firstTarget] : m_map.aliases) {
+        if (auto problem = crefProblem(alias); !problem.empty())
+            return R::failure("probe map alias: " + problem);
+        std::vector<std::string> chain{alias};
+        std::string target = firstTarget;
+        while (m_map.aliases.count(target) && !indexOfCref.count(target)) {
+            if (std::find(chain.begin(), chain.end(), target) != chain.end()) {
+                std::string cycle;
+                for (const auto& c : chain)
+                    cycle += c + " -> ";
+                return R::failure("probe map: alias cycle " + cycle + target);
+            }
+            chain.push_back(target);
+            target = m_map.aliases.at(target);
+        }
+        auto it = indexOfCref.find(target);
+        if (it == indexOfCref.end()) {
+            // A target that names a map entry whose vector is absent is reported as missing;
+            // anything else is a dangling alias.
+            if (m_map.map.count(target))
+                continue;
+            return R::failure("probe map: alias \"" + alias + "\" points to \"" + target +
+                              "\", which names no vector");
+        }
+        auto& aliases = resolution.vectors[it->second].aliases;
+        if (std::find(aliases.begin(), aliases.end(), alias) == aliases.end())
+            aliases.push_back(alias);
+    }
+
+    for (const auto& [vector, crefs] : explicitCrefs) {
+        const bool wanted = std::any_of(crefs.begin(), crefs.end(), [&](const std::string& c) {
+            return !m_map.namesOnly.count(c);
+        });
+        if (wanted && !present.count(vector))
+            resolution.missing.push_back(m_map.map.at(crefs.front()) + " (" + crefs.front() + ")");
+    }
+    return resolution;
+}
+
+std::vector<std::string> ProbeResolver::saveCommands(const std::vector<std::string>& vectors) {
+    std::vector<std::string> commands;
+    std::string line;
+    for (const auto& vector : vectors) {
+        if (!line.empty() && line.size() + vector.size() + 1 > 1000) {
+            commands.push_back(line);
+            line.clear();
+        }
+        line += (line.empty() ? "save " : " ") + vector;
+    }
+    if (!line.empty())
+        commands.push_back(line);
+    return commands;
+}
+
+Result<std::string> ProbeResolver::resolveAlias(const std::string& cref) const {
+    std::vector<std::string> chain{cref};
+    std::string current = cref;
+    while (m_map.aliases.count(current)) {
+        current = m_map.aliases.at(current);
+        if (std::find(chain.begin(), chain.end(), current) != chain.end()) {
+            std::string cycle;
+            for (const auto& c : chain)
+                cycle += c + " -> ";
+            return Result<std::string>::failure("alias cycle " + cycle + current);
+        }
+        chain.push_back(current);
+    }
+    return current;
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "core/base/result.h"
+#include "core/design/asdl/asdl_tree_reader.h"
+#include "core/design/hierarchy_tree.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+// How to read an ASDL design.
+struct AsdlReadOptions {
+    // The netlist the compiler emitted; empty: the `.spice` beside the `.asdl`.
+    std::string emittedNetlist;
+    // Roots searched for logical import paths (`gf: gf180mcu.asdl`), before the
+    // ASDL_LIB_PATH environment variable, as `asdlc --lib` does.
+    std::vector<std::string> libRoots;
+    // Wrapper subcircuits whose definition is not readable (a PDK library that is not
+    // installed): subckt name -> the element inside that carries the operating point
+    // ("nfet_03v3" -> "m0"). Added to the built-in GF180MCU entries.
+    std::map<std::string, std::string> wrapperPrimitives;
+    std::string backend = "sim.ngspice";
+};
+
+// Reads an ASDL design (the YAML Analog Structured Description Language of the public
+// Jianxun/ASDL project, current form: imports, top, modules, devices) into a
+// HierarchyTree keyed by ASDL names, joined with the netlist the ASDL compiler emitted for
+// it, so that every node knows its ngspice vector. Pure logic.
+//
+// Crefs follow the default layout: instance `ota` of the top module is `top.ota`, its net
+// `tail` is `top.ota.nodes.tail.v`, device `mn_in_p`'s gm is `top.ota.mn_in_p.op.gm`, a
+// voltage source's current is `top.vdd.i`. A device emitted as a wrapper subcircuit is
+// one device node whose parameters map to the primitive inside the wrapper.
+class AsdlReader {
+public:
+    // `emittedNetlist` empty: use the `.spice` beside the `.asdl`.
+    static Result<HierarchyTree> readFile(const std::string& asdlPath,
+                                          const std::string& emittedNetlist = {});
+    static Result<HierarchyTree> readFile(const std::string& asdlPath,
+                                          const AsdlReadOptions& options);
+
+    // The elaborated instance hierarchy alone (no netlist needed), in the shape of
+    // `asdlc query tree`: pre-order, children in authored order, root first.
+    static Result<std::vector<AsdlTreeEntry>> readHierarchy(const std::string& asdlPath,
+                                                            const AsdlReadOptions& options = {});
+
+    // One ASDL pattern expression expanded to its atoms (`mn_<p|n>` -> mn_p, mn_n;
+    // `d<1:0>;clk` -> d1, d0, clk). `patterns` holds the module's named patterns
+    // (name -> group token, e.g. "<1|2|4>"). The message says what is malformed.
+    static Result<std::vector<std::string>>
+    expandPattern(const std::string& expression,
+                  const std::map<std::string, std::string>& patterns = {});
+    // How the compiler writes an atom into the netlist: the expression's literal text,
+    // then the substituted parts (`Rx_<a|b>_y` -> Rx__ya, Rx__yb).
+    static Result<std::vector<std::string>>
+    renderPattern(const std::string& expression,
+                  const std::map<std::string, std::string>& patterns = {});
+};

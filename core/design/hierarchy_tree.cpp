@@ -1,0 +1,247 @@
+#include "core/design/hierarchy_tree.h"
+
+#include "core/crefs/probe_resolver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <functional>
+
+namespace {
+constexpr int kFormatVersion = 1;
+const char* kFormatName = "wavebench.tree";
+
+std::string where(const SourceLocation& s) {
+    if (s.file.empty())
+        return "<unknown>";
+    return s.line > 0 ? s.file + ":" + std::to_string(s.line) : s.file;
+}
+} // namespace
+
+std::string toString(NodeKind kind) {
+    switch (kind) {
+    case NodeKind::Instance:
+        return "instance";
+    case NodeKind::Net:
+        return "net";
+    case NodeKind::Device:
+        return "device";
+    case NodeKind::DeviceParameter:
+        return "device_param";
+    case NodeKind::BranchCurrent:
+        return "branch_current";
+    }
+    return "instance";
+}
+
+std::optional<NodeKind> nodeKindFromString(const std::string& text) {
+    for (auto k : {NodeKind::Instance, NodeKind::Net, NodeKind::Device, NodeKind::DeviceParameter,
+                   NodeKind::BranchCurrent})
+        if (toString(k) == text)
+            return k;
+    return std::nullopt;
+}
+
+HierarchyTree::HierarchyTree() {
+    HierarchyNode root;
+    root.cref = "top";
+    root.name = "top";
+    root.kind = NodeKind::Instance;
+    m_nodes.emplace(root.cref, root);
+}
+
+const HierarchyNode* HierarchyTree::find(const std::string& cref) const {
+    auto it = m_nodes.find(cref);
+    return it == m_nodes.end() ? nullptr : &it->second;
+}
+
+std::vector<const HierarchyNode*> HierarchyTree::findByVector(const std::string& vector) const {
+    const auto wanted = ProbeResolver::normalizeVector(vector);
+    std::vector<const HierarchyNode*> found;
+    for (const auto* node : nodes())
+        if (!node->vector.empty() && ProbeResolver::normalizeVector(node->vector) == wanted)
+            found.push_back(node);
+    return found;
+}
+
+std::vector<const HierarchyNode*> HierarchyTree::children(const std::string& cref) const {
+    std::vector<const HierarchyNode*> result;
+    if (const auto* node = find(cref))
+        for (const auto& child : node->children)
+            result.push_back(find(child));
+    return result;
+}
+
+std::vector<const HierarchyNode*> HierarchyTree::nodes() const {
+    std::vector<const HierarchyNode*> ordered;
+    ordered.reserve(m_nodes.size());
+    std::function<void(const HierarchyNode&)> visit = [&](const HierarchyNode& node) {
+        ordered.push_back(&node);
+        for (const auto& child : node.children)
+            visit(m_nodes.at(child));
+    };
+    visit(root());
+    return ordered;
+}
+
+Result<bool> HierarchyTree::add(HierarchyNode node) {
+    using R = Result<bool>;
+    if (node.cref.empty())
+        return R::failure(where(node.source) + ": empty cref");
+    auto parent = m_nodes.find(node.parent);
+    if (parent == m_nodes.end())
+        return R::failure(where(node.source) + ": parent \"" + node.parent + "\" of \"" +
+                          node.cref + "\" is not in the tree");
+    if (auto existing = m_nodes.find(node.cref); existing != m_nodes.end())
+        return R::failure(where(node.source) + ": \"" + node.cref +
+                          "\" is defined twice (also at " + where(existing->second.source) + ")");
+    parent->second.children.push_back(node.cref);
+    const std::string cref = node.cref;
+    m_nodes.emplace(cref, std::move(node));
+    return true;
+}
+
+ProbeMap HierarchyTree::toProbeMap() const {
+    ProbeMap map;
+    for (const auto* node : nodes())
+        if (!node->vector.empty())
+            map.map[node->cref] = node->vector;
+    return map;
+}
+
+ProbeMap HierarchyTree::probeMapFor(const ProbeMap& user) const {
+    ProbeMap result = user;
+    std::map<std::string, std::string> userCrefOfVector;
+    for (const auto& [cref, vector] : user.map)
+        userCrefOfVector.emplace(ProbeResolver::normalizeVector(vector), cref);
+    for (const auto* node : nodes()) {
+        if (node->vector.empty() || !node->streamedByDefault || result.map.count(node->cref) ||
+            result.aliases.count(node->cref))
+            continue;
+        auto named = userCrefOfVector.find(ProbeResolver::normalizeVector(node->vector));
+        if (named != userCrefOfVector.end())
+            result.aliases[node->cref] = named->second;
+        else {
+            result.map[node->cref] = node->vector;
+            result.namesOnly.insert(node->cref);
+        }
+    }
+    return result;
+}
+
+std::string HierarchyTree::toJson() const {
+    QJsonArray list;
+    for (const auto* node : nodes()) {
+        QJsonObject object{
+            {"cref", QString::fromStdString(node->cref)},
+            {"name", QString::fromStdString(node->name)},
+            {"kind", QString::fromStdString(toString(node->kind))},
+            {"parent", node->parent.empty() ? QJsonValue() : QString::fromStdString(node->parent)},
+            {"vector", QString::fromStdString(node->vector)},
+            {"unit", QString::fromStdString(node->unit)},
+            {"streamed", node->streamedByDefault},
+            {"detail", QString::fromStdString(node->detail)},
+        };
+        if (!node->source.file.empty())
+            object.insert("source", QJsonObject{{"file", QString::fromStdString(node->source.file)},
+                                                {"line", node->source.line}});
+        list.append(object);
+    }
+    QJsonObject root{{"format", kFormatName}, {"version", kFormatVersion}, {"nodes", list}};
+    return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+}
+
+Result<HierarchyTree> HierarchyTree::fromJson(const std::string& text, const std::string& origin) {
+    using R = Result<HierarchyTree>;
+    QJsonParseError parseError;
+    const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return R::failure(origin + ": " + parseError.errorString().toStdString() + " at offset " +
+                          std::to_string(parseError.offset));
+    const auto root = document.object();
+    if (root.value("format").toString() != kFormatName)
+        return R::failure(origin + ": not a Wavebench tree (format \"" +
+                          root.value("format").toString().toStdString() + "\")");
+    if (root.value("version").toInt() != kFormatVersion)
+        return R::failure(origin + ": tree.json version " +
+                          std::to_string(root.value("version").toInt()) + " is not supported (" +
+                          std::to_string(kFormatVersion) + " is)");
+    HierarchyTree tree;
+    const auto list = root.value("nodes").toArray();
+    for (int i = 0; i < list.size(); ++i) {
+        const auto object = list.at(i).toObject();
+        HierarchyNode node;
+        node.cref = object.value("cref").toString().toStdString();
+        if (node.cref == "top")
+            continue;
+        node.name = object.value("name").toString().toStdString();
+        auto kind = nodeKindFromString(object.value("kind").toString().toStdString());
+        if (!kind)
+            return R::failure(origin + ": node " + std::to_string(i) + " (\"" + node.cref +
+                              "\") has an unknown kind \"" +
+                              object.value("kind").toString().toStdString() + "\"");
+        node.kind = *kind;
+        node.parent = object.value("parent").toString().toStdString();
+        node.vector = object.value("vector").toString().toStdString();
+        node.unit = object.value("unit").toString().toStdString();
+        node.streamedByDefault = object.value("streamed").toBool();
+        node.detail = object.value("detail").toString().toStdString();
+        const auto source = object.value("source").toObject();
+        node.source.file = source.value("file").toString().toStdString();
+        node.source.line = source.value("line").toInt();
+        auto added = tree.add(std::move(node));
+        if (!added)
+            return R::failure(origin + ": node " + std::to_string(i) + ": " + added.error());
+    }
+    return tree;
+}
+
+std::string HierarchyTree::toText() const {
+    std::string text;
+    std::function<void(const HierarchyNode&, int)> visit = [&](const HierarchyNode& node,
+                                                               int depth) {
+        text += std::string(static_cast<size_t>(depth) * 2, ' ') + node.cref + "  [" +
+                toString(node.kind) + "]";
+        if (!node.vector.empty())
+            text += "  " + node.vector + (node.streamedByDefault ? "" : "  (needs save)");
+        if (!node.unit.empty())
+            text += "  " + node.unit;
+        text += "\n";
+        for (const auto& child : node.children)
+            visit(m_nodes.at(child), depth + 1);
+    };
+    visit(root(), 0);
+    return text;
+}
+
+std::vector<std::string> HierarchyTree::validate(const ProbeResolver& resolver) const {
+    std::vector<std::string> problems;
+    for (const auto& [cref, vector] : resolver.probeMap().map) {
+        if (auto problem = ProbeResolver::crefProblem(cref); !problem.empty()) {
+            problems.push_back(problem);
+            continue;
+        }
+        const auto producers = findByVector(vector);
+        if (producers.empty()) {
+            problems.push_back("\"" + cref + "\": vector \"" + vector +
+                               "\" is not produced by the design");
+            continue;
+        }
+        if (const auto* node = find(cref); node && ProbeResolver::normalizeVector(node->vector) !=
+                                                       ProbeResolver::normalizeVector(vector))
+            problems.push_back("\"" + cref + "\": the design maps it to \"" + node->vector +
+                               "\", not \"" + vector + "\"");
+    }
+    for (const auto& [alias, target] : resolver.probeMap().aliases) {
+        auto end = resolver.resolveAlias(alias);
+        if (!end) {
+            problems.push_back("\"" + alias + "\": " + end.error());
+            continue;
+        }
+        const auto* node = find(end.value());
+        if (!resolver.probeMap().map.count(end.value()) && !(node && !node->vector.empty()))
+            problems.push_back("\"" + alias + "\": alias target \"" + end.value() +
+                               "\" names no cref of the map or the design");
+    }
+    return problems;
+}

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "core/base/result.h"
+#include "core/crefs/probe_map.h"
+#include "core/crefs/probe_resolver.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+enum class NodeKind { Instance, Net, Device, DeviceParameter, BranchCurrent };
+
+std::string
+toString(NodeKind kind); // "instance", "net", "device", "device_param", "branch_current"
+std::optional<NodeKind> nodeKindFromString(const std::string& text);
+
+struct SourceLocation {
+    std::string file; // as the user named it (absolute when known)
+    int line = 0;     // 1-based; 0 when unknown
+};
+
+// One node of the design hierarchy. Keyed by cref; parent/children are crefs too, so the
+// node is a plain value that can be copied across threads.
+struct HierarchyNode {
+    std::string cref; // "top.ota1.m1.op.gm"
+    std::string name; // display name: "gm", "m1", "out", "ota1"
+    NodeKind kind = NodeKind::Instance;
+    std::string vector; // ngspice vector producing it ("xota1.out", "@m.xota1.m1[gm]"), or ""
+    std::string unit;   // V, A, S, F, ... or ""
+    bool streamedByDefault = false; // node voltages, source branch currents; not device params
+    SourceLocation source;
+    std::string detail; // "subckt ota", "nmos nch", "port" ...: shown as a tooltip
+    std::string parent; // "" for the root
+    std::vector<std::string> children;
+};
+
+// The design as a tree of crefs (instances, nets, devices, device parameters, branch
+// currents). Root is `top`. Pure data: any thread, no Qt widgets.
+class HierarchyTree {
+public:
+    HierarchyTree();
+
+    const HierarchyNode& root() const { return *find("top"); }
+    const HierarchyNode* find(const std::string& cref) const;
+    // Nodes whose vector equals the given one (normalised), e.g. a net and its port aliases.
+    std::vector<const HierarchyNode*> findByVector(const std::string& vector) const;
+    std::vector<const HierarchyNode*> children(const std::string& cref) const;
+    size_t size() const { return m_nodes.size(); }
+    // Pre-order, children in insertion order.
+    std::vector<const HierarchyNode*> nodes() const;
+
+    // Adds a node under node.parent (which must exist). Fails on a duplicate cref, naming
+    // both sources.
+    Result<bool> add(HierarchyNode node);
+
+    // Every node that has a vector, as probe-map entries (cref -> vector). Nodes that share
+    // a vector (a port net and the parent's net) become aliases of one another there.
+    ProbeMap toProbeMap() const;
+
+    // What a run of this design should use: the user's map, plus every streamed node
+    // (nets, branch currents) under its design cref. Where the user already names a
+    // vector, the design's crefs for it become aliases of the user's.
+    ProbeMap probeMapFor(const ProbeMap& user) const;
+
+    // tree.json: {"format": "wavebench.tree", "version": 1, "nodes": [...pre-order...]}.
+    std::string toJson() const;
+    static Result<HierarchyTree> fromJson(const std::string& text, const std::string& origin);
+
+    // Checks a probe map against the design: every vector must be one the design produces, a
+    // cref the design defines must name the design's vector, and every alias chain must
+    // end at a cref of the map or the design. One message per problem, naming the cref.
+    std::vector<std::string> validate(const ProbeResolver& resolver) const;
+
+    // Indented text, one node a line: cref, kind, vector (for `wavebench-run --tree`).
+    std::string toText() const;
+
+private:
+    std::map<std::string, HierarchyNode> m_nodes;
+};

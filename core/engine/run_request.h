@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/crefs/probe_map.h"
+#include "core/netlist/run_netlist.h"
+#include "core/store/run_metadata.h"
+
+#include <optional>
+#include <string>
+
+// Everything a run needs; a plain value handed from any thread to SimSession.
+struct RunRequest {
+    std::string netlistPath;      // read from here unless netlistText is set; with
+                                  // netlistText, the file it came from (for messages)
+    std::string netlistText;      // lines to hand to ngspice directly (ngSpice_Circ)
+    std::string baseDir;          // resolves relative .include paths of netlistText
+    std::optional<TranSpec> tran; // replaces the netlist's own analyses
+    ProbeMap probeMap;
+    std::string storePath; // HDF5 file; created when missing
+    std::string runId;     // generated when empty
+    std::string paramsYaml;
+    std::string treeJson;
+    // The job point this run is (SimJobSpec), stored as run attributes; empty or -1 outside
+    // a job. `analysis` is the attribute until ngspice names the analysis it runs.
+    std::string job;
+    std::string analysis;
+    std::string corner;
+    std::string sweep; // JSON object of the sweep values
+    long long sweepIndex = -1;
+    long long seed = -1;
+
+    // What the run group records of the request itself; the netlist, its hash and the
+    // ngspice version are added by whoever prepared the netlist.
+    RunMetadata metadata() const {
+        RunMetadata m;
+        m.runId = runId;
+        m.probeMapJson = probeMap.empty() ? "" : probeMap.toJson();
+        m.paramsYaml = paramsYaml;
+        m.treeJson = treeJson;
+        m.job = job;
+        m.analysis = analysis;
+        m.corner = corner;
+        m.sweep = sweep;
+        m.sweepIndex = sweepIndex;
+        m.seed = seed;
+        return m;
+    }
+};

@@ -1,0 +1,366 @@
+#include "core/engine/sim_session.h"
+
+#include "core/design/spice_reader.h"
+#include "core/engine/stream_queue.h"
+#include "core/netlist/measure_results.h"
+#include "core/store/h5_sink.h"
+#include "core/store/run_metadata.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QThread>
+#include <atomic>
+#include <set>
+
+namespace {
+
+std::atomic<bool> g_sessionExists{false};
+
+std::string newRunId() {
+    static std::atomic<int> counter{0};
+    return "run-" + QDateTime::currentDateTimeUtc().toString("yyyyMMdd'T'HHmmsszzz").toStdString() +
+           "-" + std::to_string(++counter);
+}
+
+} // namespace
+
+SimSession::SimSession() = default;
+
+Result<std::unique_ptr<SimSession>> SimSession::create() {
+    using R = Result<std::unique_ptr<SimSession>>;
+    if (g_sessionExists.exchange(true))
+        return R::failure("a SimSession already exists: ngspice is one per process");
+    std::unique_ptr<SimSession> session(new SimSession);
+    session->m_thread = new QThread;
+    session->m_thread->setObjectName("ngspice-session");
+    session->moveToThread(session->m_thread);
+    session->m_thread->start();
+    auto loaded = session->onWorker([] { return SpiceEngine::instance().ensureLoaded(); });
+    if (!loaded.ok)
+        return R::failure(loaded.message);
+    return R(std::move(session));
+}
+
+SimSession::~SimSession() {
+    std::shared_ptr<RunHandle> current;
+    QMetaObject::invokeMethod(
+        this,
+        [this, &current] {
+            for (auto& [handle, request] : m_pending)
+                handle->finishWithoutStore(RunStatus::Interrupted,
+                                           "session closed before the run started");
+            m_pending.clear();
+            current = m_current;
+            if (!m_current)
+                return;
+            auto& engine = SpiceEngine::instance();
+            if (engine.isRunning())
+                engine.halt(SpiceEngine::HaltReason::Stop);
+            else
+                abortRun(m_current, RunStatus::Interrupted, "session closed during the run");
+        },
+        Qt::BlockingQueuedConnection);
+    if (current)
+        current->waitForFinished(30000);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_current)
+                onStreamEnded(m_current.get());
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    g_sessionExists = false;
+}
+
+void SimSession::assertWorkerThread() const {
+    Q_ASSERT(QThread::currentThread() == m_thread);
+}
+
+SpiceEngine::Outcome SimSession::onWorker(std::function<SpiceEngine::Outcome()> work) {
+    if (QThread::currentThread() == m_thread)
+        return work();
+    SpiceEngine::Outcome outcome;
+    QMetaObject::invokeMethod(this, std::move(work), Qt::BlockingQueuedConnection, &outcome);
+    return outcome;
+}
+
+std::shared_ptr<RunHandle> SimSession::submit(RunRequest request,
+                                              const std::function<void(RunHandle&)>& beforeStart) {
+    if (request.runId.empty())
+        request.runId = newRunId();
+    auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath);
+    if (beforeStart)
+        beforeStart(*handle);
+    QMetaObject::invokeMethod(
+        this,
+        [this, handle, request = std::move(request)]() mutable {
+            m_pending.emplace_back(handle, std::move(request));
+            startNext();
+        },
+        Qt::QueuedConnection);
+    return handle;
+}
+
+void SimSession::startNext() {
+    assertWorkerThread();
+    if (m_current || m_pending.empty())
+        return;
+    auto [handle, request] = std::move(m_pending.front());
+    m_pending.pop_front();
+    m_current = handle;
+    connect(
+        handle.get(), &RunHandle::streamEnded, this,
+        [this, raw = handle.get()] { onStreamEnded(raw); }, Qt::QueuedConnection);
+    connect(
+        handle.get(), &RunHandle::haltRequested, this,
+        [] { SpiceEngine::instance().halt(SpiceEngine::HaltReason::Stop); }, Qt::QueuedConnection);
+    runNow(handle, request);
+}
+
+void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus status,
+                          const std::string& message) {
+    handle->queue().push(
+        {StreamEvent::Kind::Abort, static_cast<int>(status), message, {}, nullptr});
+}
+
+void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request) {
+    auto& engine = SpiceEngine::instance();
+    const std::string origin = request.netlistPath.empty() ? "<netlist>" : request.netlistPath;
+    auto netlist =
+        request.netlistText.empty()
+            ? RunNetlist::fromFile(request.netlistPath, request.tran)
+            : RunNetlist::fromText(request.netlistText, request.baseDir, origin, request.tran);
+
+    auto sink = H5Sink::open(request.storePath);
+    if (!sink) {
+        handle->finishWithoutStore(RunStatus::Failed, sink.error());
+        return;
+    }
+    RunMetadata metadata = request.metadata();
+    if (netlist) {
+        metadata.netlist = netlist->text();
+        metadata.netlistSha256 = netlist->sha256();
+        metadata.dcSweepSource = netlist->dcSweepSource();
+        metadata.stepping = netlist->stepping();
+    }
+    metadata.ngspiceVersion = engine.version();
+    std::string treeNote;
+    if (metadata.treeJson.empty() && !request.netlistPath.empty()) {
+        // Every run records the hierarchy it ran, so that a store opened later shows it.
+        auto tree = SpiceReader::readFile(request.netlistPath);
+        if (tree)
+            metadata.treeJson = tree->toJson();
+        else
+            treeNote = "wavebench note: no tree.json for this run: " + tree.error();
+    }
+    if (auto created = sink.value()->createRun(metadata); !created) {
+        handle->finishWithoutStore(RunStatus::Failed, created.error());
+        return;
+    }
+    handle->startWriter(std::move(sink.value()), metadata);
+    if (!netlist) {
+        abortRun(handle, RunStatus::Failed, netlist.error());
+        return;
+    }
+    if (auto loaded = engine.ensureLoaded(); !loaded.ok) {
+        abortRun(handle, RunStatus::Failed, loaded.message);
+        return;
+    }
+    engine.attach(&handle->queue());
+    if (!treeNote.empty())
+        handle->queue().push({StreamEvent::Kind::Log, 0, treeNote, {}, nullptr});
+    for (const auto& note : netlist->notes())
+        handle->queue().push({StreamEvent::Kind::Log, 0, "wavebench " + note, {}, nullptr});
+
+    auto circuit = engine.loadCircuit(netlist->lines());
+    m_circuitLoaded = true;
+    if (!circuit.ok) {
+        abortRun(handle, RunStatus::Failed, origin + ": " + circuit.message);
+        return;
+    }
+
+    // Stream every node and branch without ngspice keeping them in memory, plus the
+    // device parameters asked for. A save naming a device ngspice does not know silences
+    // the whole data callback, so each one is checked first.
+    std::vector<std::string> saves = netlist->deviceSaves();
+    for (const auto& v : handle->resolver().deviceParameterVectors())
+        if (std::find(saves.begin(), saves.end(), v) == saves.end())
+            saves.push_back(v);
+    std::vector<std::string> valid;
+    validateDeviceSaves(*handle, saves, valid);
+    // .measure reads the plot ngspice keeps in memory, which `save none` leaves empty (every
+    // measure then fails "out of interval"). A netlist with measures therefore keeps its plot
+    // (`save all` streams the same vectors), and memory grows with the run until the plot is
+    // destroyed after it.
+    const bool measures = !MeasureResults::declared(netlist->text()).empty();
+    engine.command(measures ? "save all" : "save none");
+    for (const auto& command : ProbeResolver::saveCommands(valid))
+        engine.command(command);
+
+    m_pausedBySession = false;
+    std::string command = "run";
+    if (!netlist->controlScript().empty()) {
+        // A .control loop must run in ngspice's background thread like `run` does, so that
+        // the session stays responsive and bg_halt can stop it. ngspice sources a file
+        // starting with *ng_script as commands, keeping the loaded circuit.
+        m_script = std::make_unique<QTemporaryFile>(QDir::temp().filePath("wavebench-XXXXXX.sp"));
+        bool written = m_script->open();
+        if (written) {
+            std::string script = "*ng_script\n.control\n";
+            for (const auto& line : netlist->controlScript())
+                script += line + "\n";
+            script += ".endc\n";
+            written = m_script->write(script.data(), static_cast<qint64>(script.size())) ==
+                          static_cast<qint64>(script.size()) &&
+                      m_script->flush();
+        }
+        if (!written) {
+            abortRun(handle, RunStatus::Failed,
+                     "cannot write the .control script to " + m_script->fileName().toStdString() +
+                         ": " + m_script->errorString().toStdString());
+            return;
+        }
+        // ngspice's source takes the path verbatim: quotes would become part of it.
+        const std::string path = m_script->fileName().toStdString();
+        if (path.find_first_of(" \t") != std::string::npos) {
+            abortRun(handle, RunStatus::Failed,
+                     "cannot run the .control script: ngspice cannot source \"" + path +
+                         "\" (a space in the path); set TMPDIR to a directory without one");
+            return;
+        }
+        command = "source " + path;
+    }
+    if (auto started = engine.startBackground(command); !started.ok)
+        abortRun(handle, RunStatus::Failed, started.message);
+}
+
+void SimSession::validateDeviceSaves(RunHandle& handle, const std::vector<std::string>& saves,
+                                     std::vector<std::string>& valid) {
+    auto& engine = SpiceEngine::instance();
+    for (const auto& save : saves) {
+        // "@m.xota1.m1[gm]" -> show m.xota1.m1 : gm
+        const auto open = save.find('[');
+        const auto close = save.find(']', open);
+        if (open == std::string::npos || close == std::string::npos || save.size() < 4) {
+            handle.addMissing(save + " (not of the form @device[parameter])");
+            continue;
+        }
+        const std::string device = save.substr(1, open - 1);
+        const std::string parameter = save.substr(open + 1, close - open - 1);
+        auto shown = engine.command("show " + device + " : " + parameter);
+        bool known = false, unknownParameter = false;
+        for (const auto& out : shown.output) {
+            if (out.find("No matching") != std::string::npos)
+                known = false, unknownParameter = false;
+            if (out.find("device") != std::string::npos)
+                known = true;
+            if (out.find("?????") != std::string::npos)
+                unknownParameter = true;
+        }
+        if (!known)
+            handle.addMissing(save + " (no device " + device + ")");
+        else if (unknownParameter)
+            handle.addMissing(save + " (device " + device + " has no parameter " + parameter + ")");
+        else
+            valid.push_back(save);
+    }
+}
+
+void SimSession::onStreamEnded(RunHandle* handle) {
+    assertWorkerThread();
+    if (!m_current || m_current.get() != handle)
+        return;
+    auto& engine = SpiceEngine::instance();
+    // The writer saw BgEnded, but ngspice's thread may still be returning from it.
+    for (int i = 0; i < 500 && engine.isRunning(); ++i)
+        QThread::msleep(10);
+    engine.detach();
+    if (m_circuitLoaded && !engine.isBroken()) {
+        // Free the plot and the circuit so that memory does not grow run after run.
+        engine.command("destroy all");
+        engine.command("remcirc");
+    }
+    m_circuitLoaded = false;
+    m_pausedBySession = false;
+    m_script.reset();
+    disconnect(handle, nullptr, this, nullptr);
+    m_current.reset();
+    startNext();
+}
+
+void SimSession::stop() {
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_current)
+                return;
+            auto& engine = SpiceEngine::instance();
+            if (engine.isRunning())
+                engine.halt(SpiceEngine::HaltReason::Stop);
+            else if (m_pausedBySession)
+                abortRun(m_current, RunStatus::Interrupted,
+                         "stopped while paused; partial data kept");
+        },
+        Qt::QueuedConnection);
+}
+
+void SimSession::pause() {
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            auto& engine = SpiceEngine::instance();
+            if (m_current && m_script) {
+                // bg_resume would continue the halted analysis but not the script's loop.
+                m_current->queue().push({StreamEvent::Kind::Log,
+                                         0,
+                                         "wavebench: a .control script cannot be paused; "
+                                         "stop it instead",
+                                         {},
+                                         nullptr});
+                return;
+            }
+            if (m_current && engine.isRunning() && !m_pausedBySession) {
+                engine.halt(SpiceEngine::HaltReason::Pause);
+                m_pausedBySession = true;
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+void SimSession::resume() {
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_current && m_pausedBySession) {
+                m_pausedBySession = false;
+                SpiceEngine::instance().resume();
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+SpiceEngine::Outcome SimSession::cmd(const QString& command) {
+    return onWorker([this, command] {
+        if (m_current)
+            return SpiceEngine::Outcome{false, "a run is streaming; stop it first", {}};
+        return SpiceEngine::instance().command(command.toStdString());
+    });
+}
+
+SpiceEngine::Outcome SimSession::sourceNetlist(const QString& path) {
+    return cmd("source " + path);
+}
+
+SpiceEngine::Outcome SimSession::reset() {
+    return cmd("reset");
+}
+
+QString SimSession::ngspiceVersion() {
+    auto outcome = onWorker([] {
+        return SpiceEngine::Outcome{true, SpiceEngine::instance().version(), {}};
+    });
+    return QString::fromStdString(outcome.message);
+}

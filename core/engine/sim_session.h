@@ -1,0 +1,65 @@
+#pragma once
+
+#include "core/base/result.h"
+#include "core/engine/run_handle.h"
+#include "core/engine/run_request.h"
+#include "core/engine/spice_engine.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTemporaryFile>
+#include <deque>
+#include <functional>
+#include <memory>
+
+class QThread;
+
+// Owns the ngspice engine and runs one simulation at a time, in submission order.
+//
+// Thread: the object lives on a worker QThread it creates; every slot and every call into
+// SpiceEngine happens there (asserted). The public methods below may be called from any
+// thread: they post to the worker, or block on it where they return a value.
+class SimSession : public QObject {
+    Q_OBJECT
+public:
+    // One per process: ngspice is a process-wide singleton.
+    static Result<std::unique_ptr<SimSession>> create();
+    ~SimSession() override;
+
+    // Queues a run; the handle reports progress and the outcome. Connect to its signals in
+    // `beforeStart`: it runs before the run can start, so no signal is missed even when the
+    // run fails at once.
+    std::shared_ptr<RunHandle> submit(RunRequest request,
+                                      const std::function<void(RunHandle&)>& beforeStart = {});
+    void stop();  // the current run ends as interrupted, partial data kept
+    void pause(); // halts ngspice's background thread; resume() continues the same run
+    void resume();
+
+    // Synchronous engine access (blocks until the worker answers); refused while a run
+    // streams. For scripting and tests.
+    SpiceEngine::Outcome sourceNetlist(const QString& path);
+    SpiceEngine::Outcome cmd(const QString& command);
+    SpiceEngine::Outcome reset();
+    QString ngspiceVersion();
+
+private:
+    SimSession();
+    void assertWorkerThread() const;
+    void startNext();
+    void runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request);
+    void abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus status,
+                  const std::string& message);
+    void onStreamEnded(RunHandle* handle);
+    void validateDeviceSaves(RunHandle& handle, const std::vector<std::string>& saves,
+                             std::vector<std::string>& valid);
+    SpiceEngine::Outcome onWorker(std::function<SpiceEngine::Outcome()> work);
+
+    QThread* m_thread = nullptr; // owned: deleted after join in the destructor
+    std::deque<std::pair<std::shared_ptr<RunHandle>, RunRequest>> m_pending;
+    std::shared_ptr<RunHandle> m_current;
+    bool m_circuitLoaded = false;
+    bool m_pausedBySession = false;
+    // The current run's .control script, sourced from a file (`*ng_script`) in ngspice's
+    // background thread; kept until the run ends.
+    std::unique_ptr<QTemporaryFile> m_script;
+};

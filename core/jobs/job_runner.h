@@ -1,0 +1,81 @@
+#pragma once
+
+#include "core/base/result.h"
+#include "core/crefs/probe_map.h"
+#include "core/engine/run_request.h"
+#include "core/jobs/job_summary.h"
+#include "core/jobs/sim_job_spec.h"
+#include "core/jobs/sim_run.h"
+
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+#include <memory>
+#include <string>
+#include <vector>
+
+class RunHandle;
+class SimSession;
+
+// Runs the points of a job (SimJobSpec::expand()) one after another in the session's single
+// ngspice, each into a run group of its own in the job's store, with the point's netlist
+// (seed, corner libraries, .param lines, analysis: see JobNetlist).
+//
+// - A point that fails is recorded as failed, and the job goes on with the next one.
+// - stop() interrupts the current run (status interrupted, partial data kept). Each point
+//   not run yet still gets its run group, with no data, status `interrupted` and message
+//   "skipped: job stopped", so that the store shows the whole job; in the summary these
+//   runs have skipped = true.
+// - The measurements of each run are read back from the store (measurements/, written by
+//   H5Sink from ngspice's output) into SimRun::measurements.
+// - A job whose run ids are already in the store is refused before anything runs: ids are
+//   deterministic (see SimJobSpec) and runs are never overwritten.
+//
+// Thread: lives on the thread that creates it (the GUI or CLI main thread, with an event
+// loop); call it there. Signals are emitted there. The session must outlive it. It does no
+// HDF5 work there beyond listing the store's run ids in start(): measurements come from the
+// runs' writers, and the groups of skipped points are written on a pool thread.
+class JobRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit JobRunner(SimSession& session, QObject* parent = nullptr);
+    ~JobRunner() override;
+
+    // Expands the job and schedules its first run (signals follow from the event loop).
+    // Returns the number of runs, or why nothing was started.
+    Result<int> start(const SimJobSpec& spec);
+    void stop();
+    bool isRunning() const { return m_running; }
+    // The run executing now; null between runs. Valid until its runFinished().
+    RunHandle* currentRun() const { return m_currentHandle; }
+    const std::vector<SimRun>& runs() const { return m_runs; }
+    JobSummary summary() const;
+
+signals:
+    // Run `runIndex` (from 0) of `runCount` is about to start. Emitted before the run can
+    // start, with currentRun() already set: a directly connected slot can connect to the
+    // run's own signals (live plots) without missing any.
+    void progress(int runIndex, int runCount, const QString& runId);
+    void runFinished(const SimRun& run);
+    void finished(const JobSummary& summary);
+
+private:
+    void submitNext();
+    void onRunFinished(RunStatus status, const QString& message);
+    void skipRemainingThenFinish();
+    void finish();
+    RunRequest requestFor(const SimRun& run) const;
+
+    SimSession& m_session;
+    SimJobSpec m_spec;
+    std::vector<SimRun> m_runs;
+    size_t m_next = 0; // the next run to submit
+    std::shared_ptr<RunHandle> m_current;
+    RunHandle* m_currentHandle = nullptr;
+    ProbeMap m_probeMap;
+    std::string m_treeJson;
+    std::string m_baseDir;
+    bool m_running = false;
+    bool m_stopping = false;
+    QThreadPool m_storePool; // writes the groups of skipped points; waited for on destruction
+};

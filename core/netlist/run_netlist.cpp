@@ -1,0 +1,274 @@
+#include "core/netlist/run_netlist.h"
+
+#include "core/base/spice_number.h"
+#include "core/crefs/probe_resolver.h"
+#include "core/netlist/netlist_text.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace {
+
+using netlist_text::firstWord;
+using netlist_text::lower;
+
+// Commands of a .control script that start analyses, that loop, and that only make sense
+// in interactive ngspice (there is no plot window in a shared library, and quit would
+// unload it).
+const std::set<std::string> kControlAnalyses = {"run", "tran", "ac", "dc",    "op", "noise",
+                                                "tf",  "sens", "pz", "disto", "sp", "pss"};
+const std::set<std::string> kControlLoops = {"foreach", "repeat", "while", "dowhile"};
+const std::set<std::string> kInteractiveOnly = {
+    "quit", "exit", "plot", "iplot", "gnuplot", "xgraph", "asciiplot", "hardcopy", "edit"};
+
+// Points of a sweep from start to stop by step, as ngspice's DC loop counts them.
+long long sweepPoints(double start, double stop, double step) {
+    if (step == 0 || (stop - start) * step < 0)
+        return 1;
+    return static_cast<long long>(std::floor((stop - start) / step + 1e-9)) + 1;
+}
+
+// ".dc v1 0 1.8 0.01 v2 0 1.8 0.3": the second source makes ngspice repeat the first sweep
+// for each of its values.
+RunStepping dcStepping(const std::string& line) {
+    std::istringstream stream(line);
+    std::vector<std::string> tokens;
+    for (std::string token; stream >> token;)
+        tokens.push_back(token);
+    RunStepping stepping;
+    if (tokens.size() < 9)
+        return stepping;
+    std::optional<double> numbers[6];
+    const size_t at[6] = {2, 3, 4, 6, 7, 8};
+    for (int i = 0; i < 6; ++i)
+        if (!(numbers[i] = spice_number::parse(tokens[at[i]])))
+            return stepping;
+    stepping.kind = RunStepping::Kind::DcSecondSource;
+    stepping.source = lower(tokens[5]);
+    stepping.unit = stepping.source[0] == 'v' ? "V" : stepping.source[0] == 'i' ? "A" : "";
+    stepping.innerPoints = sweepPoints(*numbers[0], *numbers[1], *numbers[2]);
+    stepping.innerDirection = *numbers[2] < 0 ? -1.0 : 1.0;
+    const long long outer = sweepPoints(*numbers[3], *numbers[4], *numbers[5]);
+    for (long long k = 0; k < outer; ++k)
+        stepping.values.push_back(*numbers[3] + static_cast<double>(k) * *numbers[5]);
+    return stepping;
+}
+
+// A .control script that repeats analyses. When a single `foreach` loop does it over
+// numbers ("foreach rv 1k 2k 3k"), its variable and values label the steps.
+RunStepping controlStepping(const std::vector<std::string>& script) {
+    RunStepping stepping;
+    stepping.kind = RunStepping::Kind::Plots;
+    int loops = 0;
+    std::vector<std::string> foreachTokens;
+    for (const auto& line : script) {
+        const std::string word = firstWord(line);
+        if (!kControlLoops.count(word))
+            continue;
+        ++loops;
+        if (word == "foreach") {
+            std::istringstream stream(line);
+            foreachTokens.clear();
+            for (std::string token; stream >> token;)
+                foreachTokens.push_back(token);
+        }
+    }
+    if (loops != 1 || foreachTokens.size() < 3)
+        return stepping;
+    std::vector<double> values;
+    for (size_t i = 2; i < foreachTokens.size(); ++i) {
+        const auto value = spice_number::parse(foreachTokens[i]);
+        if (!value)
+            return stepping; // a list of names, not of values
+        values.push_back(*value);
+    }
+    stepping.source = lower(foreachTokens[1]);
+    stepping.values = std::move(values);
+    return stepping;
+}
+
+// ".include models.lib" -> ".include /abs/dir/models.lib"; quotes are kept.
+std::string absolutePathLine(const std::string& line, const std::string& baseDir) {
+    std::istringstream stream(line);
+    std::string keyword, path;
+    stream >> keyword >> path;
+    if (path.empty())
+        return line;
+    std::string rest;
+    std::getline(stream, rest);
+    char quote = 0;
+    if (path.size() >= 2 && (path.front() == '"' || path.front() == '\'')) {
+        quote = path.front();
+        path = path.substr(1, path.size() - 2);
+    }
+    if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind("~", 0) == 0)
+        return line;
+    std::string absolute = QDir(QString::fromStdString(baseDir))
+                               .absoluteFilePath(QString::fromStdString(path))
+                               .toStdString();
+    if (quote || absolute.find(' ') != std::string::npos)
+        absolute = "\"" + absolute + "\"";
+    return keyword + " " + absolute + rest;
+}
+
+} // namespace
+
+Result<RunNetlist> RunNetlist::fromFile(const std::string& path,
+                                        const std::optional<TranSpec>& tran) {
+    QFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<RunNetlist>::failure(path + ": " + file.errorString().toStdString());
+    const auto baseDir = QFileInfo(file).absolutePath().toStdString();
+    return fromText(file.readAll().toStdString(), baseDir, path, tran);
+}
+
+Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::string& baseDir,
+                                        const std::string& origin,
+                                        const std::optional<TranSpec>& tran) {
+    using R = Result<RunNetlist>;
+    RunNetlist netlist;
+    const std::vector<std::string> input = netlist_text::lines(text);
+    if (input.empty())
+        return R::failure(origin + ": empty netlist");
+
+    bool hasAnalysis = false;
+    bool inControl = false;
+    struct ControlLine {
+        std::string text;
+        std::string where;
+    };
+    std::vector<ControlLine> control;
+    std::string controlWhere;
+    bool commentingContinuation = false;
+    std::string previousKeyword;
+    netlist.m_lines.push_back(input.front()); // the title line, whatever it says
+    for (size_t i = 1; i < input.size(); ++i) {
+        const std::string& line = input[i];
+        const std::string word = firstWord(line);
+        const std::string where = origin + ":" + std::to_string(i + 1);
+        if (inControl) {
+            if (word == ".endc")
+                inControl = false;
+            else
+                control.push_back({line, where});
+            continue;
+        }
+        if (word == ".control") {
+            inControl = true;
+            if (controlWhere.empty())
+                controlWhere = where;
+            continue;
+        }
+        if (word == ".end")
+            break;
+        if (!word.empty() && word[0] == '+') {
+            if (commentingContinuation) {
+                netlist.m_lines.push_back("* [wavebench] " + line);
+                continue;
+            }
+            if (previousKeyword == ".save") {
+                std::istringstream stream(line.substr(line.find('+') + 1));
+                std::string token;
+                while (stream >> token)
+                    if (ProbeResolver::isDeviceParameter(token))
+                        netlist.m_deviceSaves.push_back(ProbeResolver::normalizeVector(token));
+                continue;
+            }
+            netlist.m_lines.push_back(line);
+            continue;
+        }
+        if (!word.empty() && word[0] != '*')
+            previousKeyword = word;
+        commentingContinuation = false;
+        if (word == ".save") {
+            std::istringstream stream(line);
+            std::string token;
+            stream >> token; // .save
+            while (stream >> token)
+                if (ProbeResolver::isDeviceParameter(token))
+                    netlist.m_deviceSaves.push_back(ProbeResolver::normalizeVector(token));
+            continue;
+        }
+        if (netlist_text::isAnalysis(word)) {
+            if (tran) {
+                netlist.m_lines.push_back("* [wavebench] " + line);
+                commentingContinuation = true;
+                continue;
+            }
+            hasAnalysis = true;
+            if (word == ".dc" && netlist.m_dcSweepSource.empty()) {
+                std::istringstream stream(line);
+                std::string keyword, source;
+                stream >> keyword >> source;
+                netlist.m_dcSweepSource = lower(source);
+                netlist.m_stepping = dcStepping(line);
+            }
+        }
+        if (word == ".include" || word == ".inc" || word == ".lib") {
+            netlist.m_lines.push_back(absolutePathLine(line, baseDir));
+            continue;
+        }
+        netlist.m_lines.push_back(line);
+    }
+    if (inControl)
+        return R::failure(origin + ": .control block without .endc");
+    if (!control.empty()) {
+        int analysisCommands = 0;
+        bool loops = false;
+        for (const auto& c : control) {
+            const std::string word = firstWord(c.text);
+            analysisCommands += kControlAnalyses.count(word) ? 1 : 0;
+            loops = loops || kControlLoops.count(word);
+        }
+        if (tran) {
+            netlist.m_notes.push_back(controlWhere + ": .control block not run (the analysis is "
+                                                     "given to Wavebench)");
+        } else if (analysisCommands == 0) {
+            netlist.m_notes.push_back(controlWhere + ": .control block not run (it runs no "
+                                                     "analysis; Wavebench runs the netlist's)");
+        } else {
+            for (const auto& c : control) {
+                if (kInteractiveOnly.count(firstWord(c.text)))
+                    netlist.m_notes.push_back(c.where + ": \"" + firstWord(c.text) +
+                                              "\" not run (interactive ngspice only)");
+                else
+                    netlist.m_controlScript.push_back(c.text);
+            }
+            hasAnalysis = true;
+            if (loops || analysisCommands > 1)
+                netlist.m_stepping = controlStepping(netlist.m_controlScript);
+        }
+    }
+    if (tran) {
+        netlist.m_lines.push_back(".tran " + tran->step + " " + tran->stop);
+        hasAnalysis = true;
+    }
+    if (!hasAnalysis)
+        return R::failure(origin + ": no analysis (.tran, .ac, .dc, .op, ...) in the netlist; "
+                                   "add one or give --tran STEP STOP");
+    netlist.m_lines.push_back(".end");
+    std::sort(netlist.m_deviceSaves.begin(), netlist.m_deviceSaves.end());
+    netlist.m_deviceSaves.erase(
+        std::unique(netlist.m_deviceSaves.begin(), netlist.m_deviceSaves.end()),
+        netlist.m_deviceSaves.end());
+    return netlist;
+}
+
+std::string RunNetlist::text() const {
+    std::string joined;
+    for (const auto& line : m_lines)
+        joined += line + "\n";
+    return joined;
+}
+
+std::string RunNetlist::sha256() const {
+    return QCryptographicHash::hash(QByteArray::fromStdString(text()), QCryptographicHash::Sha256)
+        .toHex()
+        .toStdString();
+}

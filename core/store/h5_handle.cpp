@@ -1,0 +1,216 @@
+#include "core/store/h5_handle.h"
+
+std::recursive_mutex& h5Mutex() {
+    static std::recursive_mutex mutex;
+    return mutex;
+}
+
+void H5Handle::reset() {
+    if (m_id < 0)
+        return;
+    switch (H5Iget_type(m_id)) {
+    case H5I_FILE:
+        H5Fclose(m_id);
+        break;
+    case H5I_GROUP:
+        H5Gclose(m_id);
+        break;
+    case H5I_DATASET:
+        H5Dclose(m_id);
+        break;
+    case H5I_DATASPACE:
+        H5Sclose(m_id);
+        break;
+    case H5I_DATATYPE:
+        H5Tclose(m_id);
+        break;
+    case H5I_ATTR:
+        H5Aclose(m_id);
+        break;
+    case H5I_GENPROP_LST:
+        H5Pclose(m_id);
+        break;
+    default:
+        break;
+    }
+    m_id = -1;
+}
+
+namespace h5 {
+
+void silenceErrorStack() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+H5Handle complexType(hid_t member) {
+    H5Handle type(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
+    H5Tinsert(type.get(), "r", 0, member);
+    H5Tinsert(type.get(), "i", sizeof(double), member);
+    return type;
+}
+
+static H5Handle utf8StringType() {
+    H5Handle type(H5Tcopy(H5T_C_S1));
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    return type;
+}
+
+static void removeAttribute(hid_t object, const std::string& name) {
+    if (H5Aexists(object, name.c_str()) > 0)
+        H5Adelete(object, name.c_str());
+}
+
+bool writeStringAttribute(hid_t object, const std::string& name, const std::string& value) {
+    removeAttribute(object, name);
+    auto type = utf8StringType();
+    H5Handle space(H5Screate(H5S_SCALAR));
+    H5Handle attr(
+        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid())
+        return false;
+    const char* data = value.c_str();
+    return H5Awrite(attr.get(), type.get(), &data) >= 0;
+}
+
+bool writeStringListAttribute(hid_t object, const std::string& name,
+                              const std::vector<std::string>& values) {
+    removeAttribute(object, name);
+    auto type = utf8StringType();
+    hsize_t count = values.size();
+    H5Handle space(H5Screate_simple(1, &count, nullptr));
+    H5Handle attr(
+        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid())
+        return false;
+    if (values.empty())
+        return true;
+    std::vector<const char*> pointers;
+    for (const auto& v : values)
+        pointers.push_back(v.c_str());
+    return H5Awrite(attr.get(), type.get(), pointers.data()) >= 0;
+}
+
+bool writeInt64Attribute(hid_t object, const std::string& name, long long value) {
+    removeAttribute(object, name);
+    H5Handle space(H5Screate(H5S_SCALAR));
+    H5Handle attr(
+        H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid())
+        return false;
+    return H5Awrite(attr.get(), H5T_NATIVE_LLONG, &value) >= 0;
+}
+
+bool writeStringDataset(hid_t group, const std::string& name, const std::string& value) {
+    auto type = utf8StringType();
+    H5Handle space(H5Screate(H5S_SCALAR));
+    H5Handle set(H5Dcreate2(group, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                            H5P_DEFAULT));
+    if (!set.valid())
+        return false;
+    const char* data = value.c_str();
+    return H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data) >= 0;
+}
+
+// Reads a scalar string whatever its storage (variable or fixed length).
+static std::string readString(hid_t object, hid_t fileType, bool isAttribute) {
+    std::string result;
+    if (H5Tget_class(fileType) != H5T_STRING)
+        return result;
+    if (H5Tis_variable_str(fileType) > 0) {
+        auto memType = utf8StringType();
+        char* data = nullptr;
+        const herr_t rc =
+            isAttribute ? H5Aread(object, memType.get(), &data)
+                        : H5Dread(object, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data);
+        if (rc >= 0 && data) {
+            result = data;
+            H5free_memory(data);
+        }
+        return result;
+    }
+    const size_t size = H5Tget_size(fileType);
+    std::vector<char> buffer(size + 1, '\0');
+    H5Handle memType(H5Tcopy(fileType));
+    const herr_t rc =
+        isAttribute ? H5Aread(object, memType.get(), buffer.data())
+                    : H5Dread(object, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
+    if (rc >= 0)
+        result.assign(buffer.data());
+    return result;
+}
+
+std::string readStringAttribute(hid_t object, const std::string& name) {
+    if (H5Aexists(object, name.c_str()) <= 0)
+        return {};
+    H5Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT));
+    H5Handle type(H5Aget_type(attr.get()));
+    return readString(attr.get(), type.get(), true);
+}
+
+std::vector<std::string> readStringListAttribute(hid_t object, const std::string& name) {
+    std::vector<std::string> values;
+    if (H5Aexists(object, name.c_str()) <= 0)
+        return values;
+    H5Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT));
+    H5Handle type(H5Aget_type(attr.get()));
+    H5Handle space(H5Aget_space(attr.get()));
+    const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+    if (count <= 0 || H5Tis_variable_str(type.get()) <= 0)
+        return values;
+    auto memType = utf8StringType();
+    std::vector<char*> data(static_cast<size_t>(count), nullptr);
+    if (H5Aread(attr.get(), memType.get(), data.data()) >= 0) {
+        for (char* item : data) {
+            values.emplace_back(item ? item : "");
+            H5free_memory(item);
+        }
+    }
+    return values;
+}
+
+long long readInt64Attribute(hid_t object, const std::string& name, long long fallback) {
+    if (H5Aexists(object, name.c_str()) <= 0)
+        return fallback;
+    H5Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT));
+    long long value = fallback;
+    if (H5Aread(attr.get(), H5T_NATIVE_LLONG, &value) < 0)
+        return fallback;
+    return value;
+}
+
+std::string readStringDataset(hid_t group, const std::string& name) {
+    if (!exists(group, name))
+        return {};
+    H5Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
+    H5Handle type(H5Dget_type(set.get()));
+    return readString(set.get(), type.get(), false);
+}
+
+bool exists(hid_t location, const std::string& path) {
+    // H5Lexists needs every intermediate link to exist, so walk the path.
+    size_t start = 0;
+    while (true) {
+        const auto slash = path.find('/', start);
+        const std::string prefix = path.substr(0, slash);
+        if (H5Lexists(location, prefix.c_str(), H5P_DEFAULT) <= 0)
+            return false;
+        if (slash == std::string::npos)
+            return true;
+        start = slash + 1;
+    }
+}
+
+static herr_t collectName(hid_t, const char* name, const H5L_info_t*, void* data) {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+}
+
+std::vector<std::string> childNames(hid_t group) {
+    std::vector<std::string> names;
+    hsize_t index = 0;
+    H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, collectName, &names);
+    return names;
+}
+
+} // namespace h5

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/base/result.h"
+#include "core/netlist/measure_results.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+struct RunSummary {
+    std::string runId;
+    std::string job; // the SimJobSpec name; "" for a single run
+    std::string analysis;
+    std::string status;
+    std::string message;
+    std::string started;
+    std::string finished;
+    std::string coordinate;
+    long long points = 0;
+    bool success = false; // the _SUCCESS marker is there
+};
+
+struct StoredVector {
+    std::string cref;
+    std::string unit;
+    std::string sourceVector;
+    std::string nodeKind;
+    std::vector<std::string> aliases;
+    std::vector<double> values; // real part for complex vectors
+    std::vector<double> imag;   // imaginary part; empty for real vectors
+};
+
+struct RunData {
+    RunSummary summary;
+    std::vector<double> coordinate;
+    std::vector<StoredVector> vectors;
+    std::string netlist;
+    std::string probeMapJson;
+    std::string treeJson;
+    std::string log;
+    std::string warnings;
+    long long seed = -1;
+    std::string ngspiceVersion;
+    std::string netlistSha256;
+    // The job point (SimJobSpec) and the .measure results (NaN: failed, with its message).
+    std::string job;
+    std::string corner;
+    std::string sweep; // JSON
+    long long sweepIndex = -1;
+    std::map<std::string, double> measurements;
+    std::map<std::string, std::string> measurementMessages; // only for failed measures
+    // A stepped run (RunStepping): the coordinate and every vector hold the steps one after
+    // another, step k being [stepStarts[k], stepStarts[k + 1]) (the last runs to the end),
+    // without the NaN padding of the store. Empty when the run has no steps. A stepped
+    // operating point is instead one curve over the steps (coordinate: the stepped source).
+    std::vector<size_t> stepStarts;
+    std::string stepSource;         // what was stepped ("vg", "rv"); "" when unknown
+    std::vector<double> stepValues; // its value at each step; empty when unknown
+
+    const StoredVector* find(const std::string& cref) const;
+};
+
+// Reads runs back from a store written by H5Sink. Any thread; holds h5Mutex() per call.
+class ResultStore {
+public:
+    static Result<std::vector<RunSummary>> listRuns(const std::string& path);
+    // Only the ids (group names): cheap however many runs the store holds.
+    static Result<std::vector<std::string>> runIds(const std::string& path);
+    static Result<RunData> readRun(const std::string& path, const std::string& runId);
+};

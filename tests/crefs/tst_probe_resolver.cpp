@@ -1,0 +1,234 @@
+// Pure logic: the cref rules, explicit names, aliases and their errors.
+#include "core/crefs/probe_resolver.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+std::vector<VectorInfo> plot(std::initializer_list<const char*> names) {
+    std::vector<VectorInfo> vectors;
+    for (const char* name : names)
+        vectors.push_back({name, false, false});
+    return vectors;
+}
+} // namespace
+
+class TestProbeResolver : public QObject {
+    Q_OBJECT
+private slots:
+    void defaultCrefs_data() {
+        QTest::addColumn<QString>("vector");
+        QTest::addColumn<QString>("cref");
+        QTest::newRow("subckt node, v()") << "v(xota1.out)"
+                                          << "top.ota1.nodes.out.v";
+        QTest::newRow("subckt node, bare") << "xota1.out"
+                                           << "top.ota1.nodes.out.v";
+        QTest::newRow("x_ prefix") << "x_ota1.out"
+                                   << "top.ota1.nodes.out.v";
+        QTest::newRow("top node") << "out"
+                                  << "top.nodes.out.v";
+        QTest::newRow("case") << "V(OUT)"
+                              << "top.nodes.out.v";
+        QTest::newRow("branch") << "vdd#branch"
+                                << "top.vdd.i";
+        QTest::newRow("i()") << "i(vdd)"
+                             << "top.vdd.i";
+        QTest::newRow("raw-file param") << "i(@m.x1.m1[id])"
+                                        << "top.1.m1.op.id";
+        QTest::newRow("subckt branch") << "v.x1.vs#branch"
+                                       << "top.1.vs.i";
+        QTest::newRow("device param") << "@m.xota1.m1[gm]"
+                                      << "top.ota1.m1.op.gm";
+        QTest::newRow("nested device") << "@m.xst1.xinv.mn[id]"
+                                       << "top.st1.inv.mn.op.id";
+        QTest::newRow("top device") << "@m1[gm]"
+                                    << "top.m1.op.gm";
+        QTest::newRow("two levels") << "xa.xb.n3"
+                                    << "top.a.b.nodes.n3.v";
+        QTest::newRow("internal node") << "m1#drain"
+                                       << "top.m1.nodes.drain.v";
+        QTest::newRow("nested definition") << "@r.xo.r.xm.xl1.r1[i]"
+                                           << "top.o.m.l1.r1.op.i";
+        QTest::newRow("nested branch") << "v.xo.v.xm.v.xl1.vl#branch"
+                                       << "top.o.m.l1.vl.i";
+    }
+    void defaultCrefs() {
+        QFETCH(QString, vector);
+        QFETCH(QString, cref);
+        QCOMPARE(QString::fromStdString(ProbeResolver::defaultCref(vector.toStdString())), cref);
+    }
+
+    void unitsAndKinds() {
+        QCOMPARE(ProbeResolver::unitOf("xota1.out"), std::string("V"));
+        QCOMPARE(ProbeResolver::unitOf("vdd#branch"), std::string("A"));
+        QCOMPARE(ProbeResolver::unitOf("@m.x1.m1[gm]"), std::string("S"));
+        QCOMPARE(ProbeResolver::unitOf("@m.x1.m1[vth]"), std::string("V"));
+        QCOMPARE(ProbeResolver::nodeKindOf("time"), std::string("scale"));
+        QCOMPARE(ProbeResolver::nodeKindOf("v-sweep"), std::string("scale"));
+        QCOMPARE(ProbeResolver::nodeKindOf("@m1[gm]"), std::string("device_param"));
+    }
+
+    void scaleIsNotAVector() {
+        ProbeResolver resolver;
+        auto r = resolver.resolve(plot({"out", "vdd#branch", "time"}));
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(r->scaleIndex, 2);
+        QCOMPARE(r->vectors[0].cref, std::string("top.nodes.out.v"));
+        QCOMPARE(r->vectors[1].cref, std::string("top.vdd.i"));
+        QCOMPARE(r->vectors[1].nodeKind, std::string("branch_current"));
+    }
+
+    void explicitMapWinsAndAliasesAreRecorded() {
+        ProbeMap map;
+        map.map["top.ota1.vout"] = "v(xota1.out)";
+        map.map["top.ota1.out_again"] = "V(XOTA1.OUT)";
+        map.map["top.ota1.m1.gm"] = "@m.x_ota1.m1[gm]";
+        map.aliases["top.vout"] = "top.ota1.vout";
+        map.aliases["top.vout2"] = "top.vout"; // a chain
+        ProbeResolver resolver(map);
+        auto r = resolver.resolve(plot({"xota1.out", "@m.x_ota1.m1[gm]", "time"}));
+        QVERIFY2(r.ok(), r.error().c_str());
+        const auto& out = r->vectors[0];
+        QCOMPARE(out.cref, std::string("top.ota1.out_again")); // same depth: alphabetical
+        QCOMPARE(out.aliases.size(), size_t(3));
+        QVERIFY(std::count(out.aliases.begin(), out.aliases.end(), "top.ota1.vout"));
+        QVERIFY(std::count(out.aliases.begin(), out.aliases.end(), "top.vout"));
+        QVERIFY(std::count(out.aliases.begin(), out.aliases.end(), "top.vout2"));
+        QCOMPARE(r->vectors[1].cref, std::string("top.ota1.m1.gm"));
+        QCOMPARE(resolver.deviceParameterVectors(), std::vector<std::string>{"@m.x_ota1.m1[gm]"});
+        QVERIFY(r->missing.empty());
+    }
+
+    void collisionNamesBothVectors() {
+        ProbeResolver resolver;
+        auto r = resolver.resolve(plot({"xota1.out", "x_ota1.out", "time"}));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("xota1.out") != std::string::npos, r.error().c_str());
+        QVERIFY2(r.error().find("x_ota1.out") != std::string::npos, r.error().c_str());
+        QVERIFY(r.error().find("top.ota1.nodes.out.v") != std::string::npos);
+    }
+
+    void explicitCrefCollidingWithDefault() {
+        ProbeMap map;
+        map.map["top.nodes.b.v"] = "a"; // vector "a" takes the cref that "b" would get
+        auto r = ProbeResolver(map).resolve(plot({"a", "b"}));
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().find("\"a\"") != std::string::npos);
+        QVERIFY(r.error().find("\"b\"") != std::string::npos);
+    }
+
+    void missingVectorsAreListed() {
+        ProbeMap map;
+        map.map["top.gone"] = "v(nowhere)";
+        auto r = ProbeResolver(map).resolve(plot({"out", "time"}));
+        QVERIFY(r.ok());
+        QCOMPARE(r->missing.size(), size_t(1));
+        QVERIFY(r->missing[0].find("nowhere") != std::string::npos);
+    }
+
+    void aliasCycleAndDanglingAreErrors() {
+        ProbeMap cycle;
+        cycle.aliases["top.a"] = "top.b";
+        cycle.aliases["top.b"] = "top.a";
+        auto r = ProbeResolver(cycle).resolve(plot({"out"}));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("cycle") != std::string::npos, r.error().c_str());
+
+        ProbeMap dangling;
+        dangling.aliases["top.a"] = "top.nothing.here";
+        r = ProbeResolver(dangling).resolve(plot({"out"}));
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().find("top.nothing.here") != std::string::npos);
+    }
+
+    void badCrefsAreRejected() {
+        ProbeMap map;
+        map.map["top/ota"] = "out";
+        auto r = ProbeResolver(map).resolve(plot({"out"}));
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().find("top/ota") != std::string::npos);
+    }
+
+    void jsonRoundTripAndErrors() {
+        ProbeMap map;
+        map.map["top.ota1.nodes.out.v"] = "v(out)";
+        map.map["top.ota1.m1.op.gm"] = "@m.x_ota1.m1[gm]";
+        map.aliases["top.ota1.vout"] = "top.ota1.nodes.out.v";
+        auto back = ProbeMap::fromJson(map.toJson(), "probe_map.json");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QCOMPARE(back->map, map.map);
+        QCOMPARE(back->aliases, map.aliases);
+
+        auto broken = ProbeMap::fromJson("{\n  \"map\": {\n    \"a\": \"b\",,\n  }\n}", "pm.json");
+        QVERIFY(!broken.ok());
+        QVERIFY2(broken.error().rfind("pm.json:3:", 0) == 0, broken.error().c_str());
+        auto wrongType = ProbeMap::fromJson("{\"map\": {\"a\": 3}}", "pm.json");
+        QVERIFY(!wrongType.ok());
+        QVERIFY(wrongType.error().find("map.a") != std::string::npos);
+        auto unknownKey = ProbeMap::fromJson("{\"mapp\": {}}", "pm.json");
+        QVERIFY(!unknownKey.ok());
+        QVERIFY(unknownKey.error().find("mapp") != std::string::npos);
+        auto missingFile = ProbeMap::loadJsonFile("/nonexistent/pm.json");
+        QVERIFY(!missingFile.ok());
+        QVERIFY(missingFile.error().find("/nonexistent/pm.json") != std::string::npos);
+    }
+
+    void yamlRoundTripAndErrors() {
+        const std::string yaml = "map:\n"
+                                 "  top.ota1.nodes.out.v: \"v(out)\"\n"
+                                 "  top.ota1.m1.op.gm:    \"@m.x_ota1.m1[gm]\"\n"
+                                 "aliases:\n"
+                                 "  top.ota1.vout:        \"top.ota1.nodes.out.v\"\n";
+        auto map = ProbeMap::fromYaml(yaml, "design.yaml");
+        QVERIFY2(map.ok(), map.error().c_str());
+        QCOMPARE(map->map.at("top.ota1.m1.op.gm"), std::string("@m.x_ota1.m1[gm]"));
+        QCOMPARE(map->aliases.at("top.ota1.vout"), std::string("top.ota1.nodes.out.v"));
+        // YAML -> map -> YAML -> map, and the same through JSON: nothing changes.
+        auto again = ProbeMap::fromYaml(map->toYaml(), "again.yaml");
+        QVERIFY(again.ok());
+        QVERIFY(again.value() == map.value());
+        QCOMPARE(again->toYaml(), map->toYaml());
+        auto viaJson = ProbeMap::fromJson(map->toJson(), "x.json");
+        QVERIFY(viaJson.ok() && viaJson.value() == map.value());
+
+        QTemporaryDir dir;
+        for (const char* name : {"pm.yaml", "pm.json"}) {
+            const auto path = dir.filePath(name).toStdString();
+            QVERIFY(map->saveFile(path).ok());
+            auto loaded = ProbeMap::loadFile(path);
+            QVERIFY2(loaded.ok(), loaded.error().c_str());
+            QVERIFY(loaded.value() == map.value());
+        }
+
+        auto bad = ProbeMap::fromYaml("map:\n  a: [1, 2]\n", "bad.yaml");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().rfind("bad.yaml:2:", 0) == 0, bad.error().c_str());
+        auto syntax = ProbeMap::fromYaml("map:\n  a: [1, 2\n", "syn.yaml");
+        QVERIFY(!syntax.ok());
+        QVERIFY(syntax.error().rfind("syn.yaml:", 0) == 0);
+        auto unknown = ProbeMap::fromYaml("mapp: {}\n", "u.yaml");
+        QVERIFY(!unknown.ok());
+        QVERIFY(unknown.error().find("mapp") != std::string::npos);
+        auto duplicate = ProbeMap::fromYaml("map:\n  a: x\n  a: y\n", "d.yaml");
+        QVERIFY(!duplicate.ok());
+        QVERIFY(duplicate.error().find("d.yaml:3") != std::string::npos);
+    }
+
+    void saveCommandsStayUnderTheLimit() {
+        std::vector<std::string> vectors;
+        for (int i = 0; i < 300; ++i)
+            vectors.push_back("@m.xblock" + std::to_string(i) + ".m1[gm]");
+        const auto commands = ProbeResolver::saveCommands(vectors);
+        QVERIFY(commands.size() > 1);
+        size_t count = 0;
+        for (const auto& c : commands) {
+            QVERIFY(c.size() < 1024);
+            QVERIFY(c.rfind("save @", 0) == 0);
+            count += static_cast<size_t>(std::count(c.begin(), c.end(), '@'));
+        }
+        QCOMPARE(count, vectors.size());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProbeResolver)
+#include "tst_probe_resolver.moc"

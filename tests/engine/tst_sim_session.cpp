@@ -1,0 +1,385 @@
+// The streaming core end to end: real libngspice, real HDF5 files read back.
+#include "core/crefs/probe_resolver.h"
+#include "core/design/hierarchy_tree.h"
+#include "core/engine/sim_session.h"
+#include "core/store/result_store.h"
+#include "tests/support/raw_file.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cmath>
+#include <set>
+
+namespace {
+
+const QString kData = QStringLiteral(WAVEBENCH_TEST_DATA);
+
+std::string data(const char* name) {
+    return (kData + "/" + name).toStdString();
+}
+
+bool contains(const QString& haystack, const char* needle) {
+    return haystack.contains(QLatin1String(needle), Qt::CaseInsensitive);
+}
+
+} // namespace
+
+class TestSimSession : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<SimSession> m_session;
+    QTemporaryDir m_dir;
+
+    std::string store(const char* name) const { return m_dir.filePath(name).toStdString(); }
+
+    std::shared_ptr<RunHandle> run(const std::string& netlist, const std::string& storePath,
+                                   const std::string& runId, ProbeMap map = {}) {
+        RunRequest request;
+        request.netlistPath = netlist;
+        request.storePath = storePath;
+        request.runId = runId;
+        request.probeMap = std::move(map);
+        return m_session->submit(request);
+    }
+
+    RunData read(const std::string& path, const std::string& runId) {
+        auto data = ResultStore::readRun(path, runId);
+        if (!data)
+            qFatal("%s", data.error().c_str());
+        return data.value();
+    }
+
+    void waitForPoints(const std::shared_ptr<RunHandle>& handle, long long points) {
+        for (int i = 0; i < 3000 && handle->points() < points && !handle->isFinished(); ++i)
+            QTest::qWait(5);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        auto session = SimSession::create();
+        QVERIFY2(session.ok(), session.error().c_str());
+        m_session = std::move(session.value());
+        QVERIFY(m_session->ngspiceVersion().startsWith("ngspice-"));
+        auto second = SimSession::create();
+        QVERIFY(!second.ok()); // the engine is a process-wide singleton
+    }
+
+    void cleanupTestCase() { m_session.reset(); }
+
+    void rcStepMatchesAnalyticCurve() {
+        RunRequest request;
+        request.netlistPath = data("rc_step.cir");
+        request.storePath = store("rc.h5");
+        request.runId = "rc";
+        std::unique_ptr<QSignalSpy> batchSpy, progressSpy, startedSpy;
+        auto handle = m_session->submit(request, [&](RunHandle& run) {
+            batchSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::batchReady);
+            progressSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::progress);
+            startedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::started);
+        });
+        QSignalSpy& batches = *batchSpy;
+        QSignalSpy& progress = *progressSpy;
+        QSignalSpy& started = *startedSpy;
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
+        const auto run = read(store("rc.h5"), "rc");
+        QVERIFY(run.summary.success);
+        QCOMPARE(run.summary.status, std::string("ok"));
+        QCOMPARE(run.summary.analysis, std::string("tran"));
+        QCOMPARE(run.summary.coordinate, std::string("time"));
+        QVERIFY(run.coordinate.size() > 100);
+        QCOMPARE(static_cast<long long>(run.coordinate.size()), handle->points());
+        const auto* out = run.find("top.nodes.out.v");
+        QVERIFY(out);
+        QCOMPARE(out->unit, std::string("V"));
+        QCOMPARE(out->sourceVector, std::string("out"));
+        QCOMPARE(out->values.size(), run.coordinate.size());
+        // v1 ramps 0 -> 1 V in 1 ns; afterwards v(out) = 1 - exp(-(t - 0.5 ns)/RC), RC = 1 us.
+        const double tau = 1e-6;
+        double worst = 0;
+        for (size_t i = 0; i < run.coordinate.size(); ++i) {
+            const double t = run.coordinate[i];
+            if (t < 5e-9)
+                continue;
+            worst = std::max(worst, std::abs(out->values[i] - (1 - std::exp(-(t - 0.5e-9) / tau))));
+        }
+        QVERIFY2(worst < 1e-3, qPrintable(QString("max deviation %1 V").arg(worst)));
+        QVERIFY(run.find("top.v1.i"));
+        QCOMPARE(run.find("top.v1.i")->nodeKind, std::string("branch_current"));
+        QVERIFY(run.netlistSha256.size() == 64);
+        auto tree = HierarchyTree::fromJson(run.treeJson, "tree.json");
+        QVERIFY2(tree.ok(), tree.error().c_str());
+        QCOMPARE(tree->find("top.nodes.out.v")->vector, std::string("out"));
+        QVERIFY(run.netlist.find(".tran") != std::string::npos);
+
+        // The live signals carried the same rows that were stored.
+        QTRY_VERIFY(!batches.isEmpty() && started.size() == 1);
+        QTRY_VERIFY(!progress.isEmpty());
+        long long rows = 0;
+        for (const auto& args : batches) {
+            const auto block = args.at(0).value<SampleBlockPtr>();
+            QCOMPARE(block->firstRow, rows);
+            rows += static_cast<long long>(block->coordinateValues.size());
+        }
+        QCOMPARE(rows, static_cast<long long>(run.coordinate.size()));
+        const auto last = batches.last().at(0).value<SampleBlockPtr>();
+        QCOMPARE(last->coordinateValues.back(), run.coordinate.back());
+    }
+
+    void hierarchyEqualsBatchRawFile() {
+        auto handle = run(data("hier_ring.cir"), store("hier.h5"), "hier");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
+        const auto run = read(store("hier.h5"), "hier");
+
+        const QString raw = m_dir.filePath("hier.raw");
+        QProcess ngspice;
+        ngspice.start("ngspice", {"-b", "-r", raw, QString::fromStdString(data("hier_ring.cir"))});
+        QVERIFY(ngspice.waitForFinished(60000));
+        QCOMPARE(ngspice.exitCode(), 0);
+        RawFile reference;
+        std::string error;
+        QVERIFY2(reference.load(raw.toStdString(), &error), error.c_str());
+
+        QCOMPARE(run.coordinate.size(), reference.points());
+        QVERIFY(run.coordinate == reference.values("time")); // bit for bit
+        std::set<std::string> stored;
+        for (const auto& v : run.vectors)
+            stored.insert(ProbeResolver::normalizeVector(v.sourceVector));
+        size_t compared = 0;
+        for (const auto& name : reference.names()) {
+            if (name == "time")
+                continue;
+            const auto normalized = ProbeResolver::normalizeVector(name);
+            QVERIFY2(stored.count(normalized), ("not stored: " + name).c_str());
+            const auto* v = run.find(ProbeResolver::defaultCref(normalized));
+            QVERIFY2(v, ("no cref for " + name).c_str());
+            QVERIFY2(v->values == reference.values(name), ("values differ: " + name).c_str());
+            ++compared;
+        }
+        QCOMPARE(compared, run.vectors.size());
+        // The hierarchy and the device parameters asked for by the netlist's .save line.
+        QVERIFY(run.find("top.st1.nodes.mid.v"));
+        QVERIFY(run.find("top.st3.vm.i"));
+        const auto* gm = run.find("top.st1.inv.mn.op.gm");
+        QVERIFY(gm);
+        QCOMPARE(gm->unit, std::string("S"));
+        QVERIFY(*std::max_element(gm->values.begin(), gm->values.end()) > 1e-5);
+        QVERIFY(run.find("top.st2.inv.mp.op.gds"));
+    }
+
+    void brokenNetlistFailsAndEarlierRunsSurvive() {
+        const auto path = store("many.h5");
+        auto first = run(data("rc_step.cir"), path, "first");
+        QVERIFY(first->waitForFinished(30000));
+        QCOMPARE(toString(first->status()), toString(RunStatus::Ok));
+        const auto before = read(path, "first");
+
+        auto broken = run(data("broken.cir"), path, "broken");
+        QVERIFY(broken->waitForFinished(30000));
+        QCOMPARE(toString(broken->status()), toString(RunStatus::Failed));
+        QVERIFY2(contains(broken->message(), "unknown subckt"), qPrintable(broken->message()));
+        QVERIFY(contains(broken->message(), "broken.cir"));
+
+        auto again = run(data("rc_step.cir"), path, "again");
+        QVERIFY(again->waitForFinished(30000));
+        QCOMPARE(toString(again->status()), toString(RunStatus::Ok));
+
+        const auto after = read(path, "first");
+        QVERIFY(after.coordinate == before.coordinate);
+        QCOMPARE(after.vectors.size(), before.vectors.size());
+        for (size_t i = 0; i < after.vectors.size(); ++i)
+            QVERIFY(after.vectors[i].values == before.vectors[i].values);
+        QVERIFY(after.summary.success);
+
+        auto runs = ResultStore::listRuns(path);
+        QVERIFY(runs.ok());
+        QCOMPARE(runs->size(), size_t(3));
+        std::map<std::string, RunSummary> byId;
+        for (const auto& r : runs.value())
+            byId[r.runId] = r;
+        QCOMPARE(byId["broken"].status, std::string("failed"));
+        QVERIFY(!byId["broken"].success);
+        QVERIFY(byId["broken"].message.find("unknown subckt") != std::string::npos);
+        QCOMPARE(byId["again"].status, std::string("ok"));
+        const auto brokenRun = read(path, "broken");
+        QVERIFY(brokenRun.log.find("unknown subckt") != std::string::npos);
+        QVERIFY(brokenRun.warnings.find("\"level\": \"error\"") != std::string::npos);
+
+        // Runs are never overwritten: the same id again fails and leaves the first alone.
+        auto duplicate = run(data("rc_step.cir"), path, "first");
+        QVERIFY(duplicate->waitForFinished(30000));
+        QCOMPARE(toString(duplicate->status()), toString(RunStatus::Failed));
+        QVERIFY(contains(duplicate->message(), "already exists"));
+        QVERIFY(read(path, "first").coordinate == before.coordinate);
+    }
+
+    void convergenceFailureKeepsPartialData() {
+        auto handle = run(data("runaway.cir"), store("runaway.h5"), "runaway");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Failed));
+        QVERIFY2(contains(handle->message(), "timestep too small"), qPrintable(handle->message()));
+        const auto run = read(store("runaway.h5"), "runaway");
+        QCOMPARE(run.summary.status, std::string("failed"));
+        QVERIFY(!run.summary.success);
+        QVERIFY(run.coordinate.size() > 100); // the part before the failure is kept
+        QVERIFY(run.coordinate.back() > 4.9e-9);
+        QVERIFY(run.coordinate.back() < 10e-9); // ... and it did stop early
+        QCOMPARE(run.find("top.nodes.a.v")->values.size(), run.coordinate.size());
+    }
+
+    void stopYieldsInterruptedWithPartialData() {
+        auto handle = run(data("long_ring.cir"), store("stop.h5"), "stopped");
+        waitForPoints(handle, 2000);
+        QVERIFY(!handle->isFinished());
+        m_session->stop();
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
+        const auto run = read(store("stop.h5"), "stopped");
+        QCOMPARE(run.summary.status, std::string("interrupted"));
+        QVERIFY(!run.summary.success);
+        QCOMPARE(static_cast<long long>(run.coordinate.size()), handle->points());
+        QVERIFY(run.coordinate.size() >= 2000);
+        QVERIFY(run.coordinate.back() < 1e-6);
+
+        // The engine is usable straight away.
+        auto next = this->run(data("rc_step.cir"), store("stop.h5"), "after-stop");
+        QVERIFY(next->waitForFinished(30000));
+        QCOMPARE(toString(next->status()), toString(RunStatus::Ok));
+    }
+
+    void pauseHoldsAndResumeContinues() {
+        RunRequest request;
+        request.netlistPath = data("long_ring.cir");
+        request.storePath = store("pause.h5");
+        request.runId = "paused";
+        std::unique_ptr<QSignalSpy> pausedSpy;
+        auto handle = m_session->submit(request, [&](RunHandle& run) {
+            pausedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::pausedChanged);
+        });
+        QSignalSpy& paused = *pausedSpy;
+        waitForPoints(handle, 1000);
+        m_session->pause();
+        QTRY_VERIFY(handle->isPaused());
+        const long long held = handle->points();
+        QTest::qWait(300);
+        QCOMPARE(handle->points(), held);
+        m_session->resume();
+        QTRY_VERIFY(!handle->isPaused());
+        waitForPoints(handle, held + 2000);
+        QVERIFY(handle->points() >= held + 2000);
+        m_session->stop();
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
+        QTRY_COMPARE(paused.size(), 2);
+        const auto run = read(store("pause.h5"), "paused");
+        QCOMPARE(static_cast<long long>(run.coordinate.size()), handle->points());
+        // Time keeps increasing across the pause: no gap, no repeated point.
+        for (size_t i = 1; i < run.coordinate.size(); ++i)
+            QVERIFY(run.coordinate[i] > run.coordinate[i - 1]);
+    }
+
+    void stopWhilePausedKeepsData() {
+        auto handle = run(data("long_ring.cir"), store("pause_stop.h5"), "pause-stop");
+        waitForPoints(handle, 1000);
+        m_session->pause();
+        QTRY_VERIFY(handle->isPaused());
+        m_session->stop();
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
+        QCOMPARE(
+            static_cast<long long>(read(store("pause_stop.h5"), "pause-stop").coordinate.size()),
+            handle->points());
+        auto next = run(data("rc_step.cir"), store("pause_stop.h5"), "after");
+        QVERIFY(next->waitForFinished(30000));
+        QCOMPARE(toString(next->status()), toString(RunStatus::Ok));
+    }
+
+    void eachAnalysisGetsItsRunGroup() {
+        auto handle = run(data("op_tran.cir"), store("op_tran.h5"), "multi");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
+        QCOMPARE(handle->runIds(), (QStringList{"multi", "multi_tran1"}));
+        const auto op = read(store("op_tran.h5"), "multi");
+        QCOMPARE(op.summary.analysis, std::string("op"));
+        QVERIFY(op.coordinate.empty()); // an operating point is stored as scalars
+        QCOMPARE(op.find("top.nodes.out.v")->values.front(), 0.0); // v1 is 0 V at t = 0
+        const auto tran = read(store("op_tran.h5"), "multi_tran1");
+        QCOMPARE(tran.summary.analysis, std::string("tran"));
+        QVERIFY(tran.summary.success && op.summary.success);
+        QVERIFY(tran.find("top.nodes.out.v")->values.back() > 0.8);
+    }
+
+    void missingProbesAreNamed() {
+        ProbeMap map;
+        map.map["top.gm1"] = "@m.xst1.xinv.mn[gm]";
+        map.map["top.nodevice"] = "@m.xst9.xinv.mn[gm]";
+        map.map["top.noparam"] = "@m.xst1.xinv.mn[nosuch]";
+        map.map["top.ghost"] = "v(ghost)";
+        map.aliases["top.first_gm"] = "top.gm1";
+        auto handle = run(data("hier_ring.cir"), store("missing.h5"), "missing", map);
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Missing));
+        const QString message = handle->message();
+        QVERIFY2(contains(message, "@m.xst9.xinv.mn[gm]"), qPrintable(message));
+        QVERIFY(contains(message, "nosuch"));
+        QVERIFY(contains(message, "ghost"));
+        const auto run = read(store("missing.h5"), "missing");
+        QCOMPARE(run.summary.status, std::string("missing"));
+        const auto* gm = run.find("top.gm1");
+        QVERIFY(gm); // the valid probes still stream
+        QCOMPARE(gm->sourceVector, std::string("@m.xst1.xinv.mn[gm]"));
+        QCOMPARE(gm->values.size(), run.coordinate.size());
+        QVERIFY(run.find("top.first_gm") == gm);
+        QVERIFY(std::count(gm->aliases.begin(), gm->aliases.end(), "top.first_gm"));
+        QVERIFY(run.coordinate.size() > 100);
+        QVERIFY(run.probeMapJson.find("top.ghost") != std::string::npos);
+    }
+
+    void crefCollisionFailsNamingBoth() {
+        auto handle = run(data("collision.cir"), store("collision.h5"), "collision");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Failed));
+        QVERIFY2(contains(handle->message(), "xbuf.mid"), qPrintable(handle->message()));
+        QVERIFY(contains(handle->message(), "x_buf.mid"));
+        QCOMPARE(read(store("collision.h5"), "collision").summary.status, std::string("failed"));
+    }
+
+    void badStoreIsAnErrorNotACrash() {
+        const auto path = store("not_hdf5.h5");
+        {
+            QFile file(QString::fromStdString(path));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("this is not an HDF5 file\n");
+        }
+        auto handle = run(data("rc_step.cir"), path, "x");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Failed));
+        QVERIFY(handle->message().contains(QString::fromStdString(path)));
+        QFile file(QString::fromStdString(path));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("this is not an HDF5 file\n")); // untouched
+        auto listed = ResultStore::listRuns(path);
+        QVERIFY(!listed.ok());
+        QVERIFY(listed.error().find(path) != std::string::npos);
+        auto unknown = ResultStore::readRun(store("rc.h5"), "nope");
+        QVERIFY(!unknown.ok());
+        QVERIFY(unknown.error().find("nope") != std::string::npos);
+    }
+
+    void engineRecoversAfterControlledExit() {
+        auto quit = m_session->cmd("quit");
+        QVERIFY(!quit.ok); // ngspice left: the library must be loaded again
+        auto handle = run(data("rc_step.cir"), store("recovered.h5"), "recovered");
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
+        QVERIFY(read(store("recovered.h5"), "recovered").coordinate.size() > 100);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimSession)
+#include "tst_sim_session.moc"

@@ -1,0 +1,69 @@
+// The runs browser lists a real store, read on a worker thread.
+#include "core/engine/sim_session.h"
+#include "ui/runs/runs_browser.h"
+#include "ui/runs/runs_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestRunsBrowser : public QObject {
+    Q_OBJECT
+private slots:
+    void listsRunsOfAStore() {
+        QTemporaryDir dir;
+        const auto store = dir.filePath("runs.h5");
+        {
+            auto session = SimSession::create();
+            QVERIFY2(session.ok(), session.error().c_str());
+            for (const char* name : {"rc_step.cir", "broken.cir"}) {
+                RunRequest request;
+                request.netlistPath =
+                    (QStringLiteral(WAVEBENCH_TEST_DATA) + "/" + name).toStdString();
+                request.storePath = store.toStdString();
+                request.runId = QString(name).section('.', 0, 0).toStdString();
+                QVERIFY(session.value()->submit(request)->waitForFinished(30000));
+            }
+        }
+        RunsBrowser browser;
+        QAbstractItemModelTester tester(browser.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy refreshed(&browser, &RunsBrowser::refreshed);
+        browser.setStorePath(store);
+        QVERIFY(refreshed.wait(10000));
+        auto* model = browser.model();
+        QCOMPARE(model->rowCount(), 2);
+        const int ok = model->rowOf("rc_step");
+        const int failed = model->rowOf("broken");
+        QVERIFY(ok >= 0 && failed >= 0);
+        QCOMPARE(model->index(ok, RunsModel::Status).data().toString(), QString("ok"));
+        QCOMPARE(model->index(ok, RunsModel::Analysis).data().toString(), QString("tran"));
+        QVERIFY(model->index(ok, RunsModel::Points).data().toLongLong() > 100);
+        QCOMPARE(model->index(failed, RunsModel::Status).data().toString(), QString("failed"));
+        QVERIFY(model->index(failed, RunsModel::Message)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains("unknown subckt"));
+
+        QSignalSpy open(&browser, &RunsBrowser::openRunRequested);
+        emit browser.view()->doubleClicked(model->index(ok, 0));
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(open.first().first().toString(), QString("rc_step"));
+
+        // A file that is not a store: an error in the status line, no rows, no crash.
+        const auto bogus = dir.filePath("bogus.h5");
+        QFile file(bogus);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("nope");
+        file.close();
+        browser.setStorePath(bogus);
+        QVERIFY(refreshed.wait(10000));
+        QCOMPARE(model->rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestRunsBrowser)
+#include "tst_runs_browser.moc"

@@ -1,0 +1,269 @@
+// The workbench end to end: real widgets, real libngspice, real HDF5 files.
+#include "core/store/result_store.h"
+#include "ui/design/hierarchy_filter_model.h"
+#include "ui/design/hierarchy_model.h"
+#include "ui/design/hierarchy_view.h"
+#include "ui/plot/decimated_series.h"
+#include "ui/plot/plot_panel.h"
+#include "ui/runs/runs_browser.h"
+#include "ui/runs/runs_model.h"
+#include "ui/window/log_pane.h"
+#include "ui/window/main_window.h"
+#include "ui/window/run_controls.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <cmath>
+
+namespace {
+
+QString screenshotDir() {
+    return qEnvironmentVariable("WAVEBENCH_SCREENSHOT_DIR");
+}
+
+void screenshot(QWidget& window, const QString& name) {
+    if (!screenshotDir().isEmpty())
+        QVERIFY(window.grab().save(screenshotDir() + "/" + name + ".png"));
+}
+
+// Copies an example (or a test netlist) into a fresh folder: runs write their store beside it.
+QString stage(QTemporaryDir& dir, const QString& folder, const QString& file) {
+    const QDir source(folder);
+    for (const auto& entry : source.entryList(QDir::Files))
+        QFile::copy(source.filePath(entry), dir.filePath(entry));
+    return dir.filePath(file);
+}
+
+void doubleClick(HierarchyView* view, const QString& cref) {
+    const auto source = view->model()->indexForCref(cref);
+    QVERIFY2(source.isValid(), qPrintable(cref));
+    const auto index = view->filterModel()->mapFromSource(source);
+    view->treeView()->scrollTo(index);
+    // As a person does it: the view acts on a double click only after the press that began it.
+    const auto at = view->treeView()->visualRect(index).center();
+    QTest::mouseClick(view->treeView()->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(view->treeView()->viewport(), Qt::LeftButton, {}, at);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<MainWindow> m_window;
+
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("WavebenchTests"); // keep the user's settings
+        m_window = std::make_unique<MainWindow>();
+        m_window->resize(1280, 800);
+        m_window->show();
+    }
+    void cleanupTestCase() { m_window.reset(); }
+
+    void liveRunOfTheExamples_data() {
+        QTest::addColumn<QString>("example");
+        QTest::addColumn<QString>("design");
+        QTest::addColumn<QString>("designCref");
+        QTest::newRow("spice") << "ota"
+                               << "tb_ota.spice"
+                               << "top.nodes.out.v";
+        QTest::newRow("asdl") << "ota_asdl"
+                              << "tb_ota.asdl"
+                              << "top.vdd.i"; // ASDL's name
+    }
+    void liveRunOfTheExamples() {
+        QFETCH(QString, example);
+        QFETCH(QString, design);
+        QFETCH(QString, designCref);
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QVERIFY(
+            w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_EXAMPLES) + "/" + example, design)));
+        QVERIFY(!w.probedCrefs().isEmpty()); // the obvious nets are probed on opening
+        w.startRun();
+        auto run = w.currentRun();
+        QVERIFY(run);
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 30000);
+        QTest::qWait(100); // the last queued batches and the redraw
+        QCOMPARE(toString(run->status()), std::string("ok"));
+        const auto stored =
+            ResultStore::readRun(run->storePath().toStdString(), run->runId().toStdString());
+        QVERIFY2(stored.ok(), stored.error().c_str());
+        QVERIFY2(stored->find(designCref.toStdString()), qPrintable(designCref));
+        for (const auto& cref : w.probedCrefs())
+            QCOMPARE(static_cast<size_t>(w.plots()->pointCount(cref)), stored->coordinate.size());
+        screenshot(w, "main_window_" + example);
+    }
+
+    void doubleClickProbesAndLiveTraceGrows() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QVERIFY(w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "long_ring.cir")));
+        w.hierarchy()->treeView()->expandAll();
+        doubleClick(w.hierarchy(), "top.nodes.n5.v");
+        QVERIFY(w.probedCrefs().contains("top.nodes.n5.v"));
+        QVERIFY(w.hierarchy()
+                    ->model()
+                    ->indexForCref("top.nodes.n5.v")
+                    .data(HierarchyModel::ProbedRole)
+                    .toBool());
+
+        w.startRun();
+        auto run = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(w.plots()->pointCount("top.nodes.n5.v") > 500, 20000);
+        const int early = w.plots()->pointCount("top.nodes.n5.v");
+        QVERIFY(!run->isFinished());
+        screenshot(w, "main_window_live");
+
+        // Probing mid-run: a node nobody plotted shows its whole history at once.
+        w.probe("top.nodes.n17.v", true);
+        QVERIFY(w.plots()->hasTrace("top.nodes.n17.v"));
+        QVERIFY(w.plots()->pointCount("top.nodes.n17.v") >= early);
+        QCOMPARE(w.plots()->paneCount(), 2);
+
+        // A device parameter needs a save line: noted for the next run.
+        w.probe("top.i3.mn.op.gm", false);
+        QVERIFY(w.probedCrefs().contains("top.i3.mn.op.gm"));
+        QVERIFY(!w.plots()->hasTrace("top.i3.mn.op.gm"));
+
+        // Pause holds, resume continues, stop keeps what was computed.
+        w.runControls()->pauseAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(run->isPaused(), 10000);
+        QTest::qWait(100);
+        const long long held = run->points();
+        QTest::qWait(300);
+        QCOMPARE(run->points(), held);
+        w.runControls()->resumeAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(run->points() > held + 500, 20000);
+        QVERIFY(w.plots()->pointCount("top.nodes.n5.v") > early);
+        w.runControls()->stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(toString(run->status()), std::string("interrupted"));
+        const auto stored =
+            ResultStore::readRun(run->storePath().toStdString(), run->runId().toStdString());
+        QVERIFY(stored.ok());
+        QCOMPARE(static_cast<size_t>(w.plots()->pointCount("top.nodes.n5.v")),
+                 stored->coordinate.size());
+        QCOMPARE(w.runControls()->statusText(), QString("interrupted"));
+
+        // The next run records the parameter probed before.
+        w.runControls()->setTranSpec("10p", "2n");
+        w.startRun();
+        auto second = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(second->isFinished(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(toString(second->status()), std::string("ok"));
+        QVERIFY(w.plots()->hasTrace("top.i3.mn.op.gm"));
+        QVERIFY(w.plots()->pointCount("top.i3.mn.op.gm") > 10);
+
+        // Both runs are in the runs browser; opening the first shows its data again.
+        QTRY_COMPARE_WITH_TIMEOUT(w.runsBrowser()->model()->rowCount(), 2, 10000);
+        QSignalSpy opened(&w, &MainWindow::runOpened);
+        emit w.runsBrowser()->openRunRequested(run->runId());
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(static_cast<size_t>(w.plots()->pointCount("top.nodes.n5.v")),
+                 stored->coordinate.size());
+        screenshot(w, "main_window_after");
+    }
+
+    void acRunIsABodePlot() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QVERIFY(w.openDesign(
+            stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/analyses", "rc_ac.cir")));
+        QVERIFY(w.probedCrefs().contains("top.nodes.out.v"));
+        w.startRun();
+        auto run = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(toString(run->status()), std::string("ok"));
+        auto* plots = w.plots();
+        QVERIFY(plots->hasTrace("top.nodes.out.v"));
+        QVERIFY(plots->hasTrace("top.nodes.out.v#phase"));
+        QVERIFY(plots->tracePane("top.nodes.out.v#phase") > plots->tracePane("top.nodes.out.v"));
+        QVERIFY(plots->logX());
+        QCOMPARE(plots->coordinateName(), QString("frequency"));
+        // Magnitude in dB and phase in degrees at the corner frequency of the RC.
+        const double fc = 1 / (2 * M_PI * 1e3 * 1e-9);
+        const auto magnitude = w.traces().find("top.nodes.out.v");
+        const auto phase = w.traces().findPhase("top.nodes.out.v");
+        QVERIFY(std::abs(magnitude->valueAt(fc) + 3.01) < 0.05);
+        QVERIFY(std::abs(phase->valueAt(fc) + 45) < 0.5);
+        screenshot(w, "main_window_bode");
+    }
+
+    void steppedRunDrawsOneTracePerStep() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QVERIFY(w.openDesign(
+            stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/stepped", "rc_loop.cir")));
+        if (!w.probedCrefs().contains("top.nodes.out.v"))
+            w.probe("top.nodes.out.v", true);
+        w.startRun();
+        auto run = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
+        QTest::qWait(100);
+        QCOMPARE(toString(run->status()), std::string("ok"));
+        auto* plots = w.plots();
+        QCOMPARE(w.traces().stepCount(), size_t(3));
+        QCOMPARE(w.traces().stepLabel(2), std::string("rv = 4 k"));
+        for (const QString id : {"top.nodes.out.v", "top.nodes.out.v #1", "top.nodes.out.v #2"})
+            QVERIFY2(plots->hasTrace(id), qPrintable(id));
+        // Each step is a curve of its own: the slowest (4k) is the lowest at 1 ms.
+        const double fast = w.traces().find("top.nodes.out.v", 0)->valueAt(1e-3);
+        const double slow = w.traces().find("top.nodes.out.v", 2)->valueAt(1e-3);
+        QVERIFY2(std::abs(fast - (1 - std::exp(-1.0))) < 0.01, qPrintable(QString::number(fast)));
+        QVERIFY2(std::abs(slow - (1 - std::exp(-0.25))) < 0.01, qPrintable(QString::number(slow)));
+        screenshot(w, "main_window_stepped");
+
+        // Opened again from the store: the same three steps.
+        QSignalSpy opened(&w, &MainWindow::runOpened);
+        emit w.runsBrowser()->openRunRequested(run->runId());
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(w.traces().stepCount(), size_t(3));
+        QVERIFY(plots->hasTrace("top.nodes.out.v #2"));
+        QCOMPARE(w.traces().find("top.nodes.out.v", 2)->valueAt(1e-3), slow);
+    }
+
+    void brokenDesignShowsErrorAndStaysUsable() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        QSignalSpy errors(&w, &MainWindow::errorShown);
+        QVERIFY(!w.openDesign(dir.filePath("does_not_exist.cir")));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY(w.lastError().contains("does_not_exist.cir"));
+
+        // A netlist ngspice rejects: the run fails with ngspice's message, shown to the user.
+        // The hierarchy reader already names the problem; the netlist can still be run.
+        QVERIFY(w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "broken.cir")));
+        QVERIFY(w.lastError().contains("broken.cir"));
+        QVERIFY(w.lastError().contains("unknown subckt"));
+        const int shown = static_cast<int>(errors.size());
+        w.startRun();
+        auto run = w.currentRun();
+        QVERIFY(run);
+        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
+        QCOMPARE(toString(run->status()), std::string("failed"));
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(errors.size()), shown + 1, 5000); // "Run failed"
+        QVERIFY(w.lastError().contains("unknown subckt"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.logPane()->errorCount() >= 1, 5000);
+
+        // ... and the next design runs fine.
+        QVERIFY(w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "rc_step.cir")));
+        w.startRun();
+        auto good = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(good->isFinished(), 20000);
+        QCOMPARE(toString(good->status()), std::string("ok"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,126 @@
+#pragma once
+
+#include "core/crefs/probe_map.h"
+#include "core/design/hierarchy_tree.h"
+#include "core/engine/sim_session.h"
+#include "ui/plot/trace_data.h"
+
+#include <QMainWindow>
+#include <map>
+#include <memory>
+#include <vector>
+
+class HierarchyView;
+class JobPanel;
+class JobRunner;
+class LogPane;
+class PlotPanel;
+class ProbeMapEditor;
+class QMenu;
+class RunControls;
+class RunsBrowser;
+
+// The workbench (GUI thread). Runs go through SimSession; their batches arrive as queued
+// signals into TraceData, and PlotPanel redraws at most ~40 times a second from a
+// decimated view. Stores are read on worker threads: this thread never calls ngspice or
+// HDF5.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // A design (.asdl, .cir, .sp, .spice, .net) or a store (.h5). Errors are shown in a
+    // dialog (and returned); the window stays usable.
+    bool openFile(const QString& path);
+    bool openDesign(const QString& path);
+    bool openStore(const QString& path);
+    void setStorePath(const QString& path);
+    QString storePath() const { return m_storePath; }
+
+    void startRun();
+    void stopRun();
+    void pauseRun();
+    void resumeRun();
+    // Puts cref's trace in the last pane (or a new one). A device parameter that is not
+    // streamed yet is recorded from the next run on.
+    void probe(const QString& cref, bool newPlot, int pane = -1);
+    // Replaces the plots with cref from each of runIds (runs of storePath), one trace a run,
+    // in the given colours and legend labels (either may be shorter: the palette and
+    // "cref @ run" fill in). The runs are read on a worker.
+    void overlayJobRuns(const QString& storePath, const QStringList& runIds, const QString& cref,
+                        const QStringList& labels, const std::vector<QColor>& colours);
+
+    // Parts, for tests and the README screenshots.
+    PlotPanel* plots() const { return m_plots; }
+    HierarchyView* hierarchy() const { return m_hierarchy; }
+    ProbeMapEditor* probeEditor() const { return m_probeEditor; }
+    RunsBrowser* runsBrowser() const { return m_runs; }
+    LogPane* logPane() const { return m_log; }
+    RunControls* runControls() const { return m_controls; }
+    JobPanel* jobPanel() const { return m_jobs; } // null without ngspice
+    JobRunner* jobQueue() const { return m_jobQueue.get(); }
+    std::shared_ptr<RunHandle> currentRun() const { return m_run; }
+    const TraceData& traces() const { return m_traces; }
+    QStringList probedCrefs() const;
+    QString lastError() const { return m_lastError; }
+
+signals:
+    void errorShown(const QString& message);
+    void runOpened(const QString& runId);
+    void overlayShown(int traces); // overlayJobRuns() has drawn its traces
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    struct Probe {
+        QString cref;
+        int pane = 0;
+    };
+
+    void buildMenus();
+    void showError(const QString& title, const QString& message);
+    void setTree(std::shared_ptr<const HierarchyTree> tree);
+    void probeDefaults();
+    void attachTrace(const Probe& probe);
+    void attachPendingTraces();
+    void updateCoordinate();
+    void setPlotCoordinate(const std::string& name);
+    void probesChanged(); // tells the hierarchy and the job panel
+    void buildJobPanel();
+    void rebuildPlots();
+    void onBatch(const SampleBlockPtr& block);
+    void onFinished(RunStatus status, const QString& message);
+    void openStoredRun(const QString& runId);
+    void overlayRuns(const QStringList& runIds);
+    void addRecent(const QString& path);
+    void updateRecentMenu();
+    void updateTitle();
+    void exportPlot();
+    void exportCsv();
+
+    std::unique_ptr<SimSession> m_session;
+    std::unique_ptr<JobRunner> m_jobQueue; // shares m_session: one run at a time, job or not
+    std::shared_ptr<RunHandle> m_run;
+    QString m_designPath;
+    QString m_netlistPath; // what ngspice runs: the design, or an ASDL design's netlist
+    QString m_storePath;
+    std::shared_ptr<const HierarchyTree> m_tree;
+    TraceData m_traces;
+    std::vector<Probe> m_probes;
+    std::map<QString, std::unique_ptr<TraceData>> m_overlays; // run id -> its data
+    QString m_lastError;
+    int m_openGeneration = 0; // drops stored runs that arrive after a newer request
+
+    PlotPanel* m_plots = nullptr;
+    HierarchyView* m_hierarchy = nullptr;
+    ProbeMapEditor* m_probeEditor = nullptr;
+    RunsBrowser* m_runs = nullptr;
+    LogPane* m_log = nullptr;
+    RunControls* m_controls = nullptr;
+    JobPanel* m_jobs = nullptr;
+    QMenu* m_recentMenu = nullptr;
+};
