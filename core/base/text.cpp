@@ -4,6 +4,8 @@ namespace text {
 namespace {
 
 constexpr std::string_view kBlanks = " \t\r\n";
+// What separates words: any white space, as in a stream read with >>.
+constexpr std::string_view kSpace = " \t\r\n\f\v";
 
 char lowerChar(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -29,10 +31,10 @@ std::vector<std::string> words(std::string_view text) {
     std::vector<std::string> result;
     size_t at = 0;
     while (at < text.size()) {
-        const auto begin = text.find_first_not_of(kBlanks, at);
+        const auto begin = text.find_first_not_of(kSpace, at);
         if (begin == std::string_view::npos)
             break;
-        const auto end = text.find_first_of(kBlanks, begin);
+        const auto end = text.find_first_of(kSpace, begin);
         result.emplace_back(text.substr(begin, end == std::string_view::npos ? end : end - begin));
         at = end == std::string_view::npos ? text.size() : end;
     }
@@ -41,6 +43,8 @@ std::vector<std::string> words(std::string_view text) {
 
 std::vector<std::string> split(std::string_view text, char separator) {
     std::vector<std::string> result;
+    if (text.empty())
+        return result;
     size_t begin = 0;
     for (;;) {
         const auto end = text.find(separator, begin);

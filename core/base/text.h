@@ -12,8 +12,9 @@ namespace text {
 std::string lower(std::string_view text);
 // Without leading and trailing blanks, tabs, CR and LF.
 std::string trim(std::string_view text);
-// Words separated by blanks and tabs.
+// Words separated by white space.
 std::vector<std::string> words(std::string_view text);
+// "a.b..c" -> a, b, "", c; no parts for an empty text.
 std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator,
                  size_t from = 0);

@@ -1,5 +1,7 @@
 #include "core/crefs/probe_resolver.h"
 
+#include "core/base/text.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -7,30 +9,6 @@
 #include <tuple>
 
 namespace {
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-    std::vector<std::string> parts;
-    std::string part;
-    std::istringstream stream(text);
-    while (std::getline(stream, part, separator))
-        parts.push_back(part);
-    if (!text.empty() && text.back() == separator)
-        parts.emplace_back();
-    return parts;
-}
 
 std::string instanceSegment(const std::string& segment) {
     if (segment.size() > 2 && segment.rfind("x_", 0) == 0)
@@ -50,7 +28,7 @@ std::string safeSegment(std::string segment) {
 // type letter, and repeats it at each level where a subcircuit was defined inside another
 // ("r.xo.r.xm.xl1.r1"). A type letter is never "x".
 std::pair<std::vector<std::string>, std::string> devicePath(const std::string& name) {
-    auto segments = split(name, '.');
+    auto segments = text::split(name, '.');
     for (size_t i = 0; segments.size() >= 3 && i + 1 < segments.size();) {
         if (segments[i].size() == 1 && segments[i] != "x")
             segments.erase(segments.begin() + static_cast<long>(i));
@@ -93,9 +71,9 @@ std::string ProbeResolver::crefProblem(const std::string& cref) {
 ProbeResolver::ProbeResolver(ProbeMap map) : m_map(std::move(map)) {}
 
 std::string ProbeResolver::normalizeVector(const std::string& vector) {
-    std::string v = lower(trim(vector));
+    std::string v = text::lower(text::trim(vector));
     if (v.size() > 3 && v.back() == ')' && (v.rfind("v(", 0) == 0 || v.rfind("i(", 0) == 0)) {
-        const std::string inner = trim(v.substr(2, v.size() - 3));
+        const std::string inner = text::trim(v.substr(2, v.size() - 3));
         // Batch raw files write current-like device parameters as "i(@m1[id])".
         if (v[0] == 'v' || (!inner.empty() && inner[0] == '@'))
             return inner;
@@ -145,7 +123,7 @@ std::string ProbeResolver::defaultCref(const std::string& vector) {
         auto [instances, name] = devicePath(v.substr(0, hash));
         return joinCref(instances, name + ".nodes." + safeSegment(v.substr(hash + 1)) + ".v");
     }
-    auto segments = split(v, '.');
+    auto segments = text::split(v, '.');
     std::vector<std::string> instances;
     for (size_t i = 0; i + 1 < segments.size(); ++i)
         instances.push_back(safeSegment(instanceSegment(segments[i])));

@@ -1,5 +1,6 @@
 #include "core/design/spice_reader.h"
 
+#include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
 #include "core/design/device_parameters.h"
 
@@ -17,21 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 bool isSpace(char c) {
     return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 std::string unquote(const std::string& text) {
@@ -47,14 +35,6 @@ bool startsWith(const std::string& text, const std::string& prefix) {
 
 std::string where(const SourceLocation& at) {
     return at.line > 0 ? at.file + ":" + std::to_string(at.line) : at.file;
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& separator,
-                 size_t from = 0) {
-    std::string text;
-    for (size_t i = from; i < parts.size(); ++i)
-        text += (i > from ? separator : "") + parts[i];
-    return text;
 }
 
 // A detail string stays a tooltip, not a copy of a long source line.
@@ -141,7 +121,7 @@ struct Card {
     std::vector<std::string> tokens; // case kept: file names need it
     SourceLocation at;               // the first physical line
 
-    std::string head() const { return tokens.empty() ? std::string() : lower(tokens[0]); }
+    std::string head() const { return tokens.empty() ? std::string() : text::lower(tokens[0]); }
 };
 
 std::vector<Card> toCards(const std::string& text, const std::string& file, bool hasTitle) {
@@ -161,11 +141,11 @@ std::vector<Card> toCards(const std::string& text, const std::string& file, bool
         ++number;
         if (number == 1 && hasTitle)
             continue; // ngspice's first line is the title, whatever it holds
-        std::string t = trim(line);
+        std::string t = text::trim(line);
         // Comment and blank lines may sit between a line and its continuation.
         if (t.empty() || t[0] == '*')
             continue;
-        t = trim(stripInlineComment(t));
+        t = text::trim(stripInlineComment(t));
         if (t.empty())
             continue;
         if (t[0] == '+') {
@@ -399,7 +379,7 @@ private:
             if (head == ".lib") {
                 if (card.tokens.size() >= 3) {
                     const std::string name = unquote(card.tokens[1]);
-                    const std::string section = lower(unquote(card.tokens[2]));
+                    const std::string section = text::lower(unquote(card.tokens[2]));
                     auto included = load(resolve(file, name), section, card.at,
                                          ".lib \"" + name + "\" " + section, out);
                     if (!included)
@@ -427,7 +407,7 @@ private:
         const std::string key = section.empty() ? path : path + " section " + section;
         if (std::find(m_includeStack.begin(), m_includeStack.end(), key) != m_includeStack.end())
             return Status::failure(where(from) + ": " + what + " is included recursively (" +
-                                   join(m_includeStack, " -> ") + " -> " + key + ")");
+                                   text::join(m_includeStack, " -> ") + " -> " + key + ")");
         // PDK netlists select several sections of one large library file: read it once.
         auto cached = m_fileCards.find(path);
         if (cached == m_fileCards.end()) {
@@ -442,7 +422,7 @@ private:
             bool found = false;
             for (size_t i = 0; i < all.size() && !found; ++i) {
                 if (all[i].head() != ".lib" || all[i].tokens.size() != 2 ||
-                    lower(unquote(all[i].tokens[1])) != section)
+                    text::lower(unquote(all[i].tokens[1])) != section)
                     continue;
                 found = true;
                 size_t j = i + 1;
@@ -472,9 +452,9 @@ private:
         const auto tokens = tokenize(text);
         Model model;
         if (tokens.size() > 1)
-            model.type = lower(tokens[1]);
+            model.type = text::lower(tokens[1]);
         for (size_t i = 2; i < tokens.size(); ++i) {
-            const std::string t = lower(tokens[i]);
+            const std::string t = text::lower(tokens[i]);
             const auto eq = t.find('=');
             if (eq == std::string::npos)
                 continue;
@@ -499,11 +479,11 @@ private:
                 if (card.tokens.size() < 2)
                     return Status::failure(where(card.at) + ": .subckt without a name");
                 auto definition = std::make_unique<Definition>();
-                definition->name = lower(card.tokens[1]);
+                definition->name = text::lower(card.tokens[1]);
                 definition->at = card.at;
                 definition->parent = current;
                 for (size_t i = 2; i < card.tokens.size(); ++i) {
-                    const std::string t = lower(card.tokens[i]);
+                    const std::string t = text::lower(card.tokens[i]);
                     if (t == "params:" || t.find('=') != std::string::npos)
                         break;
                     definition->ports.push_back(t);
@@ -521,10 +501,10 @@ private:
                 current = const_cast<Definition*>(current->parent);
             } else if (head == ".model") {
                 if (card.tokens.size() >= 3)
-                    current->models[lower(card.tokens[1])] = parseModel(card);
+                    current->models[text::lower(card.tokens[1])] = parseModel(card);
             } else if (head == ".global") {
                 for (size_t i = 1; i < card.tokens.size(); ++i)
-                    m_globals.insert(lower(card.tokens[i]));
+                    m_globals.insert(text::lower(card.tokens[i]));
             } else if (!head.empty() && head[0] != '.') {
                 current->body.push_back(&card);
             }
@@ -584,7 +564,7 @@ private:
         using R = Result<Element>;
         std::vector<std::string> t;
         for (const auto& token : card.tokens)
-            t.push_back(lower(token));
+            t.push_back(text::lower(token));
         Element e;
         e.card = &card;
         e.name = t[0];
@@ -595,7 +575,7 @@ private:
                 return {};
             return where(card.at) + ": " + e.name + " needs " + what;
         };
-        auto rest = [&](size_t from) { return shortened(join(card.tokens, " ", from)); };
+        auto rest = [&](size_t from) { return shortened(text::join(card.tokens, " ", from)); };
 
         switch (e.letter) {
         case 'x': {
@@ -766,7 +746,7 @@ private:
             return {net, "global"};
         if (scope.xpath.empty())
             return {net, ""};
-        return {join(scope.xpath, ".") + "." + net, ""};
+        return {text::join(scope.xpath, ".") + "." + net, ""};
     }
 
     // Crefs come from ProbeResolver::defaultCref, so the tree and the streamed data meet by
@@ -774,12 +754,12 @@ private:
     static std::string instanceCref(const std::vector<std::string>& xpath) {
         if (xpath.empty())
             return "top";
-        const std::string cref = ProbeResolver::defaultCref(join(xpath, ".") + ".n");
+        const std::string cref = ProbeResolver::defaultCref(text::join(xpath, ".") + ".n");
         return cref.substr(0, cref.size() - std::string(".nodes.n.v").size());
     }
 
     static std::string netCref(const std::vector<std::string>& xpath, const std::string& net) {
-        return ProbeResolver::defaultCref(xpath.empty() ? net : join(xpath, ".") + "." + net);
+        return ProbeResolver::defaultCref(xpath.empty() ? net : text::join(xpath, ".") + "." + net);
     }
 
     static std::string lastSegment(const std::string& cref) {
@@ -895,7 +875,7 @@ private:
         const std::string flat = scope.xpath.empty()
                                      ? element.name
                                      : std::string(1, element.letter) + "." +
-                                           join(scope.xpath, ".") + "." + element.name;
+                                           text::join(scope.xpath, ".") + "." + element.name;
         const std::string device =
             NgspiceNames(scope.xpath, scope.definitions).device(element.letter, element.name);
         const std::string probe = ProbeResolver::defaultCref("@" + flat + "[p]");

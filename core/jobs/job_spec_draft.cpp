@@ -1,5 +1,6 @@
 #include "core/jobs/job_spec_draft.h"
 
+#include "core/base/text.h"
 #include "core/jobs/sim_job_spec.h"
 
 #include <algorithm>
@@ -8,22 +9,15 @@
 
 namespace {
 
-std::string trim(const std::string& text) {
-    const auto begin = text.find_first_not_of(" \t");
-    if (begin == std::string::npos)
-        return {};
-    return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
-
 // Splits at separators outside brackets, so that "{max(a,b)}, 2" is two values: SPICE
 // expressions hold commas of their own.
-std::vector<std::string> split(const std::string& text, char separator) {
+std::vector<std::string> splitOutsideBrackets(const std::string& text, char separator) {
     std::vector<std::string> parts;
     std::string part;
     int depth = 0;
     auto keep = [&] {
-        if (!trim(part).empty())
-            parts.push_back(trim(part));
+        if (!text::trim(part).empty())
+            parts.push_back(text::trim(part));
         part.clear();
     };
     for (char c : text) {
@@ -233,8 +227,8 @@ std::string JobSpecDraft::toYaml() const {
     YAML::Emitter out;
     out << YAML::BeginMap;
     auto field = [&](const char* key, const std::string& value) {
-        if (!trim(value).empty())
-            out << YAML::Key << key << YAML::Value << trim(value);
+        if (!text::trim(value).empty())
+            out << YAML::Key << key << YAML::Value << text::trim(value);
     };
     field("name", name);
     field("netlist", netlist);
@@ -244,8 +238,8 @@ std::string JobSpecDraft::toYaml() const {
         std::vector<std::pair<std::string, std::string>> args = {{"type", analysisType}};
         for (const auto& key : analysisKeys(analysisType))
             if (auto it = analysisArgs.find(key);
-                it != analysisArgs.end() && !trim(it->second).empty())
-                args.emplace_back(key, trim(it->second));
+                it != analysisArgs.end() && !text::trim(it->second).empty())
+                args.emplace_back(key, text::trim(it->second));
         out << YAML::Key << "analysis" << YAML::Value;
         emitPairs(out, args);
     }
@@ -259,12 +253,12 @@ std::string JobSpecDraft::toYaml() const {
             out << YAML::Flow << YAML::BeginMap << YAML::Key << "param" << YAML::Value << s.param;
             if (s.kind == "lin" || s.kind == "log") {
                 out << YAML::Key << s.kind << YAML::Value;
-                emitPairs(
-                    out,
-                    {{"start", trim(s.start)}, {"stop", trim(s.stop)}, {"points", trim(s.points)}});
+                emitPairs(out, {{"start", text::trim(s.start)},
+                                {"stop", text::trim(s.stop)},
+                                {"points", text::trim(s.points)}});
             } else {
                 out << YAML::Key << "values" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-                for (const auto& v : split(s.values, ','))
+                for (const auto& v : splitOutsideBrackets(s.values, ','))
                     out << v;
                 out << YAML::EndSeq;
             }
@@ -276,14 +270,14 @@ std::string JobSpecDraft::toYaml() const {
         out << YAML::Key << "corners" << YAML::Value << YAML::BeginSeq;
         for (const auto& c : corners) {
             out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
-            const auto libs = split(c.libs, ';');
+            const auto libs = splitOutsideBrackets(c.libs, ';');
             if (!libs.empty()) {
                 out << YAML::Key << "lib" << YAML::Value << YAML::BeginSeq;
                 for (const auto& lib : libs) {
                     // "file section": the section is the last word, the file may hold spaces.
                     const auto space = lib.find_last_of(" \t");
                     const std::string file =
-                        space == std::string::npos ? lib : trim(lib.substr(0, space));
+                        space == std::string::npos ? lib : text::trim(lib.substr(0, space));
                     const std::string section =
                         space == std::string::npos ? std::string() : lib.substr(space + 1);
                     emitPairs(out, {{"file", file}, {"section", section}});
@@ -291,10 +285,10 @@ std::string JobSpecDraft::toYaml() const {
                 out << YAML::EndSeq;
             }
             std::vector<std::pair<std::string, std::string>> params;
-            for (const auto& p : split(c.parameters, ',')) {
+            for (const auto& p : splitOutsideBrackets(c.parameters, ',')) {
                 const auto eq = p.find('=');
-                params.emplace_back(trim(p.substr(0, eq)),
-                                    eq == std::string::npos ? "" : trim(p.substr(eq + 1)));
+                params.emplace_back(text::trim(p.substr(0, eq)),
+                                    eq == std::string::npos ? "" : text::trim(p.substr(eq + 1)));
             }
             if (!params.empty()) {
                 out << YAML::Key << "parameters" << YAML::Value;
@@ -305,9 +299,10 @@ std::string JobSpecDraft::toYaml() const {
         out << YAML::EndSeq;
     }
     if (monteCarlo) {
-        std::vector<std::pair<std::string, std::string>> mc = {{"count", trim(monteCarloCount)}};
-        if (!trim(monteCarloSeed).empty())
-            mc.emplace_back("seed", trim(monteCarloSeed));
+        std::vector<std::pair<std::string, std::string>> mc = {
+            {"count", text::trim(monteCarloCount)}};
+        if (!text::trim(monteCarloSeed).empty())
+            mc.emplace_back("seed", text::trim(monteCarloSeed));
         out << YAML::Key << "montecarlo" << YAML::Value;
         emitPairs(out, mc);
     }

@@ -1,5 +1,6 @@
 #include "core/netlist/measure_results.h"
 
+#include "core/base/text.h"
 #include "core/netlist/ngspice_output.h"
 
 #include <algorithm>
@@ -11,31 +12,8 @@
 
 namespace {
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos)
-        return {};
-    const auto last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
-}
-
-std::vector<std::string> words(const std::string& text) {
-    std::istringstream stream(text);
-    std::vector<std::string> result;
-    std::string word;
-    while (stream >> word)
-        result.push_back(word);
-    return result;
-}
-
 bool isMeasureKeyword(const std::string& word) {
-    const auto w = lower(word);
+    const auto w = text::lower(word);
     return w == ".meas" || w == ".measure";
 }
 
@@ -54,14 +32,14 @@ bool readResultLine(const std::string& text, std::string& name, double& value,
     const auto equals = text.find('=');
     if (equals == std::string::npos || equals == 0)
         return false;
-    name = trimmed(text.substr(0, equals));
+    name = text::trim(text.substr(0, equals));
     if (name.empty() || name.find_first_of(" \t") != std::string::npos)
         return false;
     // Split "a= 1 b= 2" into tokens with the '=' separated out.
     std::string rest;
     for (char c : text.substr(equals + 1))
         rest += c == '=' ? std::string(" = ") : std::string(1, c);
-    const auto tokens = words(rest);
+    const auto tokens = text::words(rest);
     if (tokens.empty() || !readNumber(tokens[0], value))
         return false;
     extras.clear();
@@ -69,9 +47,9 @@ bool readResultLine(const std::string& text, std::string& name, double& value,
         double extra = 0;
         if (tokens[i + 1] != "=" || !readNumber(tokens[i + 2], extra))
             break;
-        extras.emplace_back(lower(tokens[i]), extra);
+        extras.emplace_back(text::lower(tokens[i]), extra);
     }
-    name = lower(name);
+    name = text::lower(name);
     return true;
 }
 
@@ -83,17 +61,17 @@ std::vector<MeasureResults::Declared> MeasureResults::declared(const std::string
     std::string line;
     bool inControl = false;
     while (std::getline(stream, line)) {
-        const auto tokens = words(line);
+        const auto tokens = text::words(line);
         if (tokens.empty())
             continue;
-        const auto first = lower(tokens[0]);
+        const auto first = text::lower(tokens[0]);
         if (first == ".control")
             inControl = true;
         else if (first == ".endc")
             inControl = false;
         if (inControl || !isMeasureKeyword(first) || tokens.size() < 3)
             continue;
-        Declared measure{lower(tokens[2]), lower(tokens[1])};
+        Declared measure{text::lower(tokens[2]), text::lower(tokens[1])};
         const bool known = std::any_of(result.begin(), result.end(),
                                        [&](const Declared& d) { return d.name == measure.name; });
         if (!known)
@@ -125,13 +103,13 @@ MeasureResults::parse(const std::string& log, const std::vector<Declared>& decla
     std::string line;
     while (std::getline(stream, line)) {
         const bool isError = line.rfind("stderr", 0) == 0;
-        const std::string text = trimmed(NgspiceOutput::text(line));
+        const std::string text = text::trim(NgspiceOutput::text(line));
         if (text.empty())
             continue;
-        const auto tokens = words(text);
+        const auto tokens = text::words(text);
         if (isMeasureKeyword(tokens[0]) && tokens.size() >= 3 && text.size() >= 7 &&
             text.compare(text.size() - 7, 7, "failed!") == 0) {
-            const int slot = slotOf(lower(tokens[2]));
+            const int slot = slotOf(text::lower(tokens[2]));
             if (slot >= 0) {
                 std::string why;
                 for (const auto& reason : reasons)

@@ -1,5 +1,7 @@
 #include "core/netlist/netlist_text.h"
 
+#include "core/base/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -19,17 +21,11 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string firstWord(const std::string& line) {
     std::istringstream stream(line);
     std::string word;
     stream >> word;
-    return lower(word);
+    return text::lower(word);
 }
 
 bool isAnalysis(const std::string& word) {

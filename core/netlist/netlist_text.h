@@ -9,7 +9,6 @@ namespace netlist_text {
 
 // The lines of `text`, without their line ends (CR LF or LF).
 std::vector<std::string> lines(const std::string& text);
-std::string lower(std::string text);
 // The first word of a line, lower case: ".tran", "r1", "+", "*".
 std::string firstWord(const std::string& line);
 // ".tran", ".ac", ".dc", ".op", ".noise", ...: a dot card that starts an analysis.

@@ -1,13 +1,11 @@
 #include "core/netlist/ngspice_output.h"
 
+#include "core/base/text.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace {
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-    return text;
-}
 bool fromStderr(const std::string& line) {
     return line.rfind("stderr", 0) == 0;
 }
@@ -16,7 +14,7 @@ bool fromStderr(const std::string& line) {
 bool NgspiceOutput::isError(const std::string& line) {
     if (!fromStderr(line))
         return false;
-    const auto l = lower(line);
+    const auto l = text::lower(line);
     if (l.find("warning") != std::string::npos)
         return false;
     return l.find("error") != std::string::npos || l.find("aborted") != std::string::npos ||
@@ -24,7 +22,7 @@ bool NgspiceOutput::isError(const std::string& line) {
 }
 
 std::string NgspiceOutput::severity(const std::string& line) {
-    if (lower(line).find("warning") != std::string::npos)
+    if (text::lower(line).find("warning") != std::string::npos)
         return "warning";
     return fromStderr(line) ? "error" : "";
 }

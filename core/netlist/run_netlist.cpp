@@ -1,6 +1,7 @@
 #include "core/netlist/run_netlist.h"
 
 #include "core/base/spice_number.h"
+#include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
 #include "core/netlist/netlist_text.h"
 
@@ -16,7 +17,7 @@
 namespace {
 
 using netlist_text::firstWord;
-using netlist_text::lower;
+using text::lower;
 
 // Commands of a .control script that start analyses, that loop, and that only make sense
 // in interactive ngspice (there is no plot window in a shared library, and quit would

@@ -1,5 +1,6 @@
 #include "core/design/asdl/asdl_reader.h"
 
+#include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
 #include "core/design/device_parameters.h"
 
@@ -30,28 +31,6 @@ struct AsdlError {
 
 [[noreturn]] void fail(const std::string& message) {
     throw AsdlError{message};
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos)
-        return {};
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-std::vector<std::string> words(const std::string& text) {
-    std::vector<std::string> result;
-    std::istringstream stream(text);
-    std::string word;
-    while (stream >> word)
-        result.push_back(word);
-    return result;
 }
 
 std::string where(const std::string& file, int line) {
@@ -466,7 +445,7 @@ ModuleDecl parseModule(const std::string& name, const YAML::Node& node, size_t f
                 if (const auto params = it->second["parameters"]; params && !params.IsNull())
                     instance.parameters = keyValues(params, file, "instance parameter");
             } else {
-                const auto tokens = words(scalar(it->second, file, "instance"));
+                const auto tokens = text::words(scalar(it->second, file, "instance"));
                 if (tokens.empty())
                     fail(at + ": instance \"" + instance.nameExpr + "\" names no ref");
                 instance.ref = tokens[0];
@@ -1157,7 +1136,7 @@ public:
             ++number;
             if (main && number == 1)
                 continue; // SPICE's first line is the title
-            const std::string text = trim(raw);
+            const std::string text = text::trim(raw);
             if (!text.empty() && text[0] == '+' && !lines.empty())
                 lines.back().first += " " + text.substr(1);
             else
@@ -1167,7 +1146,7 @@ public:
         bool inSection = section.empty(), inControl = false;
         std::vector<SpiceScope*> stack{&top};
         for (const auto& [rawText, line] : lines) {
-            std::string text = lower(stripComment(rawText));
+            std::string text = text::lower(stripComment(rawText));
             if (text.empty() || text[0] == '*')
                 continue;
             const auto tokens = spiceTokens(text);
@@ -1373,7 +1352,7 @@ private:
                              const std::vector<std::string>& ports,
                              std::vector<std::string>& nets) {
         for (const auto& pin : ports)
-            nets.push_back(lower(e.nets[e.netIndex.at(instance.conns.at(pin))].rendered));
+            nets.push_back(text::lower(e.nets[e.netIndex.at(instance.conns.at(pin))].rendered));
         return joined(nets, " ");
     }
 
@@ -1408,7 +1387,7 @@ private:
         std::map<std::string, std::string> netVector;
         std::map<std::string, std::string> netDetail;
         for (const auto& net : e.nets) {
-            const std::string name = lower(net.rendered);
+            const std::string name = text::lower(net.rendered);
             std::string vector, detail = net.port && !isTop ? "port" : "net";
             if (net.port && !isTop) {
                 vector = portVectors.count(net.literal) ? portVectors.at(net.literal) : "";
@@ -1443,14 +1422,14 @@ private:
             node.source = {file, instance.line};
 
             if (instance.target.module) {
-                const std::string elementName = "x" + lower(instance.rendered);
+                const std::string elementName = "x" + text::lower(instance.rendered);
                 const auto& element = findElement(scope, elementName, childCref, asdlAt);
                 checkNodes(element, nets, asdlAt, childCref);
                 if (element.tokens.size() < nets.size() + 2)
                     fail(where(element.file, element.line) + ": " + element.name +
                          " names no subckt");
                 const std::string subckt = element.tokens[nets.size() + 1];
-                const std::string base = lower(realizationName(instance.target.symbol));
+                const std::string base = text::lower(realizationName(instance.target.symbol));
                 const bool renamed = subckt.size() > base.size() + 2 &&
                                      subckt.compare(0, base.size() + 2, base + "__") == 0;
                 if (subckt != base && !renamed)
@@ -1499,7 +1478,7 @@ private:
         std::istringstream lines(backend.templateText);
         std::string line;
         while (std::getline(lines, line)) {
-            line = trim(line);
+            line = text::trim(line);
             if (line.empty() || line[0] == '*' || line[0] == '+')
                 continue;
             if (line[0] == '.')
@@ -1516,7 +1495,7 @@ private:
             for (const auto& [k, v] : list)
                 values[k] = v;
         values["name"] = instance.rendered;
-        const std::string first = words(elementLine).front();
+        const std::string first = text::words(elementLine).front();
         std::string token;
         for (size_t i = 0; i < first.size(); ++i) {
             if (first[i] == '{' && i + 1 < first.size() && first[i + 1] == '{') {
@@ -1537,7 +1516,7 @@ private:
                 token += first[i];
             }
         }
-        return lower(token);
+        return text::lower(token);
     }
 
     // The .model card an element names, for the elements that take one.
@@ -1562,7 +1541,7 @@ private:
         if (it == m_deck.subckts.end()) {
             std::map<std::string, std::string> known = builtinWrappers();
             for (const auto& [name, inner] : m_options.wrapperPrimitives)
-                known[lower(name)] = lower(inner);
+                known[text::lower(name)] = text::lower(inner);
             if (auto k = known.find(subckt); k != known.end()) {
                 how = "inner " + k->second + " assumed: the definition of " + subckt +
                       " was not read";
@@ -1619,7 +1598,7 @@ private:
         }
         const auto& element = findElement(scope, name, node.cref, asdlAt);
         // `{ports}` right after the name: the nodes can be checked against the design.
-        const auto templateWords = words(elementLine);
+        const auto templateWords = text::words(elementLine);
         const bool portsFollow = templateWords.size() >= 2 && templateWords[1] == "{ports}";
         if (portsFollow)
             checkNodes(element, nets, asdlAt, node.cref);
