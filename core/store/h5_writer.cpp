@@ -4,6 +4,7 @@
 #include "core/netlist/ngspice_output.h"
 #include "core/store/measurement_store.h"
 #include "core/store/sample_batch.h"
+#include "core/store/store_layout.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -19,8 +20,8 @@ constexpr size_t kMaxLogBytes = 32u << 20;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
 // Staging is bounded by this many values over all columns (4 MB).
 constexpr int kStagingBudget = 1 << 19;
-constexpr const char* kStepScale = "step_index";
-constexpr const char* kPointScale = "point";
+constexpr const char* kStepScale = store_layout::kStepIndex;
+constexpr const char* kPointScale = store_layout::kPoint;
 
 // Grows a 1-D dataset to hold `index` and writes one value there.
 bool writeAt(hid_t location, const char* name, hsize_t index, hid_t memType, const void* value) {
@@ -141,12 +142,13 @@ Result<bool> H5Writer::createRun(const RunMetadata& metadata) {
     if (metadata.runId.empty() || metadata.runId.find('/') != std::string::npos ||
         metadata.runId == "." || metadata.runId == "..")
         return R::failure("invalid run id \"" + metadata.runId + "\"");
-    if (!h5::exists(m_file.get(), "runs")) {
-        H5Handle runs(H5Gcreate2(m_file.get(), "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    if (!h5::exists(m_file.get(), store_layout::kRuns)) {
+        H5Handle runs(
+            H5Gcreate2(m_file.get(), store_layout::kRuns, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         if (!runs.valid())
             return R::failure(m_path + ": cannot create /runs");
     }
-    const std::string group = "runs/" + metadata.runId;
+    const std::string group = store_layout::runPath(metadata.runId);
     if (h5::exists(m_file.get(), group))
         return R::failure(m_path + ": run \"" + metadata.runId +
                           "\" already exists; runs are never overwritten");
@@ -168,26 +170,27 @@ Result<bool> H5Writer::createRun(const RunMetadata& metadata) {
     m_measures = MeasureResults::declared(metadata.netlist);
 
     const hid_t run = m_run.get();
-    bool ok = h5::writeStringAttribute(run, "run_id", metadata.runId) &&
-              h5::writeStringAttribute(run, "analysis", metadata.analysis) &&
-              h5::writeStringAttribute(run, "status", toString(RunStatus::Running)) &&
-              h5::writeStringAttribute(run, "message", "") &&
-              h5::writeStringAttribute(run, "netlist_sha256", metadata.netlistSha256) &&
-              h5::writeStringAttribute(run, "ngspice_version", metadata.ngspiceVersion) &&
-              h5::writeStringAttribute(run, "started", isoNow()) &&
-              h5::writeStringAttribute(run, "finished", "") &&
-              h5::writeInt64Attribute(run, "seed", metadata.seed) &&
-              h5::writeStringAttribute(run, "corner", metadata.corner) &&
-              h5::writeStringAttribute(run, "sweep", metadata.sweep) &&
-              h5::writeStringAttribute(run, "job", metadata.job) &&
-              h5::writeInt64Attribute(run, "sweep_index", metadata.sweepIndex) &&
-              h5::writeStringAttribute(run, "coordinate", "");
-    H5Handle inputs(H5Gcreate2(run, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    bool ok =
+        h5::writeStringAttribute(run, store_layout::kRunId, metadata.runId) &&
+        h5::writeStringAttribute(run, store_layout::kAnalysis, metadata.analysis) &&
+        h5::writeStringAttribute(run, store_layout::kStatus, toString(RunStatus::Running)) &&
+        h5::writeStringAttribute(run, store_layout::kMessage, "") &&
+        h5::writeStringAttribute(run, store_layout::kNetlistSha256, metadata.netlistSha256) &&
+        h5::writeStringAttribute(run, store_layout::kNgspiceVersion, metadata.ngspiceVersion) &&
+        h5::writeStringAttribute(run, store_layout::kStarted, isoNow()) &&
+        h5::writeStringAttribute(run, store_layout::kFinished, "") &&
+        h5::writeInt64Attribute(run, store_layout::kSeed, metadata.seed) &&
+        h5::writeStringAttribute(run, store_layout::kCorner, metadata.corner) &&
+        h5::writeStringAttribute(run, store_layout::kSweep, metadata.sweep) &&
+        h5::writeStringAttribute(run, store_layout::kJob, metadata.job) &&
+        h5::writeInt64Attribute(run, store_layout::kSweepIndex, metadata.sweepIndex) &&
+        h5::writeStringAttribute(run, store_layout::kCoordinate, "");
+    H5Handle inputs(H5Gcreate2(run, store_layout::kInputs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     ok = ok && inputs.valid() &&
-         h5::writeStringDataset(inputs.get(), "netlist", metadata.netlist) &&
-         h5::writeStringDataset(inputs.get(), "probe_map.json", metadata.probeMapJson) &&
-         h5::writeStringDataset(inputs.get(), "params.yaml", metadata.paramsYaml) &&
-         h5::writeStringDataset(inputs.get(), "tree.json", metadata.treeJson);
+         h5::writeStringDataset(inputs.get(), store_layout::kNetlist, metadata.netlist) &&
+         h5::writeStringDataset(inputs.get(), store_layout::kProbeMapJson, metadata.probeMapJson) &&
+         h5::writeStringDataset(inputs.get(), store_layout::kParamsYaml, metadata.paramsYaml) &&
+         h5::writeStringDataset(inputs.get(), store_layout::kTreeJson, metadata.treeJson);
     H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
     if (!ok)
         return R::failure(m_path + ": cannot write the metadata of run \"" + m_runId + "\"");
@@ -204,7 +207,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
     if (!m_run.valid())
         return R::failure("internal: no run open");
     const hid_t run = m_run.get();
-    h5::writeStringAttribute(run, "analysis", analysis);
+    h5::writeStringAttribute(run, store_layout::kAnalysis, analysis);
 
     // Layout of the incoming batch columns (complex vectors take two).
     std::vector<int> sourceColumn;
@@ -302,9 +305,9 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
         if (!outer.valid())
             return R::failure(m_path + ": cannot create \"" + m_stepping.source + "\" in run \"" +
                               m_runId + "\"");
-        h5::writeStringAttribute(outer.get(), "unit", m_stepping.unit);
+        h5::writeStringAttribute(outer.get(), store_layout::kUnit, m_stepping.unit);
         H5DSattach_scale(outer.get(), stepScale.get(), 0);
-        h5::writeStringAttribute(run, "step_source", m_stepping.source);
+        h5::writeStringAttribute(run, store_layout::kStepSource, m_stepping.source);
     }
     H5Handle coordinateSet;
     if (!m_scalarPlot) {
@@ -319,8 +322,8 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
         } else {
             H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
         }
-        h5::writeStringAttribute(coordinateSet.get(), "unit", coordinateUnit);
-        h5::writeStringAttribute(run, "coordinate", coordinateName);
+        h5::writeStringAttribute(coordinateSet.get(), store_layout::kUnit, coordinateUnit);
+        h5::writeStringAttribute(run, store_layout::kCoordinate, coordinateName);
         Column coordinate;
         coordinate.link = coordinateName;
         coordinate.sourceColumn =
@@ -331,7 +334,8 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
     }
     H5Handle scalarSpace(H5Screate(H5S_SCALAR));
 
-    H5Handle vectorsGroup(H5Gcreate2(run, "vectors", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Handle vectorsGroup(
+        H5Gcreate2(run, store_layout::kVectors, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     if (!vectorsGroup.valid())
         return R::failure(m_path + ": cannot create vectors/ in run \"" + m_runId + "\"");
     for (size_t i = 0; i < resolution.vectors.size(); ++i) {
@@ -346,25 +350,27 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
         col.sourceColumn = sourceColumn[i];
         H5Handle dataset;
         if (holder.valid() && m_scalarPlot && !m_stepped) {
-            dataset = H5Handle(
-                H5Dcreate2(holder.get(), "data", col.isComplex ? fileComplex.get() : H5T_IEEE_F64LE,
-                           scalarSpace.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+            dataset =
+                H5Handle(H5Dcreate2(holder.get(), store_layout::kData,
+                                    col.isComplex ? fileComplex.get() : H5T_IEEE_F64LE,
+                                    scalarSpace.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         } else if (holder.valid() && m_stepped && m_scalarPlot) {
-            dataset = makeStepDataset(holder.get(), "data",
+            dataset = makeStepDataset(holder.get(), store_layout::kData,
                                       col.isComplex ? fileComplex.get() : H5T_IEEE_F64LE);
         } else if (holder.valid() && m_stepped) {
-            dataset = make2D(holder.get(), "data", col.isComplex);
+            dataset = make2D(holder.get(), store_layout::kData, col.isComplex);
             col.rank = 2;
         } else if (holder.valid()) {
-            dataset = makeDataset(holder.get(), "data", col.isComplex);
+            dataset = makeDataset(holder.get(), store_layout::kData, col.isComplex);
         }
         if (!dataset.valid())
-            return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/data");
+            return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/" +
+                              store_layout::kData);
         const hid_t ds = dataset.get();
-        h5::writeStringAttribute(ds, "unit", resolved.unit);
-        h5::writeStringAttribute(ds, "source_vec", resolved.vector);
-        h5::writeStringAttribute(ds, "node_kind", resolved.nodeKind);
-        h5::writeStringListAttribute(ds, "aliases", resolved.aliases);
+        h5::writeStringAttribute(ds, store_layout::kUnit, resolved.unit);
+        h5::writeStringAttribute(ds, store_layout::kSourceVector, resolved.vector);
+        h5::writeStringAttribute(ds, store_layout::kNodeKind, resolved.nodeKind);
+        h5::writeStringListAttribute(ds, store_layout::kAliases, resolved.aliases);
         if (m_stepped) {
             H5DSattach_scale(ds, stepScale.get(), 0);
             // CF convention: xarray makes the names in `coordinates` coordinates of the
@@ -379,12 +385,12 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             if (hasStepSource())
                 coordinates += (coordinates.empty() ? "" : " ") + m_stepping.source;
             if (!coordinates.empty())
-                h5::writeStringAttribute(ds, "coordinates", coordinates);
+                h5::writeStringAttribute(ds, store_layout::kCoordinates, coordinates);
         } else if (coordinateSet.valid()) {
             H5DSattach_scale(ds, coordinateSet.get(), 0);
         }
         // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
-        const std::string target = "vectors/" + resolved.cref + "/data";
+        const std::string target = store_layout::vectorDataPath(resolved.cref);
         if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,
                            H5P_DEFAULT) < 0)
             return R::failure(m_path + ": cannot link cref \"" + resolved.cref + "\"");
@@ -560,14 +566,14 @@ void H5Writer::addLog(const std::string& line) {
 
 void H5Writer::writeLogs() {
     const hid_t run = m_run.get();
-    if (h5::exists(run, "logs"))
+    if (h5::exists(run, store_layout::kLogs))
         return;
-    H5Handle logs(H5Gcreate2(run, "logs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Handle logs(H5Gcreate2(run, store_layout::kLogs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     std::string log = m_log;
     if (m_logTruncated)
         log += "[wavebench: log truncated at 32 MB]\n";
-    h5::writeStringDataset(logs.get(), "ngspice.txt", log);
-    h5::writeStringDataset(logs.get(), "warnings.jsonl", m_warnings);
+    h5::writeStringDataset(logs.get(), store_layout::kNgspiceLog, log);
+    h5::writeStringDataset(logs.get(), store_layout::kWarningsLog, m_warnings);
 }
 
 Result<bool> H5Writer::finishRun(RunStatus status, const std::string& message) {
@@ -578,16 +584,17 @@ Result<bool> H5Writer::finishRun(RunStatus status, const std::string& message) {
     flushStaged();
     writeLogs();
     const hid_t run = m_run.get();
-    bool ok = h5::writeStringAttribute(run, "status", toString(status)) &&
-              h5::writeStringAttribute(run, "message", message) &&
-              h5::writeStringAttribute(run, "finished", isoNow());
+    bool ok = h5::writeStringAttribute(run, store_layout::kStatus, toString(status)) &&
+              h5::writeStringAttribute(run, store_layout::kMessage, message) &&
+              h5::writeStringAttribute(run, store_layout::kFinished, isoNow());
     if (m_stepped)
-        ok = h5::writeInt64Attribute(run, "steps", m_step + 1) && ok;
+        ok = h5::writeInt64Attribute(run, store_layout::kSteps, m_step + 1) && ok;
     m_finishedMeasurements.clear();
     ok = MeasurementStore::store(run, m_log, m_measures, &m_finishedMeasurements) &&
          ok; // before _SUCCESS
     if (ok && status == RunStatus::Ok) {
-        H5Handle marker(H5Gcreate2(run, "_SUCCESS", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        H5Handle marker(
+            H5Gcreate2(run, store_layout::kSuccess, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         ok = marker.valid();
     }
     m_columns.clear();

@@ -2,6 +2,7 @@
 
 #include "core/store/h5_handle.h"
 #include "core/store/measurement_store.h"
+#include "core/store/store_layout.h"
 
 #include <QFileInfo>
 #include <algorithm>
@@ -27,7 +28,7 @@ Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Ha
     if (!opened)
         return Result<H5Handle>::failure(opened.error());
     file = std::move(opened.value());
-    const std::string groupPath = "runs/" + runId;
+    const std::string groupPath = store_layout::runPath(runId);
     if (runId.empty() || runId.find('/') != std::string::npos || !h5::exists(file.get(), groupPath))
         return Result<H5Handle>::failure(path + ": no run \"" + runId + "\"");
     return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
@@ -57,15 +58,15 @@ std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
 RunSummary summarize(hid_t run, const std::string& runId) {
     RunSummary summary;
     summary.runId = runId;
-    summary.job = h5::readStringAttribute(run, "job");
-    summary.analysis = h5::readStringAttribute(run, "analysis");
-    summary.status = h5::readStringAttribute(run, "status");
-    summary.message = h5::readStringAttribute(run, "message");
-    summary.started = h5::readStringAttribute(run, "started");
-    summary.finished = h5::readStringAttribute(run, "finished");
-    summary.coordinate = h5::readStringAttribute(run, "coordinate");
+    summary.job = h5::readStringAttribute(run, store_layout::kJob);
+    summary.analysis = h5::readStringAttribute(run, store_layout::kAnalysis);
+    summary.status = h5::readStringAttribute(run, store_layout::kStatus);
+    summary.message = h5::readStringAttribute(run, store_layout::kMessage);
+    summary.started = h5::readStringAttribute(run, store_layout::kStarted);
+    summary.finished = h5::readStringAttribute(run, store_layout::kFinished);
+    summary.coordinate = h5::readStringAttribute(run, store_layout::kCoordinate);
     summary.points = lengthOf(run, summary.coordinate);
-    if (const long long steps = h5::readInt64Attribute(run, "steps", 0); steps > 0) {
+    if (const long long steps = h5::readInt64Attribute(run, store_layout::kSteps, 0); steps > 0) {
         // Every step's points (padding included), not one step's: a 2-D coordinate counts
         // them already, a shared one (.dc with two sources) once per step, and a stepped
         // operating point has one per step.
@@ -75,9 +76,10 @@ RunSummary summarize(hid_t run, const std::string& runId) {
         else if (dims.size() == 1)
             summary.points *= steps;
     }
-    if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
+    if (summary.coordinate.empty() && h5::exists(run, store_layout::kVectors) &&
+        summary.analysis == "op")
         summary.points = 1; // an operating point: scalars, no coordinate
-    summary.success = h5::exists(run, "_SUCCESS");
+    summary.success = h5::exists(run, store_layout::kSuccess);
     return summary;
 }
 
@@ -127,9 +129,9 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
     if (!file)
         return R::failure(file.error());
     std::vector<RunSummary> runs;
-    if (!h5::exists(file->get(), "runs"))
+    if (!h5::exists(file->get(), store_layout::kRuns))
         return runs;
-    H5Handle group(H5Gopen2(file->get(), "runs", H5P_DEFAULT));
+    H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
     for (const auto& id : h5::childNames(group.get())) {
         H5Handle run(H5Gopen2(group.get(), id.c_str(), H5P_DEFAULT));
         if (run.valid())
@@ -146,9 +148,9 @@ Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
     auto file = openStore(path);
     if (!file)
         return R::failure(file.error());
-    if (!h5::exists(file->get(), "runs"))
+    if (!h5::exists(file->get(), store_layout::kRuns))
         return std::vector<std::string>{};
-    H5Handle group(H5Gopen2(file->get(), "runs", H5P_DEFAULT));
+    H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
     return h5::childNames(group.get());
 }
 
@@ -161,53 +163,53 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         return R::failure(run.error());
     RunData data;
     data.summary = summarize(run->get(), runId);
-    data.seed = h5::readInt64Attribute(run->get(), "seed", -1);
-    data.ngspiceVersion = h5::readStringAttribute(run->get(), "ngspice_version");
-    data.netlistSha256 = h5::readStringAttribute(run->get(), "netlist_sha256");
-    data.job = h5::readStringAttribute(run->get(), "job");
-    data.corner = h5::readStringAttribute(run->get(), "corner");
-    data.sweep = h5::readStringAttribute(run->get(), "sweep");
-    data.sweepIndex = h5::readInt64Attribute(run->get(), "sweep_index", -1);
+    data.seed = h5::readInt64Attribute(run->get(), store_layout::kSeed, -1);
+    data.ngspiceVersion = h5::readStringAttribute(run->get(), store_layout::kNgspiceVersion);
+    data.netlistSha256 = h5::readStringAttribute(run->get(), store_layout::kNetlistSha256);
+    data.job = h5::readStringAttribute(run->get(), store_layout::kJob);
+    data.corner = h5::readStringAttribute(run->get(), store_layout::kCorner);
+    data.sweep = h5::readStringAttribute(run->get(), store_layout::kSweep);
+    data.sweepIndex = h5::readInt64Attribute(run->get(), store_layout::kSweepIndex, -1);
     for (const auto& m : MeasurementStore::read(run->get())) {
         data.measurements[m.name] = m.value;
         if (!m.message.empty())
             data.measurementMessages[m.name] = m.message;
     }
-    if (h5::exists(run->get(), "inputs")) {
-        H5Handle inputs(H5Gopen2(run->get(), "inputs", H5P_DEFAULT));
-        data.netlist = h5::readStringDataset(inputs.get(), "netlist");
-        data.probeMapJson = h5::readStringDataset(inputs.get(), "probe_map.json");
-        data.treeJson = h5::readStringDataset(inputs.get(), "tree.json");
+    if (h5::exists(run->get(), store_layout::kInputs)) {
+        H5Handle inputs(H5Gopen2(run->get(), store_layout::kInputs, H5P_DEFAULT));
+        data.netlist = h5::readStringDataset(inputs.get(), store_layout::kNetlist);
+        data.probeMapJson = h5::readStringDataset(inputs.get(), store_layout::kProbeMapJson);
+        data.treeJson = h5::readStringDataset(inputs.get(), store_layout::kTreeJson);
     }
-    if (h5::exists(run->get(), "logs")) {
-        H5Handle logs(H5Gopen2(run->get(), "logs", H5P_DEFAULT));
-        data.log = h5::readStringDataset(logs.get(), "ngspice.txt");
-        data.warnings = h5::readStringDataset(logs.get(), "warnings.jsonl");
+    if (h5::exists(run->get(), store_layout::kLogs)) {
+        H5Handle logs(H5Gopen2(run->get(), store_layout::kLogs, H5P_DEFAULT));
+        data.log = h5::readStringDataset(logs.get(), store_layout::kNgspiceLog);
+        data.warnings = h5::readStringDataset(logs.get(), store_layout::kWarningsLog);
     }
     if (!data.summary.coordinate.empty() && h5::exists(run->get(), data.summary.coordinate)) {
         H5Handle set(H5Dopen2(run->get(), data.summary.coordinate.c_str(), H5P_DEFAULT));
         if (!readDoubles(set.get(), data.coordinate))
             return R::failure(path + ": run \"" + runId + "\": cannot read its coordinate");
     }
-    if (h5::exists(run->get(), "vectors")) {
-        H5Handle vectors(H5Gopen2(run->get(), "vectors", H5P_DEFAULT));
+    if (h5::exists(run->get(), store_layout::kVectors)) {
+        H5Handle vectors(H5Gopen2(run->get(), store_layout::kVectors, H5P_DEFAULT));
         for (const auto& cref : h5::childNames(vectors.get())) {
-            const std::string dataPath = cref + "/data";
+            const std::string dataPath = cref + "/" + store_layout::kData;
             if (!h5::exists(vectors.get(), dataPath))
                 continue;
             H5Handle set(H5Dopen2(vectors.get(), dataPath.c_str(), H5P_DEFAULT));
             StoredVector v;
             v.cref = cref;
-            v.unit = h5::readStringAttribute(set.get(), "unit");
-            v.sourceVector = h5::readStringAttribute(set.get(), "source_vec");
-            v.nodeKind = h5::readStringAttribute(set.get(), "node_kind");
-            v.aliases = h5::readStringListAttribute(set.get(), "aliases");
+            v.unit = h5::readStringAttribute(set.get(), store_layout::kUnit);
+            v.sourceVector = h5::readStringAttribute(set.get(), store_layout::kSourceVector);
+            v.nodeKind = h5::readStringAttribute(set.get(), store_layout::kNodeKind);
+            v.aliases = h5::readStringListAttribute(set.get(), store_layout::kAliases);
             if (!readDoubles(set.get(), v.values, &v.imag))
                 return R::failure(path + ": run \"" + runId + "\": cannot read " + cref);
             data.vectors.push_back(std::move(v));
         }
     }
-    if (h5::readInt64Attribute(run->get(), "steps", 0) > 0)
+    if (h5::readInt64Attribute(run->get(), store_layout::kSteps, 0) > 0)
         unstep(run->get(), data);
     return data;
 }
@@ -216,9 +218,9 @@ namespace {
 
 // Lays a stepped run's 2-D datasets out as consecutive steps (RunData::stepStarts).
 void unstep(hid_t run, RunData& data) {
-    const auto stepDims = dimsOf(run, "step_index");
+    const auto stepDims = dimsOf(run, store_layout::kStepIndex);
     const size_t steps = stepDims.empty() ? 0 : static_cast<size_t>(stepDims[0]);
-    data.stepSource = h5::readStringAttribute(run, "step_source");
+    data.stepSource = h5::readStringAttribute(run, store_layout::kStepSource);
     if (!data.stepSource.empty() && h5::exists(run, data.stepSource)) {
         H5Handle set(H5Dopen2(run, data.stepSource.c_str(), H5P_DEFAULT));
         readDoubles(set.get(), data.stepValues);
@@ -227,7 +229,8 @@ void unstep(hid_t run, RunData& data) {
         return;
     if (data.summary.coordinate.empty()) {
         // A stepped operating point: one value per step, a curve over what was stepped.
-        data.summary.coordinate = data.stepValues.size() == steps ? data.stepSource : "step_index";
+        data.summary.coordinate =
+            data.stepValues.size() == steps ? data.stepSource : store_layout::kStepIndex;
         if (data.stepValues.size() == steps) {
             data.coordinate = data.stepValues;
         } else {

@@ -24,6 +24,8 @@ import h5py
 import numpy as np
 import xarray as xr
 
+from . import layout as _layout
+
 __all__ = ["open_xarray", "list_runs", "read_measurements", "job_table"]
 
 # Attributes HDF5 dimension scales / netCDF add on their own; they hold object
@@ -34,7 +36,7 @@ _INTERNAL_ATTRS = frozenset(
 )
 
 # Attributes that are lists by contract, even when the file holds 0 or 1 entries.
-_LIST_ATTRS = frozenset({"aliases"})
+_LIST_ATTRS = frozenset({_layout.ALIASES})
 
 
 def _decode(value):
@@ -80,16 +82,16 @@ def _open(path) -> h5py.File:
 
 
 def _run_ids(f: h5py.File) -> list:
-    runs = f.get("runs")
+    runs = f.get(_layout.RUNS)
     return sorted(runs.keys()) if isinstance(runs, h5py.Group) else []
 
 
 def _coordinate_name(run: h5py.Group) -> str:
     # Transient runs use "time"; other analyses name their scale vector here. An
     # operating point has none: its attribute is present but empty.
-    if "coordinate" not in run.attrs:
+    if _layout.COORDINATE not in run.attrs:
         return "time"
-    return _decode(run.attrs["coordinate"])
+    return _decode(run.attrs[_layout.COORDINATE])
 
 
 def _get_run(f: h5py.File, path, run_id: str) -> h5py.Group:
@@ -99,7 +101,7 @@ def _get_run(f: h5py.File, path, run_id: str) -> h5py.Group:
     if run_id not in ids:
         available = ", ".join(ids) if ids else "none"
         raise KeyError(f"run id {run_id!r} not found in {os.fspath(path)}; available run ids: {available}")
-    return f["runs"][run_id]
+    return f[_layout.RUNS][run_id]
 
 
 def open_xarray(path, run_id: str) -> xr.Dataset:
@@ -129,14 +131,14 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
         run_attrs = _decoded_attrs(run)
         coord_name = _coordinate_name(run)
         where = f"run {run_id!r} in {os.fspath(path)}"
-        if "steps" in run.attrs:
+        if _layout.STEPS in run.attrs:
             return _open_stepped(run, run_attrs, coord_name, where)
         if not coord_name:
             # An operating point: one scalar per cref, no coordinate.
             scalars = {}
-            group = run.get("vectors")
+            group = run.get(_layout.VECTORS)
             for cref in group.keys() if isinstance(group, h5py.Group) else ():
-                ds = group[cref]["data"]
+                ds = group[cref][_layout.DATA]
                 scalars[cref] = ((), ds[()], _decoded_attrs(ds))
             return xr.Dataset(scalars, attrs=run_attrs)
         if not isinstance(run.get(coord_name), h5py.Dataset):
@@ -147,9 +149,9 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
         coord_attrs["name"] = coord_name
 
         vectors = {}
-        group = run.get("vectors")
+        group = run.get(_layout.VECTORS)
         for cref in group.keys() if isinstance(group, h5py.Group) else ():
-            ds = group[cref].get("data")
+            ds = group[cref].get(_layout.DATA)
             if not isinstance(ds, h5py.Dataset):
                 raise ValueError(f"{where}: vectors/{cref} has no 'data' dataset")
             vectors[cref] = (ds[()], _decoded_attrs(ds))
@@ -159,7 +161,7 @@ def open_xarray(path, run_id: str) -> xr.Dataset:
     # points more in some of them; cut to the common length.  A finished run
     # must be consistent, so there a mismatch is an error, not something to hide.
     n = min([len(coord)] + [len(data) for data, _ in vectors.values()])
-    if run_attrs.get("status") == "ok":
+    if run_attrs.get(_layout.STATUS) == "ok":
         bad = [c for c, (data, _) in vectors.items() if len(data) != len(coord)]
         if bad:
             raise ValueError(
@@ -178,11 +180,11 @@ def _open_stepped(run: h5py.Group, run_attrs: dict, coord_name: str, where: str)
     # sources): every variable has a leading step_index dimension. When the steps share
     # their sweep (.dc) it is the dimension "t"; when each step has its own time axis,
     # "t" is a 2-D coordinate over (step_index, point), NaN past the end of a short step.
-    if not isinstance(run.get("step_index"), h5py.Dataset):
+    if not isinstance(run.get(_layout.STEP_INDEX), h5py.Dataset):
         raise ValueError(f"{where} has steps but no step_index dataset")
-    steps = run["step_index"][()]
+    steps = run[_layout.STEP_INDEX][()]
     coords = {"step_index": ("step_index", steps)}
-    source = _decode(run.attrs["step_source"]) if "step_source" in run.attrs else ""
+    source = _decode(run.attrs[_layout.STEP_SOURCE]) if _layout.STEP_SOURCE in run.attrs else ""
     if source and isinstance(run.get(source), h5py.Dataset):
         values = run[source][()]
         coords[source] = ("step_index", values[: len(steps)], _decoded_attrs(run[source]))
@@ -201,9 +203,9 @@ def _open_stepped(run: h5py.Group, run_attrs: dict, coord_name: str, where: str)
             coords["point"] = ("point", np.arange(coord_ds.shape[1]))
             coords["t"] = (("step_index", "point"), coord_ds[()], coord_attrs)
     data_vars = {}
-    group = run.get("vectors")
+    group = run.get(_layout.VECTORS)
     for cref in group.keys() if isinstance(group, h5py.Group) else ():
-        ds = group[cref].get("data")
+        ds = group[cref].get(_layout.DATA)
         if not isinstance(ds, h5py.Dataset):
             raise ValueError(f"{where}: vectors/{cref} has no 'data' dataset")
         attrs = _decoded_attrs(ds)
@@ -238,16 +240,16 @@ def list_runs(path) -> list:
     runs = []
     with _open(path) as f:
         for run_id in _run_ids(f):
-            run = f["runs"][run_id]
+            run = f[_layout.RUNS][run_id]
             attrs = _decoded_attrs(run)
             name = _coordinate_name(run)
             coord = run.get(name) if name else None
             runs.append(
                 {
                     "run_id": run_id,
-                    "status": attrs.get("status", ""),
-                    "analysis": attrs.get("analysis", ""),
-                    "started": attrs.get("started", ""),
+                    "status": attrs.get(_layout.STATUS, ""),
+                    "analysis": attrs.get(_layout.ANALYSIS, ""),
+                    "started": attrs.get(_layout.STARTED, ""),
                     "points": int(coord.shape[0]) if isinstance(coord, h5py.Dataset) and coord.ndim == 1 else 0,
                 }
             )
@@ -259,7 +261,7 @@ def read_measurements(path, run_id: str) -> dict:
     """The ``.measure`` results of one run: name -> float (NaN where the measure failed)."""
     with _open(path) as f:
         run = _get_run(f, path, run_id)
-        group = run.get("measurements")
+        group = run.get(_layout.MEASUREMENTS)
         if not isinstance(group, h5py.Group):
             return {}
         return {name: float(group[name][()]) for name in group.keys()}
@@ -275,20 +277,20 @@ def job_table(path, job: str):
     rows = []
     with _open(path) as f:
         for run_id in _run_ids(f):
-            run = f["runs"][run_id]
+            run = f[_layout.RUNS][run_id]
             attrs = _decoded_attrs(run)
-            if attrs.get("job") != job:
+            if attrs.get(_layout.JOB) != job:
                 continue
             row = {
                 "run_id": run_id,
-                "status": attrs.get("status", ""),
-                "corner": attrs.get("corner", ""),
-                "seed": int(attrs.get("seed", -1)),
-                "sweep_index": int(attrs.get("sweep_index", -1)),
+                "status": attrs.get(_layout.STATUS, ""),
+                "corner": attrs.get(_layout.CORNER, ""),
+                "seed": int(attrs.get(_layout.SEED, -1)),
+                "sweep_index": int(attrs.get(_layout.SWEEP_INDEX, -1)),
             }
-            sweep = attrs.get("sweep") or "{}"
+            sweep = attrs.get(_layout.SWEEP) or "{}"
             row.update(json.loads(sweep) if isinstance(sweep, str) else {})
-            group = run.get("measurements")
+            group = run.get(_layout.MEASUREMENTS)
             if isinstance(group, h5py.Group):
                 row.update({name: float(group[name][()]) for name in group.keys()})
             rows.append(row)
