@@ -29,10 +29,10 @@ def layer_of(path):
     return LAYERS.index(folder) if folder in LAYERS else None
 
 
-def main():
-    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
-    files = sorted(p.relative_to(root) for folder in ("core", "ui", "app")
-                   for p in (root / folder).rglob("*") if p.suffix in (".h", ".cpp"))
+def main(folder=None):
+    root = pathlib.Path(folder or (sys.argv[1] if len(sys.argv) > 1 else ".")).resolve()
+    files = sorted(p.relative_to(root) for top in ("core", "ui", "app")
+                   for p in (root / top).rglob("*") if p.suffix in (".h", ".cpp"))
     problems = []
     graph = {}
     for path in files:
@@ -119,5 +119,36 @@ def reachable(graph, start, headers):
     return seen
 
 
+def self_test():
+    """The check must catch what it is there to catch: a planted tree of each fault."""
+    import tempfile
+    planted = {
+        "core/base/low.h": '#pragma once\n#include "core/crefs/high.h"\n// Pure logic.\n',
+        "core/crefs/high.h": '#pragma once\n// Pure logic.\nclass High {};\n',
+        "core/design/a.h": '#pragma once\n#include "core/design/b.h"\n// Pure logic.\n',
+        "core/design/b.h": '#pragma once\n#include "core/design/a.h"\n// Pure logic.\n',
+        "ui/plot/plot.h": '#pragma once\n#include <hdf5.h>\nclass Plot {};\n',
+        "core/engine/e.cpp": '#include "core/store/h5_handle.h"\n',
+        "core/store/h5_handle.h": '#pragma once\n#include <hdf5.h>\n// Thread: any.\n',
+    }
+    expected = ["core/crefs, a folder above it", "include cycle", "includes <hdf5.h> outside",
+                "private to core/store", "does not state its thread"]
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in planted.items():
+            path = pathlib.Path(folder) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        import io, contextlib
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            status = main(folder)
+    missed = [e for e in expected if e not in out.getvalue()]
+    for e in missed:
+        print(f"self-test: the check missed a planted fault: {e}")
+    return 1 if missed or status != 1 else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+        sys.exit(self_test())
     sys.exit(main())
