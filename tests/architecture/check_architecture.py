@@ -127,7 +127,7 @@ def self_test():
         "core/crefs/high.h": '#pragma once\n// Pure logic.\nclass High {};\n',
         "core/design/a.h": '#pragma once\n#include "core/design/b.h"\n// Pure logic.\n',
         "core/design/b.h": '#pragma once\n#include "core/design/a.h"\n// Pure logic.\n',
-        "ui/plot/plot.h": '#pragma once\n#include <hdf5.h>\nclass Plot {};\n',
+        "ui/plot/plot.h": '#pragma once\n#include <hdf5.h>\nclass Plot {\n};\n',
         "core/engine/e.cpp": '#include "core/store/h5_handle.h"\n',
         "core/store/h5_handle.h": '#pragma once\n#include <hdf5.h>\n// Thread: any.\n',
     }
