@@ -1,26 +1,13 @@
 #pragma once
 
 #include "core/base/result.h"
+#include "core/design/asdl/asdl_read_options.h"
 #include "core/design/asdl/asdl_tree_reader.h"
 #include "core/design/hierarchy_tree.h"
 
 #include <map>
 #include <string>
 #include <vector>
-
-// How to read an ASDL design.
-struct AsdlReadOptions {
-    // The netlist the compiler emitted; empty: the `.spice` beside the `.asdl`.
-    std::string emittedNetlist;
-    // Roots searched for logical import paths (`gf: gf180mcu.asdl`), before the
-    // ASDL_LIB_PATH environment variable, as `asdlc --lib` does.
-    std::vector<std::string> libRoots;
-    // Wrapper subcircuits whose definition is not readable (a PDK library that is not
-    // installed): subckt name -> the element inside that carries the operating point
-    // ("nfet_03v3" -> "m0"). Added to the built-in GF180MCU entries.
-    std::map<std::string, std::string> wrapperPrimitives;
-    std::string backend = "sim.ngspice";
-};
 
 // Reads an ASDL design (the YAML Analog Structured Description Language of the public
 // Jianxun/ASDL project, current form: imports, top, modules, devices) into a
@@ -31,6 +18,10 @@ struct AsdlReadOptions {
 // `tail` is `top.ota.nodes.tail.v`, device `mn_in_p`'s gm is `top.ota.mn_in_p.op.gm`, a
 // voltage source's current is `top.vdd.i`. A device emitted as a wrapper subcircuit is
 // one device node whose parameters map to the primitive inside the wrapper.
+//
+// The entry point of the units beside it: AsdlProgram loads the documents
+// (AsdlDocumentParser, AsdlImportResolver), AsdlElaborator expands them (AsdlPattern), and
+// AsdlNetlistJoin joins the result with the AsdlSpiceDeck of the emitted netlist.
 class AsdlReader {
 public:
     // `emittedNetlist` empty: use the `.spice` beside the `.asdl`.
