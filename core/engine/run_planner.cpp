@@ -1,0 +1,59 @@
+#include "core/engine/run_planner.h"
+
+#include "core/engine/design_reader.h"
+
+#include <QFileInfo>
+
+std::string RunPlanner::netlistFor(const std::string& designPath,
+                                   const std::string& emittedNetlist) {
+    if (!DesignReader::isAsdl(designPath))
+        return designPath;
+    if (!emittedNetlist.empty())
+        return emittedNetlist;
+    const QFileInfo info(QString::fromStdString(designPath));
+    return (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
+}
+
+std::string RunPlanner::defaultStorePath(const std::string& designPath) {
+    const QFileInfo info(QString::fromStdString(designPath));
+    return (info.absolutePath() + "/" + info.completeBaseName() + ".h5").toStdString();
+}
+
+RunRequest RunPlanner::plan(const Options& options, const HierarchyTree* tree) {
+    RunRequest request;
+    request.netlistPath = netlistFor(options.designPath, options.emittedNetlist);
+    request.storePath =
+        options.storePath.empty() ? defaultStorePath(options.designPath) : options.storePath;
+    request.runId = options.runId;
+    request.tran = options.tran;
+    request.probeMap = options.probeMap;
+    if (tree) {
+        request.treeJson = tree->toJson();
+        request.probeMap = tree->probeMapFor(options.probeMap);
+    }
+    return request;
+}
+
+Result<RunPlanner::Plan> RunPlanner::planFile(const Options& options) {
+    using R = Result<Plan>;
+    if (!QFileInfo(QString::fromStdString(options.designPath)).isFile())
+        return R::failure(options.designPath + ": no such file");
+    Plan result;
+    auto tree = DesignReader::read(options.designPath, options.emittedNetlist);
+    if (tree)
+        result.tree = std::make_shared<const HierarchyTree>(std::move(tree.value()));
+    else if (DesignReader::isAsdl(options.designPath))
+        return R::failure(tree.error());
+    else
+        result.treeProblem = tree.error();
+
+    Options withMap = options;
+    if (!options.probeMapPath.empty()) {
+        auto map = ProbeMap::loadFile(options.probeMapPath);
+        if (!map)
+            return R::failure(map.error());
+        withMap.probeMap = map.value();
+    }
+    result.request = plan(withMap, result.tree.get());
+    return result;
+}
