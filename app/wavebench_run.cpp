@@ -1,8 +1,9 @@
 // wavebench-run: the headless front end (batch, CI, cluster job arrays). Same core as the GUI.
+#include "app/command_line.h"
 #include "core/base/spice_number.h"
-#include "core/crefs/probe_map.h"
 #include "core/engine/design_reader.h"
 #include "core/engine/run_handle.h"
+#include "core/engine/run_planner.h"
 #include "core/engine/sim_session.h"
 #include "core/jobs/job_runner.h"
 #include "core/jobs/sim_job_spec.h"
@@ -24,130 +25,7 @@ void onSignal(int) {
     g_interrupted = true;
 }
 
-const char* kUsage =
-    "usage: wavebench-run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
-    "                     [--run-id ID] [--quiet]\n"
-    "       wavebench-run --tree DESIGN [--json] [--emitted NETLIST]\n"
-    "       wavebench-run --job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet]\n"
-    "\n"
-    "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
-    "--emitted) runs and every vector is stored under its ASDL cref.\n"
-    "--tree prints the design hierarchy, one node a line (cref, kind, ngspice vector), or\n"
-    "with --json the tree.json form.\n"
-    "\n"
-    "Runs NETLIST in the embedded ngspice and streams every node voltage, source current and\n"
-    "probed device parameter into FILE.h5 (default: NETLIST's name with .h5, beside it).\n"
-    "--tran replaces the netlist's own analyses; without it they run as written.\n"
-    "--job runs every point of a job (sweeps, corners, Monte Carlo; see README) one after\n"
-    "another into the job's store (or --out), prints one line per run and, with --csv,\n"
-    "writes the measurements of all runs as a table.\n"
-    "Exit status: 0 ok, 1 failed, 2 usage, 3 probes missing, 4 interrupted.\n";
-
-struct Options {
-    QString netlist;
-    QString out;
-    QString probeMap;
-    QString runId;
-    QString emitted;
-    QString job;
-    QString csv;
-    std::optional<TranSpec> tran;
-    bool quiet = false;
-    bool tree = false;
-    bool json = false;
-};
-
-std::optional<Options> parse(const QStringList& args, QString& error) {
-    Options options;
-    for (int i = 1; i < args.size(); ++i) {
-        const QString& arg = args[i];
-        auto value = [&](const char* name) -> std::optional<QString> {
-            if (i + 1 >= args.size()) {
-                error = QString("%1 needs a value").arg(name);
-                return std::nullopt;
-            }
-            return args[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            error.clear();
-            return std::nullopt;
-        } else if (arg == "--tran") {
-            if (i + 2 >= args.size()) {
-                error = "--tran needs STEP and STOP";
-                return std::nullopt;
-            }
-            options.tran = TranSpec{args[i + 1].toStdString(), args[i + 2].toStdString()};
-            i += 2;
-        } else if (arg == "--out" || arg == "-o") {
-            auto v = value("--out");
-            if (!v)
-                return std::nullopt;
-            options.out = *v;
-        } else if (arg == "--probe-map") {
-            auto v = value("--probe-map");
-            if (!v)
-                return std::nullopt;
-            options.probeMap = *v;
-        } else if (arg == "--run-id") {
-            auto v = value("--run-id");
-            if (!v)
-                return std::nullopt;
-            options.runId = *v;
-        } else if (arg == "--emitted") {
-            auto v = value("--emitted");
-            if (!v)
-                return std::nullopt;
-            options.emitted = *v;
-        } else if (arg == "--job") {
-            auto v = value("--job");
-            if (!v)
-                return std::nullopt;
-            options.job = *v;
-        } else if (arg == "--csv") {
-            auto v = value("--csv");
-            if (!v)
-                return std::nullopt;
-            options.csv = *v;
-        } else if (arg == "--tree") {
-            options.tree = true;
-        } else if (arg == "--json") {
-            options.json = true;
-        } else if (arg == "--quiet" || arg == "-q") {
-            options.quiet = true;
-        } else if (arg.startsWith("-")) {
-            error = "unknown option " + arg;
-            return std::nullopt;
-        } else if (options.netlist.isEmpty()) {
-            options.netlist = arg;
-        } else {
-            error = "more than one netlist given: " + arg;
-            return std::nullopt;
-        }
-    }
-    if (!options.job.isEmpty()) {
-        // The job names its netlist, analysis, probe map and run ids itself.
-        if (!options.netlist.isEmpty() || options.tran || !options.probeMap.isEmpty() ||
-            !options.runId.isEmpty() || options.tree) {
-            error = "--job takes no netlist, --tran, --probe-map, --run-id or --tree (the "
-                    "job file names them)";
-            return std::nullopt;
-        }
-        return options;
-    }
-    if (!options.csv.isEmpty()) {
-        error = "--csv goes with --job";
-        return std::nullopt;
-    }
-    if (options.netlist.isEmpty()) {
-        error = "no netlist given";
-        return std::nullopt;
-    }
-    if (options.out.isEmpty()) {
-        QFileInfo info(options.netlist);
-        options.out = info.absolutePath() + "/" + info.completeBaseName() + ".h5";
-    }
-    return options;
-}
+using Options = CommandLine::Options;
 
 int exitCodeOf(RunStatus status) {
     switch (status) {
@@ -243,74 +121,40 @@ int runJob(QCoreApplication& app, const Options& options) {
     return exitCode;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    QCoreApplication app(argc, argv);
-    std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
-    QString error;
-    auto options = parse(app.arguments(), error);
-    if (!options) {
-        if (error.isEmpty()) {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-        std::fprintf(stderr, "wavebench-run: %s\n\n%s", qPrintable(error), kUsage);
-        return 2;
-    }
-    if (!options->job.isEmpty())
-        return runJob(app, *options);
-    if (!QFileInfo(options->netlist).isFile()) {
-        std::fprintf(stderr, "wavebench-run: %s: no such file\n", qPrintable(options->netlist));
+// tree: the design's hierarchy, one node a line or tree.json.
+int printTree(const Options& options) {
+    auto tree = DesignReader::read(options.netlist.toStdString(), options.emitted.toStdString());
+    if (!tree) {
+        std::fprintf(stderr, "wavebench-run: %s\n", tree.error().c_str());
         return 1;
     }
-    // The design's hierarchy: printed with --tree, stored with every run (tree.json) and
-    // the source of the crefs that differ from ngspice's names (ASDL, port nets).
-    const std::string design = options->netlist.toStdString();
-    auto tree = DesignReader::read(design, options->emitted.toStdString());
-    if (options->tree) {
-        if (!tree) {
-            std::fprintf(stderr, "wavebench-run: %s\n", tree.error().c_str());
-            return 1;
-        }
-        std::fputs((options->json ? tree->toJson() : tree->toText()).c_str(), stdout);
-        return 0;
+    std::fputs((options.json ? tree->toJson() : tree->toText()).c_str(), stdout);
+    return 0;
+}
+
+// run: one run of a design into its store.
+int runDesign(QCoreApplication& app, const Options& options) {
+    // The design's hierarchy is stored with the run (tree.json) and names the vectors by
+    // its crefs where they differ from ngspice's names (ASDL, port nets).
+    RunPlanner::Options wanted;
+    wanted.designPath = options.netlist.toStdString();
+    wanted.emittedNetlist = options.emitted.toStdString();
+    wanted.storePath = options.out.toStdString();
+    wanted.runId = options.runId.toStdString();
+    wanted.tran = options.tran;
+    wanted.probeMapPath = options.probeMap.toStdString();
+    auto planned = RunPlanner::planFile(wanted);
+    if (!planned) {
+        std::fprintf(stderr, "wavebench-run: %s\n", planned.error().c_str());
+        return 1;
     }
-    std::string netlistPath = design;
-    if (DesignReader::isAsdl(design)) {
-        if (!tree) {
-            std::fprintf(stderr, "wavebench-run: %s\n", tree.error().c_str());
-            return 1;
-        }
-        QFileInfo info(options->netlist);
-        netlistPath =
-            !options->emitted.isEmpty()
-                ? options->emitted.toStdString()
-                : (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
-    } else if (!tree) {
+    if (!planned->tree)
         std::fprintf(stderr,
                      "wavebench-run: note: no hierarchy for this netlist (%s); "
                      "vectors get their default crefs\n",
-                     tree.error().c_str());
-    }
-
-    RunRequest request;
-    request.netlistPath = netlistPath;
-    request.storePath = options->out.toStdString();
-    request.runId = options->runId.toStdString();
-    request.tran = options->tran;
-    if (!options->probeMap.isEmpty()) {
-        auto map = ProbeMap::loadFile(options->probeMap.toStdString());
-        if (!map) {
-            std::fprintf(stderr, "wavebench-run: %s\n", map.error().c_str());
-            return 1;
-        }
-        request.probeMap = map.value();
-    }
-    if (tree) {
-        request.treeJson = tree->toJson();
-        request.probeMap = tree->probeMapFor(request.probeMap);
-    }
+                     planned->treeProblem.c_str());
+    const RunRequest& request = planned->request;
+    const QString out = QString::fromStdString(request.storePath);
 
     auto session = SimSession::create();
     if (!session) {
@@ -318,7 +162,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const bool tty = isatty(fileno(stderr));
-    const bool quiet = options->quiet;
+    const bool quiet = options.quiet;
     int exitCode = 1;
     std::shared_ptr<RunHandle> handle;
     handle = session.value()->submit(request, [&](RunHandle& run) {
@@ -335,21 +179,20 @@ int main(int argc, char** argv) {
                     std::fprintf(stderr, "%s\n", qPrintable(text));
                 }
             });
-        QObject::connect(&run, &RunHandle::finished, &app,
-                         [&](RunStatus status, const QString& message) {
-                             if (tty && !quiet)
-                                 std::fprintf(stderr, "\r%-40s\r", "");
-                             const QString ids = run.runIds().join(", ");
-                             std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
-                                         qPrintable(run.runId()), toString(status).c_str(),
-                                         run.points(), qPrintable(options->out),
-                                         qPrintable(ids.isEmpty() ? run.runId() : ids));
-                             if (!message.isEmpty())
-                                 std::fprintf(status == RunStatus::Ok ? stdout : stderr, "%s\n",
-                                              qPrintable(message));
-                             exitCode = exitCodeOf(status);
-                             app.quit();
-                         });
+        QObject::connect(
+            &run, &RunHandle::finished, &app, [&](RunStatus status, const QString& message) {
+                if (tty && !quiet)
+                    std::fprintf(stderr, "\r%-40s\r", "");
+                const QString ids = run.runIds().join(", ");
+                std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
+                            qPrintable(run.runId()), toString(status).c_str(), run.points(),
+                            qPrintable(out), qPrintable(ids.isEmpty() ? run.runId() : ids));
+                if (!message.isEmpty())
+                    std::fprintf(status == RunStatus::Ok ? stdout : stderr, "%s\n",
+                                 qPrintable(message));
+                exitCode = exitCodeOf(status);
+                app.quit();
+            });
     });
 
     std::signal(SIGINT, onSignal);
@@ -364,4 +207,24 @@ int main(int argc, char** argv) {
     interruptPoll.start(100);
     app.exec(); // also when already finished: the queued finished() ends the loop
     return exitCode;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
+    const auto parsed = CommandLine::parse(std::vector<std::string>(argv + 1, argv + argc));
+    if (!parsed.options)
+        return parsed.exitStatus;
+    const Options& options = *parsed.options;
+    switch (options.command) {
+    case CommandLine::Command::Job:
+        return runJob(app, options);
+    case CommandLine::Command::Tree:
+        return printTree(options);
+    case CommandLine::Command::Run:
+        break;
+    }
+    return runDesign(app, options);
 }

@@ -1,0 +1,177 @@
+#include "app/command_line.h"
+
+#include "app/legacy_command_line.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace {
+
+// The forms, for usage errors; --help tells the rest.
+const char* kSynopsis =
+    "usage: wavebench-run run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
+    "                         [--run-id ID] [--emitted NETLIST] [--quiet]\n"
+    "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
+    "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet]\n"
+    "       wavebench-run import | merge | recover   (not implemented yet)\n"
+    "       wavebench-run [COMMAND] --help\n";
+
+const char* kExitStatus =
+    "Exit status: 0 ok, 1 failed, 2 usage (and the commands not implemented yet), 3 probes\n"
+    "missing, 4 interrupted. Ctrl-C stops a run or a job cleanly; partial data is kept.";
+
+const char* kFooter =
+    "Without a command, the earlier forms still work: `wavebench-run NETLIST ...` is `run`,\n"
+    "`wavebench-run --tree DESIGN ...` is `tree` and `wavebench-run --job SPEC ...` is `job`.\n"
+    "`wavebench-run COMMAND --help` tells more.\n";
+
+const char* kRunDetail =
+    "Streams every node voltage, source current and probed device parameter into FILE.h5.\n"
+    "--tran replaces the netlist's own analyses; without it they run as written.\n"
+    "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
+    "--emitted) runs and every vector is stored under its ASDL cref.\n";
+
+const char* kTreeDetail =
+    "Prints the design hierarchy, one node a line (cref, kind, ngspice vector), or with\n"
+    "--json the tree.json form that every run stores.\n";
+
+const char* kJobDetail =
+    "Runs every point of a job (sweeps, corners, Monte Carlo; see README) one after another\n"
+    "into the job's store (or --out), prints one line per run and, with --csv, writes the\n"
+    "measurements of all runs as a table. The exit status is the worst run's.\n";
+
+// Commands later issues fill in; registered now so that scripts and --help know them.
+struct PlannedCommand {
+    const char* name;
+    const char* what;
+};
+const PlannedCommand kPlanned[] = {
+    {"import", "import an ngspice raw file into a store as a run"},
+    {"merge", "merge the runs of several stores (one per array task) into one"},
+    {"recover", "close the runs a crash left open in a store, as interrupted"},
+};
+
+CommandLine::Parsed usageError(const std::string& error) {
+    std::fprintf(stderr, "wavebench-run: %s\n\n%s", error.c_str(), kSynopsis);
+    return {std::nullopt, 2};
+}
+
+} // namespace
+
+CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments) {
+    CLI::App cli("wavebench-run: the headless front end of Wavebench (batch, CI, cluster job "
+                 "arrays), the same core as the GUI.",
+                 "wavebench-run");
+    cli.footer(std::string(kFooter) + "\n" + kExitStatus);
+    cli.require_subcommand(1);
+
+    struct {
+        std::string design, out, probeMap, runId, emitted, csv;
+        std::vector<std::string> tran;
+        bool quiet = false, json = false;
+    } given;
+
+    auto detail = [](CLI::App* command, const char* text) {
+        command->footer(std::string(text) + "\n" + kExitStatus);
+    };
+    auto* run = cli.add_subcommand("run", "run a netlist or an ASDL design into an HDF5 store");
+    detail(run, kRunDetail);
+    run->add_option("NETLIST", given.design, "SPICE netlist or ASDL design")->required();
+    run->add_option("--tran", given.tran, "replace the netlist's own analyses with .tran STEP STOP")
+        ->expected(2)
+        ->type_name("STEP STOP");
+    run->add_option("--probe-map", given.probeMap,
+                    "probe map (JSON or YAML) naming vectors by cref")
+        ->type_name("FILE");
+    run->add_option("-o,--out", given.out,
+                    "store (default: NETLIST's name with .h5, beside it); never overwritten")
+        ->type_name("FILE.h5");
+    run->add_option("--run-id", given.runId, "the run's id (default: generated)")->type_name("ID");
+    run->add_option("--emitted", given.emitted, "an ASDL design's netlist, if not beside it")
+        ->type_name("NETLIST");
+    run->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
+    run->allow_extras(); // refused below, in the words of the earlier parser
+
+    auto* tree = cli.add_subcommand("tree", "print a design's hierarchy of crefs");
+    detail(tree, kTreeDetail);
+    tree->add_option("DESIGN", given.design, "SPICE netlist or ASDL design")->required();
+    tree->add_flag("--json", given.json, "print tree.json");
+    tree->add_option("--emitted", given.emitted, "an ASDL design's netlist, if not beside it")
+        ->type_name("NETLIST");
+    tree->allow_extras();
+
+    auto* job =
+        cli.add_subcommand("job", "run every point of a job (SimJobSpec YAML) into one store");
+    detail(job, kJobDetail);
+    job->add_option("SPEC", given.design, "job file (YAML)")->required()->type_name("SPEC.yaml");
+    job->add_option("-o,--out", given.out, "store instead of the job's own")->type_name("FILE.h5");
+    job->add_option("--csv", given.csv, "measurements of all runs as a table")
+        ->type_name("FILE.csv");
+    job->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
+    job->allow_extras();
+
+    std::set<std::string> commands{"run", "tree", "job"};
+    std::vector<CLI::App*> planned;
+    for (const auto& command : kPlanned) {
+        auto* app = cli.add_subcommand(command.name, std::string("not implemented yet (exit status "
+                                                                 "2): ") +
+                                                         command.what);
+        app->allow_extras();
+        planned.push_back(app);
+        commands.insert(command.name);
+    }
+
+    auto reversed = LegacyCommandLine::toSubcommands(arguments, commands);
+    std::reverse(reversed.begin(), reversed.end()); // CLI11 takes them last first
+    try {
+        cli.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        return {std::nullopt, cli.exit(e)};
+    } catch (const CLI::CallForAllHelp& e) {
+        return {std::nullopt, cli.exit(e)};
+    } catch (const CLI::ParseError& e) {
+        return usageError(e.what());
+    }
+
+    // The earlier parser's words for what a command does not take.
+    for (const auto* command : {run, tree, job}) {
+        const auto extras = command->remaining();
+        if (!command->parsed() || extras.empty())
+            continue;
+        const std::string& extra = extras.front();
+        const std::string error = extra.size() > 1 && extra[0] == '-'
+                                      ? "unknown option " + extra
+                                      : "more than one " +
+                                            std::string(command == job ? "job" : "netlist") +
+                                            " given: " + extra;
+        return usageError(error);
+    }
+    for (size_t i = 0; i < planned.size(); ++i) {
+        if (planned[i]->parsed()) {
+            std::fprintf(stderr, "wavebench-run %s: not implemented yet: %s\n", kPlanned[i].name,
+                         kPlanned[i].what);
+            return {std::nullopt, 2};
+        }
+    }
+
+    Options options;
+    options.out = QString::fromStdString(given.out);
+    options.probeMap = QString::fromStdString(given.probeMap);
+    options.runId = QString::fromStdString(given.runId);
+    options.emitted = QString::fromStdString(given.emitted);
+    options.csv = QString::fromStdString(given.csv);
+    options.quiet = given.quiet;
+    options.json = given.json;
+    if (given.tran.size() == 2)
+        options.tran = TranSpec{given.tran[0], given.tran[1]};
+    if (job->parsed()) {
+        options.command = Command::Job;
+        options.job = QString::fromStdString(given.design);
+    } else {
+        options.command = tree->parsed() ? Command::Tree : Command::Run;
+        options.netlist = QString::fromStdString(given.design);
+    }
+    return {options, 0};
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "core/netlist/run_netlist.h"
+
+#include <QString>
+#include <optional>
+#include <string>
+#include <vector>
+
+// wavebench-run's command line, parsed by CLI11: the subcommands run, tree and job, the
+// ones later issues fill in (import, merge, recover: exit status 2 for now), and the
+// earlier flag forms through LegacyCommandLine. Help and usage errors are printed here.
+// Thread: the main thread, before the event loop starts.
+class CommandLine {
+public:
+    enum class Command { Run, Tree, Job };
+    struct Options {
+        Command command = Command::Run;
+        QString netlist; // run, tree: the design
+        QString out;
+        QString probeMap;
+        QString runId;
+        QString emitted;
+        QString job; // job: the spec
+        QString csv;
+        std::optional<TranSpec> tran;
+        bool quiet = false;
+        bool json = false;
+    };
+    struct Parsed {
+        std::optional<Options> options; // empty: nothing to run, exit with exitStatus
+        int exitStatus = 0;             // 0 after --help, 2 after a usage error
+    };
+
+    // `arguments` without the program name.
+    static Parsed parse(const std::vector<std::string>& arguments);
+};
