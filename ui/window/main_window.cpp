@@ -3,6 +3,7 @@
 #include "core/crefs/probe_resolver.h"
 #include "core/engine/design_reader.h"
 #include "core/engine/run_handle.h"
+#include "core/engine/run_planner.h"
 #include "core/jobs/job_runner.h"
 #include "core/store/result_store.h"
 #include "ui/design/hierarchy_model.h"
@@ -449,7 +450,7 @@ void MainWindow::rebuildPlots() {
 }
 
 void MainWindow::startRun() {
-    if (!m_session || m_netlistPath.isEmpty())
+    if (!m_session || m_designPath.isEmpty())
         return;
     if (m_jobQueue && m_jobQueue->isRunning()) {
         statusBar()->showMessage("A job is running: stop it or let it finish first", 5000);
@@ -463,21 +464,19 @@ void MainWindow::startRun() {
         showError("Cannot run", error);
         return;
     }
-    RunRequest request;
-    request.netlistPath = m_netlistPath.toStdString();
-    request.storePath = m_storePath.toStdString();
-    request.tran = tran;
-    ProbeMap map = m_probeEditor->probeMap();
+    RunPlanner::Options options;
+    options.designPath = m_designPath.toStdString();
+    options.storePath = m_storePath.toStdString();
+    options.tran = tran;
+    options.probeMap = m_probeEditor->probeMap();
     for (const auto& p : m_probes) {
         const auto* node = m_tree ? m_tree->find(p.cref.toStdString()) : nullptr;
-        if (node && !node->streamedByDefault && !node->vector.empty() && !map.map.count(node->cref))
-            map.map[node->cref] = node->vector; // device parameters need their save lines
+        if (node && !node->streamedByDefault && !node->vector.empty() &&
+            !options.probeMap.map.count(node->cref))
+            options.probeMap.map[node->cref] = node->vector; // device parameters need save lines
     }
-    if (m_tree) {
-        request.treeJson = m_tree->toJson();
-        map = m_tree->probeMapFor(map);
-    }
-    request.probeMap = map;
+    // The tree was read when the design was opened: planning it reads no file.
+    const RunRequest request = RunPlanner::plan(options, m_tree.get());
 
     m_overlays.clear();
     m_traces.clear();
