@@ -8,6 +8,8 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <algorithm>
 #include <cctype>
 #include <hdf5_hl.h>
@@ -45,35 +47,6 @@ bool writeAt(hid_t location, const char* name, hsize_t index, hid_t memType, con
 
 std::string isoNow() {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
-}
-
-std::string jsonEscape(const std::string& text) {
-    std::string out;
-    for (unsigned char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                char buffer[8];
-                std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-                out += buffer;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out;
 }
 
 H5Handle fileAccessList() {
@@ -560,8 +533,11 @@ void H5Writer::addLog(const std::string& line) {
     }
     const auto severity = NgspiceOutput::severity(line);
     if (!severity.empty() && m_warnings.size() < kMaxLogBytes)
-        m_warnings +=
-            "{\"level\": \"" + severity + "\", \"message\": \"" + jsonEscape(line) + "\"}\n";
+        m_warnings += QJsonDocument(QJsonObject{{"level", QString::fromStdString(severity)},
+                                                {"message", QString::fromStdString(line)}})
+                          .toJson(QJsonDocument::Compact)
+                          .toStdString() +
+                      '\n'; // JSON Lines: one compact object a line
 }
 
 void H5Writer::writeLogs() {

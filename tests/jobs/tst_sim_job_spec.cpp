@@ -7,6 +7,8 @@
 #include "core/netlist/run_netlist.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -544,6 +546,30 @@ montecarlo: {count: 2, seed: 5}
         QCOMPARE(ac.size(), size_t(1));
         QVERIFY(std::isnan(ac.front().value));
         QVERIFY(MeasureResults::parse(kMeasureLog, declared, "dc").empty());
+    }
+
+    void sweepJsonKeepsTheSweepOrderAndEveryValue() {
+        SimRun run;
+        run.sweep = {{"vdd", 1.8}, {"rval", 2200}, {"cl", 1e-12}, {"big", 1e15}, {"x", 0.1 + 0.2}};
+        // The text is part of each point's netlist (its label), so of the run id's hash: it
+        // must not change, and the sweeps keep the job's order (QJsonObject would sort them).
+        const std::string text = run.sweepJson();
+        QCOMPARE(text,
+                 std::string(R"json({"vdd": 1.8, "rval": 2200, "cl": 1e-12, "big": 1e+15, )json"
+                             R"json("x": 0.30000000000000004})json"));
+        QJsonParseError error;
+        const auto document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonObject object = document.object();
+        QCOMPARE(object.size(), static_cast<qsizetype>(run.sweep.size()));
+        size_t at = 0;
+        for (const auto& [name, value] : run.sweep) {
+            QCOMPARE(object.value(QString::fromStdString(name)).toDouble(), value); // exactly
+            const auto found = text.find("\"" + name + "\"");
+            QVERIFY2(found != std::string::npos && found >= at, name.c_str());
+            at = found;
+        }
+        QCOMPARE(SimRun{}.sweepJson(), std::string("{}"));
     }
 
     void measurementTable() {
