@@ -2,7 +2,6 @@
 
 #include "core/design/asdl/asdl_reader.h"
 #include "core/design/spice_reader.h"
-#include "core/engine/run_planner.h"
 
 #include <QFileInfo>
 
@@ -15,6 +14,6 @@ Result<HierarchyTree> DesignReader::read(const std::string& path,
     if (!QFileInfo(QString::fromStdString(path)).isFile())
         return Result<HierarchyTree>::failure(path + ": no such file");
     if (isAsdl(path))
-        return AsdlReader::readFile(path, RunPlanner::netlistFor(path, emittedNetlist));
+        return AsdlReader::readFile(path, emittedNetlist);
     return SpiceReader::readFile(path);
 }

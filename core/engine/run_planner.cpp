@@ -1,5 +1,6 @@
 #include "core/engine/run_planner.h"
 
+#include "core/design/asdl/asdl_reader.h"
 #include "core/engine/design_reader.h"
 
 #include <QFileInfo>
@@ -8,10 +9,7 @@ std::string RunPlanner::netlistFor(const std::string& designPath,
                                    const std::string& emittedNetlist) {
     if (!DesignReader::isAsdl(designPath))
         return designPath;
-    if (!emittedNetlist.empty())
-        return emittedNetlist;
-    const QFileInfo info(QString::fromStdString(designPath));
-    return (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
+    return emittedNetlist.empty() ? AsdlReader::emittedNetlistBeside(designPath) : emittedNetlist;
 }
 
 std::string RunPlanner::defaultStorePath(const std::string& designPath) {

@@ -52,6 +52,11 @@ Result<std::vector<std::string>> atomsOf(const std::string& expression,
 
 } // namespace
 
+std::string AsdlReader::emittedNetlistBeside(const std::string& asdlPath) {
+    const QFileInfo info(QString::fromStdString(asdlPath));
+    return (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
+}
+
 Result<HierarchyTree> AsdlReader::readFile(const std::string& asdlPath,
                                            const std::string& emittedNetlist) {
     AsdlReadOptions options;
@@ -77,9 +82,7 @@ Result<HierarchyTree> AsdlReader::readFile(const std::string& asdlPath,
         return R::failure(elaborated.error());
 
     const std::string netlist =
-        !options.emittedNetlist.empty()
-            ? options.emittedNetlist
-            : (info.absolutePath() + "/" + info.completeBaseName() + ".spice").toStdString();
+        !options.emittedNetlist.empty() ? options.emittedNetlist : emittedNetlistBeside(asdlPath);
     if (!QFileInfo(QString::fromStdString(netlist)).isFile())
         return R::failure(asdlPath + ": its emitted netlist " + netlist +
                           " does not exist; emit it with `asdlc netlist " + asdlPath +

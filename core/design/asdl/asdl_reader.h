@@ -24,7 +24,10 @@
 // AsdlNetlistJoin joins the result with the AsdlSpiceDeck of the emitted netlist.
 class AsdlReader {
 public:
-    // `emittedNetlist` empty: use the `.spice` beside the `.asdl`.
+    // The netlist an ASDL design runs unless another is named: the `.spice` the compiler
+    // emits beside the `.asdl`. The one place this rule is written (RunPlanner asks here).
+    static std::string emittedNetlistBeside(const std::string& asdlPath);
+    // `emittedNetlist` empty: emittedNetlistBeside(asdlPath).
     static Result<HierarchyTree> readFile(const std::string& asdlPath,
                                           const std::string& emittedNetlist = {});
     static Result<HierarchyTree> readFile(const std::string& asdlPath,
