@@ -3,6 +3,7 @@
 #include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
 #include "core/design/device_parameters.h"
+#include "core/design/spice_lexer.h"
 
 #include <algorithm>
 #include <cctype>
@@ -18,16 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool isSpace(char c) {
-    return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string unquote(const std::string& text) {
-    if (text.size() >= 2 && (text.front() == '\'' || text.front() == '"') &&
-        text.back() == text.front())
-        return text.substr(1, text.size() - 2);
-    return text;
-}
+using Card = SpiceLexer::Card;
 
 bool startsWith(const std::string& text, const std::string& prefix) {
     return text.rfind(prefix, 0) == 0;
@@ -42,124 +34,9 @@ std::string shortened(const std::string& text) {
     return text.size() <= 60 ? text : text.substr(0, 57) + "...";
 }
 
-// `;` anywhere and `$` standing alone as a word start comments (ngspice's rules); quotes
-// protect both.
-std::string stripInlineComment(const std::string& line) {
-    char quote = 0;
-    for (size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-            continue;
-        }
-        if (c == '\'' || c == '"') {
-            quote = c;
-            continue;
-        }
-        if (c == ';')
-            return line.substr(0, i);
-        if (c == '$' && (i == 0 || isSpace(line[i - 1])) &&
-            (i + 1 == line.size() || isSpace(line[i + 1])))
-            return line.substr(0, i);
-    }
-    return line;
-}
-
-// Whitespace-separated words; quotes and braces keep expressions with blanks in one word,
-// and `name = value` becomes one word, as ngspice's parser sees it.
-std::vector<std::string> tokenize(const std::string& text) {
-    std::vector<std::string> words;
-    std::string current;
-    char quote = 0;
-    int braces = 0;
-    for (char c : text) {
-        if (quote) {
-            current += c;
-            if (c == quote)
-                quote = 0;
-            continue;
-        }
-        if (c == '\'' || c == '"')
-            quote = c;
-        else if (c == '{')
-            ++braces;
-        else if (c == '}' && braces > 0)
-            --braces;
-        if (braces == 0 && isSpace(c)) {
-            if (!current.empty())
-                words.push_back(std::move(current));
-            current.clear();
-            continue;
-        }
-        current += c;
-    }
-    if (!current.empty())
-        words.push_back(std::move(current));
-
-    std::vector<std::string> tokens;
-    for (size_t i = 0; i < words.size(); ++i) {
-        const std::string& word = words[i];
-        if (word.front() == '=' && !tokens.empty()) {
-            tokens.back() += word;
-        } else {
-            tokens.push_back(word);
-        }
-        while (tokens.back().back() == '=' && i + 1 < words.size())
-            tokens.back() += words[++i];
-    }
-    return tokens;
-}
-
 bool isNumber(const std::string& text) {
     static const std::regex number(R"(^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[a-zA-Z]*$)");
     return std::regex_match(text, number);
-}
-
-// One logical line: continuations joined, comments gone.
-struct Card {
-    std::vector<std::string> tokens; // case kept: file names need it
-    SourceLocation at;               // the first physical line
-
-    std::string head() const { return tokens.empty() ? std::string() : text::lower(tokens[0]); }
-};
-
-std::vector<Card> toCards(const std::string& text, const std::string& file, bool hasTitle) {
-    std::vector<Card> cards;
-    std::istringstream in(text);
-    std::string line;
-    std::string pending;
-    int pendingLine = 0;
-    int number = 0;
-    auto flush = [&] {
-        auto tokens = tokenize(pending);
-        if (!tokens.empty())
-            cards.push_back({std::move(tokens), {file, pendingLine}});
-        pending.clear();
-    };
-    while (std::getline(in, line)) {
-        ++number;
-        if (number == 1 && hasTitle)
-            continue; // ngspice's first line is the title, whatever it holds
-        std::string t = text::trim(line);
-        // Comment and blank lines may sit between a line and its continuation.
-        if (t.empty() || t[0] == '*')
-            continue;
-        t = text::trim(stripInlineComment(t));
-        if (t.empty())
-            continue;
-        if (t[0] == '+') {
-            if (pending.empty())
-                pendingLine = number;
-            pending += " " + t.substr(1);
-            continue;
-        }
-        flush();
-        pending = t;
-        pendingLine = number;
-    }
-    flush();
-    return cards;
 }
 
 struct Model {
@@ -279,10 +156,11 @@ private:
     Result<HierarchyTree> readImpl(const std::string& text, const std::string& path) {
         using R = Result<HierarchyTree>;
         const std::string file = absolute(path);
-        m_includeStack.push_back(file);
-        auto expanded = expand(toCards(text, file, true), file, true, m_cards);
-        if (!expanded)
-            return R::failure(expanded.error());
+        auto deck = SpiceLexer::expand(text, file, {m_options.tolerateMissingModels});
+        if (!deck)
+            return R::failure(deck.error());
+        m_cards = std::move(deck->cards);
+        m_warnings.insert(m_warnings.end(), deck->warnings.begin(), deck->warnings.end());
         if (auto built = buildDefinitions(); !built)
             return R::failure(built.error());
 
@@ -315,133 +193,6 @@ private:
         return error ? path : full.lexically_normal().string();
     }
 
-    static std::string resolve(const std::string& includingFile, const std::string& name) {
-        fs::path path(name);
-        if (path.is_relative())
-            path = fs::path(includingFile).parent_path() / path;
-        return path.lexically_normal().string();
-    }
-
-    static bool readWhole(const std::string& path, std::string& text) {
-        std::error_code error;
-        if (!fs::is_regular_file(path, error))
-            return false;
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            return false;
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        text = buffer.str();
-        return true;
-    }
-
-    // A missing model library is fatal unless the caller tolerates it.
-    Status missing(const std::string& message) {
-        if (!m_options.tolerateMissingModels)
-            return Status::failure(message);
-        m_warnings.push_back(message);
-        return true;
-    }
-
-    // Splices .include files and selected .lib sections into `out` and drops .control
-    // blocks and section definitions that were not selected. The top file ends at .end:
-    // RunNetlist hands ngspice only the lines before it. ngspice reads on past an .end in an
-    // included file, and so does this.
-    Status expand(const std::vector<Card>& cards, const std::string& file, bool topFile,
-                  std::vector<Card>& out) {
-        for (size_t i = 0; i < cards.size(); ++i) {
-            const Card& card = cards[i];
-            const std::string head = card.head();
-            if (head == ".control") {
-                while (i < cards.size() && cards[i].head() != ".endc")
-                    ++i;
-                if (i == cards.size())
-                    return Status::failure(where(card.at) + ": .control without .endc");
-                continue;
-            }
-            if (head == ".endc" || head == ".endl")
-                continue;
-            if (head == ".end") {
-                if (topFile)
-                    break;
-                continue;
-            }
-            if (head == ".include" || head == ".inc") {
-                if (card.tokens.size() < 2)
-                    return Status::failure(where(card.at) + ": " + head + " without a file name");
-                const std::string name = unquote(card.tokens[1]);
-                auto included =
-                    load(resolve(file, name), "", card.at, head + " \"" + name + "\"", out);
-                if (!included)
-                    return included;
-                continue;
-            }
-            if (head == ".lib") {
-                if (card.tokens.size() >= 3) {
-                    const std::string name = unquote(card.tokens[1]);
-                    const std::string section = text::lower(unquote(card.tokens[2]));
-                    auto included = load(resolve(file, name), section, card.at,
-                                         ".lib \"" + name + "\" " + section, out);
-                    if (!included)
-                        return included;
-                    continue;
-                }
-                // `.lib name`: a section definition, read only when a `.lib file name`
-                // selects it.
-                const size_t start = i;
-                while (i < cards.size() && cards[i].head() != ".endl")
-                    ++i;
-                if (i == cards.size())
-                    return Status::failure(where(cards[start].at) + ": .lib section \"" +
-                                           (card.tokens.size() > 1 ? card.tokens[1] : "") +
-                                           "\" has no .endl");
-                continue;
-            }
-            out.push_back(card);
-        }
-        return true;
-    }
-
-    Status load(const std::string& path, const std::string& section, const SourceLocation& from,
-                const std::string& what, std::vector<Card>& out) {
-        const std::string key = section.empty() ? path : path + " section " + section;
-        if (std::find(m_includeStack.begin(), m_includeStack.end(), key) != m_includeStack.end())
-            return Status::failure(where(from) + ": " + what + " is included recursively (" +
-                                   text::join(m_includeStack, " -> ") + " -> " + key + ")");
-        // PDK netlists select several sections of one large library file: read it once.
-        auto cached = m_fileCards.find(path);
-        if (cached == m_fileCards.end()) {
-            std::string text;
-            if (!readWhole(path, text))
-                return missing(where(from) + ": " + what + ": file not found (" + path + ")");
-            cached = m_fileCards.emplace(path, toCards(text, path, false)).first;
-        }
-        const std::vector<Card>& all = cached->second; // map nodes stay put on insertion
-        std::vector<Card> selected;
-        if (!section.empty()) {
-            bool found = false;
-            for (size_t i = 0; i < all.size() && !found; ++i) {
-                if (all[i].head() != ".lib" || all[i].tokens.size() != 2 ||
-                    text::lower(unquote(all[i].tokens[1])) != section)
-                    continue;
-                found = true;
-                size_t j = i + 1;
-                for (; j < all.size() && all[j].head() != ".endl"; ++j)
-                    selected.push_back(all[j]);
-                if (j == all.size())
-                    return Status::failure(where(all[i].at) + ": .lib section \"" + section +
-                                           "\" has no .endl");
-            }
-            if (!found)
-                return missing(where(from) + ": " + what + ": no section \"" + section + "\" in " +
-                               path);
-        }
-        m_includeStack.push_back(key);
-        auto expanded = expand(section.empty() ? all : selected, path, false, out);
-        m_includeStack.pop_back();
-        return expanded;
-    }
-
     static Model parseModel(const Card& card) {
         // ".model nch nmos (level=54 ...)": parentheses are optional decoration.
         std::string text;
@@ -449,7 +200,7 @@ private:
             text += " " + card.tokens[i];
         std::replace(text.begin(), text.end(), '(', ' ');
         std::replace(text.begin(), text.end(), ')', ' ');
-        const auto tokens = tokenize(text);
+        const auto tokens = SpiceLexer::words(text);
         Model model;
         if (tokens.size() > 1)
             model.type = text::lower(tokens[1]);
@@ -458,7 +209,7 @@ private:
             const auto eq = t.find('=');
             if (eq == std::string::npos)
                 continue;
-            std::string value = unquote(t.substr(eq + 1));
+            std::string value = SpiceLexer::unquoted(t.substr(eq + 1));
             if (!value.empty() && value.front() == '{' && value.back() == '}')
                 value = value.substr(1, value.size() - 2);
             if (t.compare(0, eq, "level") == 0) {
@@ -922,9 +673,7 @@ private:
     const SpiceReader::Options m_options;
     std::vector<std::string>* m_warningsOut;
     std::vector<std::string> m_warnings;
-    std::vector<std::string> m_includeStack;              // files (and sections) being read
-    std::vector<Card> m_cards;                            // the whole netlist, includes spliced in
-    std::map<std::string, std::vector<Card>> m_fileCards; // included files, as read
+    std::vector<Card> m_cards; // the whole netlist, includes spliced in
     std::vector<std::unique_ptr<Definition>> m_definitions; // [0] is the top level
     std::set<std::string> m_globals;
     std::vector<const Definition*> m_stack; // definitions being elaborated

@@ -12,8 +12,8 @@
 // parameters ngspice offers for their kind, and source branch currents. Every node knows
 // the ngspice vector that produces it and its source file and line. Pure logic.
 //
-// What it understands: the title line, `*` comment lines, `;` and `$ ` inline comments, `+`
-// continuations (comment lines may sit between), case insensitivity, .subckt/.ends (a
+// What it understands: cards as SpiceLexer reads them (the title line, comments, `+`
+// continuations, commas, .control blocks, library sections), case insensitivity, .subckt/.ends (a
 // .subckt inside a .subckt is local to it), X lines with `name=value`/`params:` after the
 // subckt name, .include and `.lib file section` resolved relative to the including file
 // (`.lib name` ... `.endl` blocks are sections, read only when selected), .model (type and
