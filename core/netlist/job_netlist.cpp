@@ -1,15 +1,10 @@
 #include "core/netlist/job_netlist.h"
 
-#include "core/netlist/netlist_text.h"
-
-#include <algorithm>
-#include <cctype>
-#include <set>
-#include <sstream>
+#include "core/design/spice_lexer.h"
 
 namespace {
 
-using netlist_text::firstWord;
+const char* const kAside = "* [wavebench job] ";
 
 std::string quotedIfNeeded(const std::string& path) {
     return path.find_first_of(" \t") == std::string::npos ? path : "\"" + path + "\"";
@@ -18,14 +13,15 @@ std::string quotedIfNeeded(const std::string& path) {
 } // namespace
 
 std::string JobNetlist::build(const std::string& netlistText, const Point& point) {
-    const auto input = netlist_text::lines(netlistText);
+    const SpiceLexer::Text lexed = SpiceLexer::lex(netlistText, "");
+    std::vector<std::string> input = lexed.lines;
     std::vector<std::string> lines;
     lines.push_back(input.empty() ? std::string("* wavebench job") : input.front());
     if (point.seed >= 0)
         lines.push_back(".options seed=" + std::to_string(point.seed));
 
     std::vector<std::string> block;
-    block.push_back("* [wavebench job] " + point.label);
+    block.push_back(kAside + point.label);
     for (const auto& [file, section] : point.libs)
         block.push_back(".lib " + quotedIfNeeded(file) + " " + section);
     for (const auto& [name, value] : point.parameters)
@@ -33,49 +29,33 @@ std::string JobNetlist::build(const std::string& netlistText, const Point& point
     if (!point.analysisLine.empty())
         block.push_back(point.analysisLine);
 
-    bool inControl = false, commenting = false, inserted = false;
-    for (size_t i = 1; i < input.size(); ++i) {
-        const std::string& line = input[i];
-        const std::string word = firstWord(line);
-        if (inserted) {
-            lines.push_back(line); // after .end: ngspice does not read it either
-            continue;
+    // The job's analysis replaces the netlist's, and a .control script's too, so both are
+    // set aside line by line; the rest stays as the user wrote it.
+    if (!point.analysisLine.empty()) {
+        auto aside = [&](int number) {
+            input[static_cast<size_t>(number - 1)] =
+                kAside + input[static_cast<size_t>(number - 1)];
+        };
+        for (const auto& card : lexed.cards)
+            if (SpiceLexer::isAnalysis(card.head()))
+                for (int number : card.lines)
+                    aside(number);
+        for (const auto& control : lexed.controls) {
+            const int last = control.endLine ? control.endLine : static_cast<int>(input.size());
+            for (int number = control.at.line; number <= last; ++number)
+                aside(number);
         }
-        // The job's analysis replaces a .control script's too, so the script is set aside.
-        const std::string controlPrefix = point.analysisLine.empty() ? "" : "* [wavebench job] ";
-        if (inControl) {
-            inControl = word != ".endc";
-            lines.push_back(controlPrefix + line);
-            continue;
-        }
-        if (word == ".control") {
-            inControl = true;
-            lines.push_back(controlPrefix + line);
-            continue;
-        }
-        if (!word.empty() && word[0] == '+') {
-            lines.push_back(commenting ? "* [wavebench job] " + line : line);
-            continue;
-        }
-        if (!word.empty() && word[0] != '*')
-            commenting = false;
-        if (word == ".end") {
-            lines.insert(lines.end(), block.begin(), block.end());
-            lines.push_back(line);
-            inserted = true;
-            continue;
-        }
-        if (!point.analysisLine.empty() && netlist_text::isAnalysis(word)) {
-            lines.push_back("* [wavebench job] " + line);
-            commenting = true;
-            continue;
-        }
-        lines.push_back(line);
     }
-    if (!inserted) {
-        lines.insert(lines.end(), block.begin(), block.end());
+    // The block goes just before .end; lines after it are kept, though ngspice does not
+    // read them either.
+    const size_t end = lexed.endLine ? static_cast<size_t>(lexed.endLine - 1) : input.size();
+    for (size_t i = 1; i < end; ++i)
+        lines.push_back(input[i]);
+    lines.insert(lines.end(), block.begin(), block.end());
+    if (lexed.endLine)
+        lines.insert(lines.end(), input.begin() + static_cast<long>(end), input.end());
+    else
         lines.push_back(".end");
-    }
     std::string text;
     for (const auto& line : lines)
         text += line + "\n";
@@ -84,18 +64,8 @@ std::string JobNetlist::build(const std::string& netlistText, const Point& point
 
 std::vector<std::string> JobNetlist::analyses(const std::string& netlistText) {
     std::vector<std::string> result;
-    const auto input = netlist_text::lines(netlistText);
-    bool inControl = false;
-    for (size_t i = 1; i < input.size(); ++i) {
-        const std::string word = firstWord(input[i]);
-        if (word == ".control")
-            inControl = true;
-        else if (word == ".endc")
-            inControl = false;
-        else if (word == ".end" && !inControl)
-            break;
-        else if (!inControl && netlist_text::isAnalysis(word))
-            result.push_back(word.substr(1));
-    }
+    for (const auto& card : SpiceLexer::lex(netlistText, "").cards)
+        if (SpiceLexer::isAnalysis(card.head()))
+            result.push_back(card.head().substr(1));
     return result;
 }

@@ -1,6 +1,7 @@
 #include "core/netlist/measure_results.h"
 
 #include "core/base/text.h"
+#include "core/design/spice_lexer.h"
 #include "core/netlist/ngspice_output.h"
 
 #include <algorithm>
@@ -57,19 +58,9 @@ bool readResultLine(const std::string& text, std::string& name, double& value,
 
 std::vector<MeasureResults::Declared> MeasureResults::declared(const std::string& netlistText) {
     std::vector<Declared> result;
-    std::istringstream stream(netlistText);
-    std::string line;
-    bool inControl = false;
-    while (std::getline(stream, line)) {
-        const auto tokens = text::words(line);
-        if (tokens.empty())
-            continue;
-        const auto first = text::lower(tokens[0]);
-        if (first == ".control")
-            inControl = true;
-        else if (first == ".endc")
-            inControl = false;
-        if (inControl || !isMeasureKeyword(first) || tokens.size() < 3)
+    for (const auto& card : SpiceLexer::lex(netlistText, "").cards) {
+        const auto& tokens = card.tokens;
+        if (!isMeasureKeyword(card.head()) || tokens.size() < 3)
             continue;
         Declared measure{text::lower(tokens[2]), text::lower(tokens[1])};
         const bool known = std::any_of(result.begin(), result.end(),

@@ -36,7 +36,8 @@ public:
         std::vector<std::pair<std::string, double>> extras;
     };
 
-    // The .meas/.measure statements of a netlist (outside .control blocks).
+    // The .meas/.measure cards of a netlist (SpiceLexer's: not the title, not .control
+    // blocks, nothing after .end).
     static std::vector<Declared> declared(const std::string& netlistText);
     // Every declared measure of `analysis` (all of them when it is empty) with its value from
     // `log` (ngspice's lines, with or without their "stdout "/"stderr " prefix), or NaN and

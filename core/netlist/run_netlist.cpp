@@ -3,7 +3,7 @@
 #include "core/base/spice_number.h"
 #include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
-#include "core/netlist/netlist_text.h"
+#include "core/design/spice_lexer.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -16,8 +16,13 @@
 
 namespace {
 
-using netlist_text::firstWord;
 using text::lower;
+
+// The first word of a .control line, lower case: "foreach", "run".
+std::string firstWord(const std::string& line) {
+    const auto words = text::words(line);
+    return words.empty() ? std::string() : lower(words.front());
+}
 
 // Commands of a .control script that start analyses, that loop, and that only make sense
 // in interactive ngspice (there is no plot window in a shared library, and quit would
@@ -37,11 +42,7 @@ long long sweepPoints(double start, double stop, double step) {
 
 // ".dc v1 0 1.8 0.01 v2 0 1.8 0.3": the second source makes ngspice repeat the first sweep
 // for each of its values.
-RunStepping dcStepping(const std::string& line) {
-    std::istringstream stream(line);
-    std::vector<std::string> tokens;
-    for (std::string token; stream >> token;)
-        tokens.push_back(token);
+RunStepping dcStepping(const std::vector<std::string>& tokens) {
     RunStepping stepping;
     if (tokens.size() < 9)
         return stepping;
@@ -134,92 +135,64 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
                                         const std::optional<TranSpec>& tran) {
     using R = Result<RunNetlist>;
     RunNetlist netlist;
-    const std::vector<std::string> input = netlist_text::lines(text);
-    if (input.empty())
+    const SpiceLexer::Text lexed = SpiceLexer::lex(text, origin);
+    if (lexed.lines.empty())
         return R::failure(origin + ": empty netlist");
+    if (auto problem = lexed.unclosedControl(); !problem.empty())
+        return R::failure(problem);
 
+    // The user's lines up to .end, changed card by card; a removed line is nullopt.
+    const size_t kept = lexed.endLine ? static_cast<size_t>(lexed.endLine - 1) : lexed.lines.size();
+    std::vector<std::optional<std::string>> lines(lexed.lines.begin(),
+                                                  lexed.lines.begin() + static_cast<long>(kept));
+    auto line = [&](int number) -> std::optional<std::string>& {
+        return lines[static_cast<size_t>(number - 1)];
+    };
     bool hasAnalysis = false;
-    bool inControl = false;
+    for (const auto& card : lexed.cards) {
+        const std::string head = card.head();
+        if (head == ".save") {
+            for (size_t i = 1; i < card.tokens.size(); ++i)
+                if (ProbeResolver::isDeviceParameter(card.tokens[i]))
+                    netlist.m_deviceSaves.push_back(ProbeResolver::normalizeVector(card.tokens[i]));
+            for (int number : card.lines)
+                line(number).reset();
+            continue;
+        }
+        if (SpiceLexer::isAnalysis(head)) {
+            if (tran) {
+                for (int number : card.lines)
+                    line(number) = "* [wavebench] " + *line(number);
+                continue;
+            }
+            hasAnalysis = true;
+            if (head == ".dc" && netlist.m_dcSweepSource.empty() && card.tokens.size() > 1) {
+                netlist.m_dcSweepSource = lower(card.tokens[1]);
+                netlist.m_stepping = dcStepping(card.tokens);
+            }
+        }
+        // `.lib name` opens a section definition: no file to resolve.
+        if (head == ".include" || head == ".inc" || (head == ".lib" && card.tokens.size() >= 3))
+            line(card.at.line) = absolutePathLine(*line(card.at.line), baseDir);
+    }
+
     struct ControlLine {
         std::string text;
         std::string where;
     };
     std::vector<ControlLine> control;
-    std::string controlWhere;
-    bool commentingContinuation = false;
-    std::string previousKeyword;
-    netlist.m_lines.push_back(input.front()); // the title line, whatever it says
-    for (size_t i = 1; i < input.size(); ++i) {
-        const std::string& line = input[i];
-        const std::string word = firstWord(line);
-        const std::string where = origin + ":" + std::to_string(i + 1);
-        if (inControl) {
-            if (word == ".endc")
-                inControl = false;
-            else
-                control.push_back({line, where});
-            continue;
-        }
-        if (word == ".control") {
-            inControl = true;
-            if (controlWhere.empty())
-                controlWhere = where;
-            continue;
-        }
-        if (word == ".end")
-            break;
-        if (!word.empty() && word[0] == '+') {
-            if (commentingContinuation) {
-                netlist.m_lines.push_back("* [wavebench] " + line);
-                continue;
-            }
-            if (previousKeyword == ".save") {
-                std::istringstream stream(line.substr(line.find('+') + 1));
-                std::string token;
-                while (stream >> token)
-                    if (ProbeResolver::isDeviceParameter(token))
-                        netlist.m_deviceSaves.push_back(ProbeResolver::normalizeVector(token));
-                continue;
-            }
-            netlist.m_lines.push_back(line);
-            continue;
-        }
-        if (!word.empty() && word[0] != '*')
-            previousKeyword = word;
-        commentingContinuation = false;
-        if (word == ".save") {
-            std::istringstream stream(line);
-            std::string token;
-            stream >> token; // .save
-            while (stream >> token)
-                if (ProbeResolver::isDeviceParameter(token))
-                    netlist.m_deviceSaves.push_back(ProbeResolver::normalizeVector(token));
-            continue;
-        }
-        if (netlist_text::isAnalysis(word)) {
-            if (tran) {
-                netlist.m_lines.push_back("* [wavebench] " + line);
-                commentingContinuation = true;
-                continue;
-            }
-            hasAnalysis = true;
-            if (word == ".dc" && netlist.m_dcSweepSource.empty()) {
-                std::istringstream stream(line);
-                std::string keyword, source;
-                stream >> keyword >> source;
-                netlist.m_dcSweepSource = lower(source);
-                netlist.m_stepping = dcStepping(line);
-            }
-        }
-        if (word == ".include" || word == ".inc" || word == ".lib") {
-            netlist.m_lines.push_back(absolutePathLine(line, baseDir));
-            continue;
-        }
-        netlist.m_lines.push_back(line);
+    for (const auto& block : lexed.controls) {
+        for (int number = block.at.line; number <= block.endLine; ++number)
+            line(number).reset();
+        for (size_t i = 0; i < block.body.size(); ++i)
+            control.push_back({block.body[i], origin + ":" + std::to_string(block.lines[i])});
     }
-    if (inControl)
-        return R::failure(origin + ": .control block without .endc");
+    for (auto& kept : lines)
+        if (kept)
+            netlist.m_lines.push_back(std::move(*kept));
+
     if (!control.empty()) {
+        const std::string controlWhere = origin + ":" + std::to_string(lexed.controls[0].at.line);
         int analysisCommands = 0;
         bool loops = false;
         for (const auto& c : control) {

@@ -34,6 +34,28 @@ private slots:
         QVERIFY(hasLine(n.value(), ".tran 2n 20n"));
     }
 
+    void cardsSpanTheirContinuations() {
+        // Comment and blank lines may sit inside a card: a replaced analysis is set aside
+        // whole, a .save is taken over whole, and the comments stay as they were.
+        auto n = RunNetlist::fromText("t\nr1 a 0 1\n.tran 1n\n* step\n+ 10n\n.save @m1[gm]\n\n"
+                                      "+ @m2[id]\n.lib tt\n.endl\n.end\n",
+                                      "/work", "t.cir", TranSpec{"2n", "20n"});
+        QVERIFY2(n.ok(), n.ok() ? "" : n.error().c_str());
+        QVERIFY(hasLine(n.value(), "* [wavebench] .tran 1n"));
+        QVERIFY(hasLine(n.value(), "* step"));
+        QVERIFY(hasLine(n.value(), "* [wavebench] + 10n"));
+        QCOMPARE(n->deviceSaves(), (std::vector<std::string>{"@m1[gm]", "@m2[id]"}));
+        QVERIFY(!hasLine(n.value(), "+ @m2[id]"));
+        QVERIFY(hasLine(n.value(), ".lib tt")); // a section definition names no file
+        // A .dc line's second source may be on a continuation.
+        auto dc = RunNetlist::fromText("t\nv1 a 0 1\nv2 b 0 1\n.dc v1 0 1 0.5 $ inner\n"
+                                       "+ v2 0 1 0.5\n",
+                                       "/", "t.cir", std::nullopt);
+        QVERIFY(dc.ok());
+        QVERIFY(dc->stepping().kind == RunStepping::Kind::DcSecondSource);
+        QCOMPARE(dc->stepping().values.size(), size_t(3));
+    }
+
     void savesAreTakenOver() {
         auto n = RunNetlist::fromText("t\n.save all @M1[GM] v(out)\n+ @m.x1.m2[id]\n.op\n.end\n",
                                       "/", "t.cir", std::nullopt);
