@@ -172,6 +172,19 @@ public:
 
     std::vector<std::string> warnings;
 
+    static bool readWhole(const std::string& path, std::string& text) {
+        std::error_code error;
+        if (!fs::is_regular_file(path, error))
+            return false;
+        std::ifstream in(path, std::ios::binary);
+        if (!in)
+            return false;
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        text = buffer.str();
+        return true;
+    }
+
 private:
     static std::vector<Card> outsideSections(const Text& lexed) {
         std::vector<Card> cards;
@@ -198,19 +211,6 @@ private:
         if (path.is_relative())
             path = fs::path(includingFile).parent_path() / path;
         return path.lexically_normal().string();
-    }
-
-    static bool readWhole(const std::string& path, std::string& text) {
-        std::error_code error;
-        if (!fs::is_regular_file(path, error))
-            return false;
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            return false;
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        text = buffer.str();
-        return true;
     }
 
     Status missing(const std::string& message) {
@@ -337,6 +337,14 @@ Result<SpiceLexer::Deck> SpiceLexer::expand(const std::string& text, const std::
         return Result<Deck>::failure(done.error());
     deck.warnings = std::move(including.warnings);
     return deck;
+}
+
+Result<SpiceLexer::Deck> SpiceLexer::expandFile(const std::string& path,
+                                                const IncludeOptions& options) {
+    std::string text;
+    if (!Including::readWhole(path, text))
+        return Result<Deck>::failure(path + ": cannot open the netlist");
+    return expand(text, path, options);
 }
 
 std::vector<std::string> SpiceLexer::words(const std::string& text) {

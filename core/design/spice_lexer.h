@@ -88,6 +88,8 @@ public:
     // section.
     static Result<Deck> expand(const std::string& text, const std::string& file,
                                const IncludeOptions& options);
+    // The same for a file; an unreadable one is an error, tolerated or not.
+    static Result<Deck> expandFile(const std::string& path, const IncludeOptions& options);
 
     static std::vector<std::string> words(const std::string& text);
     // The text before ngspice's end-of-line comment (netlist rules, not .control ones).

@@ -347,6 +347,13 @@ private slots:
         }
         QVERIFY2(deck.ok(), deck.error().c_str());
         QCOMPARE(describe(deck->cards, true), cards);
+        // Read from the file, the same cards.
+        auto fromFile = SpiceLexer::expandFile(top, {tolerate});
+        QVERIFY2(fromFile.ok(), fromFile.error().c_str());
+        QCOMPARE(describe(fromFile->cards, true), cards);
+        auto absent = SpiceLexer::expandFile(top + ".absent", {true});
+        QVERIFY(!absent.ok());
+        QVERIFY(contains(absent.error(), QString::fromStdString(top) + ".absent: cannot open"));
         if (warning.isEmpty()) {
             QVERIFY(deck->warnings.empty());
         } else {
