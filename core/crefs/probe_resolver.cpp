@@ -104,14 +104,8 @@ std::string ProbeResolver::defaultCref(const std::string& vector) {
         const auto open = v.find('[');
         const std::string device =
             v.substr(1, open == std::string::npos ? std::string::npos : open - 1);
-        std::string parameter = "value";
-        if (open != std::string::npos) {
-            const auto close = v.find(']', open);
-            parameter = v.substr(open + 1,
-                                 close == std::string::npos ? std::string::npos : close - open - 1);
-        }
         auto [instances, name] = devicePath(device);
-        return joinCref(instances, name + ".op." + safeSegment(parameter));
+        return joinCref(instances, name + ".op." + safeSegment(parameterOf(v)));
     }
     if (isBranch(v)) {
         auto [instances, name] = devicePath(v.substr(0, v.size() - 7));
@@ -130,56 +124,32 @@ std::string ProbeResolver::defaultCref(const std::string& vector) {
     return joinCref(instances, "nodes." + safeSegment(segments.back()) + ".v");
 }
 
-std::string ProbeResolver::nodeKindOf(const std::string& vector) {
+NodeKind ProbeResolver::nodeKindOf(const std::string& vector) {
     const auto v = normalizeVector(vector);
     if (v == "time" || v == "frequency" ||
         (v.size() > 6 && v.compare(v.size() - 6, 6, "-sweep") == 0))
-        return "scale";
+        return NodeKind::Scale;
     if (isDeviceParameter(v))
-        return "device_param";
+        return NodeKind::DeviceParameter;
     if (isNoiseVector(v))
-        return "noise";
+        return NodeKind::Noise;
     if (isBranch(v))
-        return "branch_current";
+        return NodeKind::BranchCurrent;
     const auto hash = v.rfind('#');
     if (hash != std::string::npos && v.find('.', hash) == std::string::npos)
-        return "internal_node";
-    return "node_voltage";
+        return NodeKind::InternalNode;
+    return NodeKind::NodeVoltage;
 }
 
-std::string ProbeResolver::unitOf(const std::string& vector) {
+std::string ProbeResolver::parameterOf(const std::string& vector) {
     const auto v = normalizeVector(vector);
-    const auto kind = nodeKindOf(v);
-    if (v == "time")
-        return "s";
-    if (v == "frequency")
-        return "Hz";
-    if (kind == "node_voltage" || kind == "internal_node")
-        return "V";
-    if (kind == "branch_current")
-        return "A";
-    if (kind == "noise") // ngspice's noise output is a voltage referred to out or in
-        return v.find("spectrum") != std::string::npos ? "V/sqrt(Hz)" : "V";
-    if (kind != "device_param")
-        return "";
+    if (!isDeviceParameter(v))
+        return {};
     const auto open = v.find('[');
     if (open == std::string::npos)
-        return "";
-    const std::string p = v.substr(open + 1, v.find(']', open) - open - 1);
-    static const std::map<std::string, std::string> known = {
-        {"gm", "S"},  {"gds", "S"},   {"gmbs", "S"},  {"gmb", "S"}, {"gpi", "S"},
-        {"gmu", "S"}, {"go", "S"},    {"gd", "S"},    {"gx", "S"},  {"id", "A"},
-        {"ids", "A"}, {"ib", "A"},    {"ic", "A"},    {"ie", "A"},  {"is", "A"},
-        {"ig", "A"},  {"ibd", "A"},   {"ibs", "A"},   {"i", "A"},   {"current", "A"},
-        {"vth", "V"}, {"von", "V"},   {"vdsat", "V"}, {"vgs", "V"}, {"vds", "V"},
-        {"vbs", "V"}, {"vbe", "V"},   {"vbc", "V"},   {"vce", "V"}, {"vd", "V"},
-        {"v", "V"},   {"cgg", "F"},   {"cgs", "F"},   {"cgd", "F"}, {"cgb", "F"},
-        {"cbd", "F"}, {"cbs", "F"},   {"cdd", "F"},   {"css", "F"}, {"cpi", "F"},
-        {"cmu", "F"}, {"cd", "F"},    {"c", "F"},     {"r", "Ohm"}, {"resistance", "Ohm"},
-        {"p", "W"},   {"power", "W"},
-    };
-    const auto it = known.find(p);
-    return it == known.end() ? "" : it->second;
+        return "value";
+    const auto close = v.find(']', open);
+    return v.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
 }
 
 std::vector<std::string> ProbeResolver::deviceParameterVectors() const {
@@ -224,12 +194,11 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
         present.insert(name);
         ResolvedVector resolved;
         resolved.vector = info.name;
-        resolved.unit = unitOf(name);
         resolved.nodeKind = nodeKindOf(name);
-        if (info.isScale || (resolution.scaleIndex < 0 && resolved.nodeKind == "scale")) {
+        if (info.isScale || (resolution.scaleIndex < 0 && resolved.nodeKind == NodeKind::Scale)) {
             resolution.scaleIndex = static_cast<int>(i);
             resolved.cref = name;
-            resolved.nodeKind = "scale";
+            resolved.nodeKind = NodeKind::Scale;
             resolution.vectors.push_back(std::move(resolved));
             continue;
         }

@@ -1,19 +1,23 @@
 #pragma once
 
 #include "core/base/result.h"
+#include "core/crefs/node_kind.h"
 #include "core/crefs/probe_map.h"
 #include "core/crefs/vector_info.h"
 
 #include <string>
 #include <vector>
 
-// How one streamed vector is stored: its cref, the other crefs that name it, its unit.
+// How one streamed vector is stored: its cref, the other crefs that name it, its kind and
+// unit.
 struct ResolvedVector {
     std::string vector; // ngspice's name, as the callbacks give it
     std::string cref;
     std::vector<std::string> aliases;
-    std::string unit;     // V, A, S, F, Ohm, s, Hz or ""
-    std::string nodeKind; // node_voltage, branch_current, device_param, internal_node, scale
+    // V, A, S, F, Hz, ... or "". The resolver knows names only: the unit is the design's to
+    // give (VectorUnits in core/design fills it), "" until then.
+    std::string unit;
+    NodeKind nodeKind = NodeKind::NodeVoltage; // one of the stored-vector kinds
 };
 
 struct Resolution {
@@ -35,8 +39,12 @@ public:
     // "V(XOTA1.OUT)" -> "xota1.out", "i(vdd)" -> "vdd#branch", "@M1[GM]" -> "@m1[gm]".
     static std::string normalizeVector(const std::string& vector);
     static std::string defaultCref(const std::string& vector);
-    static std::string unitOf(const std::string& vector);
-    static std::string nodeKindOf(const std::string& vector);
+    // What the vector's name says it is: Scale, DeviceParameter, Noise, BranchCurrent,
+    // InternalNode or NodeVoltage.
+    static NodeKind nodeKindOf(const std::string& vector);
+    // "@m.xota1.m1[gm]" -> "gm"; "" for a vector that is no device parameter, "value" when
+    // no parameter is named ("@r1").
+    static std::string parameterOf(const std::string& vector);
     static bool isDeviceParameter(const std::string& vector);
     // Why a cref cannot name a dataset of a run group ("" when it can).
     static std::string crefProblem(const std::string& cref);

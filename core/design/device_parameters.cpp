@@ -426,6 +426,48 @@ std::string DeviceParameters::unitOf(const std::string& deviceModel, const std::
     return {};
 }
 
+std::vector<std::string> DeviceParameters::deviceModelsOf(char letter) {
+    switch (letter) {
+    case 'd':
+        return {"diode"};
+    case 'q':
+        return {"bjt", "vbic", "hicum2"};
+    case 'j':
+        return {"jfet", "jfet2"};
+    case 'z':
+        return {"mes"};
+    case 's':
+        return {"sw"};
+    case 'w':
+        return {"csw"};
+    case 'm':
+        return {"mos1",    "mos2",    "mos3",     "mos6",   "mos9",    "vdmos",
+                "bsim3v0", "bsim3v1", "bsim3v32", "bsim3",  "bsim4",   "bsim4v5",
+                "bsim4v6", "bsim4v7", "b4soi",    "hisim2", "hisimhv2"};
+    default: {
+        // Elements without a model card have one model, whatever deviceModel() is given.
+        auto model = deviceModel(letter);
+        return model.empty() ? std::vector<std::string>{} : std::vector<std::string>{model};
+    }
+    }
+}
+
+std::string DeviceParameters::unitForLetter(char letter, const std::string& parameter) {
+    std::string agreed;
+    bool found = false;
+    for (const auto& model : deviceModelsOf(letter)) {
+        for (const auto& p : parameters(model)) {
+            if (p.name != parameter)
+                continue;
+            if (found && p.unit != agreed)
+                return {};
+            agreed = p.unit;
+            found = true;
+        }
+    }
+    return agreed;
+}
+
 std::vector<std::string> DeviceParameters::deviceModels() {
     std::vector<std::string> names;
     for (const auto& [name, table] : tables())

@@ -34,6 +34,15 @@ public:
     // The unit of one parameter of a device model, or "" when it is not in the table.
     static std::string unitOf(const std::string& deviceModel, const std::string& parameter);
 
+    // The unit of a parameter when only the element's letter is known (no model card): the
+    // unit every model of that letter that has the parameter agrees on, "" when none has it
+    // or they disagree. Never a guess: a MESFET's `cd` (a current) is told from a diode's
+    // (a capacitance) by the letter alone.
+    static std::string unitForLetter(char letter, const std::string& parameter);
+
+    // Every device model an element letter can instantiate, whatever its card says.
+    static std::vector<std::string> deviceModelsOf(char letter);
+
     // Every device model that has a table (for tests and documentation).
     static std::vector<std::string> deviceModels();
 };

@@ -18,30 +18,6 @@ std::string where(const SourceLocation& s) {
 }
 } // namespace
 
-std::string toString(NodeKind kind) {
-    switch (kind) {
-    case NodeKind::Instance:
-        return "instance";
-    case NodeKind::Net:
-        return "net";
-    case NodeKind::Device:
-        return "device";
-    case NodeKind::DeviceParameter:
-        return "device_param";
-    case NodeKind::BranchCurrent:
-        return "branch_current";
-    }
-    return "instance";
-}
-
-std::optional<NodeKind> nodeKindFromString(const std::string& text) {
-    for (auto k : {NodeKind::Instance, NodeKind::Net, NodeKind::Device, NodeKind::DeviceParameter,
-                   NodeKind::BranchCurrent})
-        if (toString(k) == text)
-            return k;
-    return std::nullopt;
-}
-
 HierarchyTree::HierarchyTree() {
     HierarchyNode root;
     root.cref = "top";
@@ -88,6 +64,9 @@ Result<bool> HierarchyTree::add(HierarchyNode node) {
     using R = Result<bool>;
     if (node.cref.empty())
         return R::failure(where(node.source) + ": empty cref");
+    if (!isTreeKind(node.kind))
+        return R::failure(where(node.source) + ": \"" + node.cref + "\" has kind " +
+                          toString(node.kind) + ", which no design tree node has");
     auto parent = m_nodes.find(node.parent);
     if (parent == m_nodes.end())
         return R::failure(where(node.source) + ": parent \"" + node.parent + "\" of \"" +
@@ -176,7 +155,7 @@ Result<HierarchyTree> HierarchyTree::fromJson(const std::string& text, const std
             continue;
         node.name = object.value("name").toString().toStdString();
         auto kind = nodeKindFromString(object.value("kind").toString().toStdString());
-        if (!kind)
+        if (!kind || !isTreeKind(*kind))
             return R::failure(origin + ": node " + std::to_string(i) + " (\"" + node.cref +
                               "\") has an unknown kind \"" +
                               object.value("kind").toString().toStdString() + "\"");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/result.h"
+#include "core/crefs/node_kind.h"
 #include "core/crefs/probe_map.h"
 #include "core/crefs/probe_resolver.h"
 
@@ -10,12 +11,6 @@
 #include <string>
 #include <vector>
 
-enum class NodeKind { Instance, Net, Device, DeviceParameter, BranchCurrent };
-
-std::string
-toString(NodeKind kind); // "instance", "net", "device", "device_param", "branch_current"
-std::optional<NodeKind> nodeKindFromString(const std::string& text);
-
 struct SourceLocation {
     std::string file; // as the user named it (absolute when known)
     int line = 0;     // 1-based; 0 when unknown
@@ -24,9 +19,9 @@ struct SourceLocation {
 // One node of the design hierarchy. Keyed by cref; parent/children are crefs too, so the
 // node is a plain value that can be copied across threads.
 struct HierarchyNode {
-    std::string cref; // "top.ota1.m1.op.gm"
-    std::string name; // display name: "gm", "m1", "out", "ota1"
-    NodeKind kind = NodeKind::Instance;
+    std::string cref;                   // "top.ota1.m1.op.gm"
+    std::string name;                   // display name: "gm", "m1", "out", "ota1"
+    NodeKind kind = NodeKind::Instance; // a tree kind (isTreeKind)
     std::string vector; // ngspice vector producing it ("xota1.out", "@m.xota1.m1[gm]"), or ""
     std::string unit;   // V, A, S, F, ... or ""
     bool streamedByDefault = false; // node voltages, source branch currents; not device params
@@ -52,7 +47,7 @@ public:
     std::vector<const HierarchyNode*> nodes() const;
 
     // Adds a node under node.parent (which must exist). Fails on a duplicate cref, naming
-    // both sources.
+    // both sources, and on a kind no tree node has (a stored vector's, like NodeVoltage).
     Result<bool> add(HierarchyNode node);
 
     // Every node that has a vector, as probe-map entries (cref -> vector). Nodes that share

@@ -1,5 +1,6 @@
 #include "core/engine/run_handle.h"
 
+#include "core/design/hierarchy_tree.h"
 #include "core/engine/spice_engine.h"
 #include "core/engine/stream_queue.h"
 #include "core/netlist/ngspice_output.h"
@@ -112,6 +113,10 @@ void RunHandle::finishWithoutStore(RunStatus status, const std::string& message)
 
 void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
     pthread_setname_np(pthread_self(), "wb-writer"); // for top, perf and gdb
+    // The units stored are the design's: read on this thread, not the session's.
+    if (!metadata->treeJson.empty())
+        if (auto tree = HierarchyTree::fromJson(metadata->treeJson, m_runId + "/tree.json"))
+            m_units = VectorUnits(tree.value());
     bool hasStarted = false;
     for (;;) {
         StreamEvent event = m_queue->pop();
@@ -216,6 +221,8 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     m_hasPreviousSweepValue = false;
     m_vectors = event.vectors;
     auto resolution = m_resolver.resolve(m_vectors);
+    if (resolution)
+        m_units.fill(resolution.value());
     auto begun = resolution ? m_sink->beginPlot(event.text, m_vectors, resolution.value())
                             : Result<bool>::failure(resolution.error());
     if (!begun) {
@@ -234,12 +241,17 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     // Column layout of batches, for the blocks handed to live views.
     auto crefs = std::make_shared<std::vector<std::string>>();
     auto names = std::make_shared<std::vector<std::string>>();
+    auto units = std::make_shared<std::vector<std::string>>();
     m_blockColumns.clear();
     m_blockComplex.clear();
     m_scaleColumn = -1;
     m_blockCoordinate = resolution->scaleIndex >= 0
                             ? resolution->vectors[static_cast<size_t>(resolution->scaleIndex)].cref
                             : std::string();
+    m_blockCoordinateUnit =
+        resolution->scaleIndex >= 0
+            ? resolution->vectors[static_cast<size_t>(resolution->scaleIndex)].unit
+            : std::string();
     int column = 0;
     for (size_t i = 0; i < m_vectors.size(); ++i) {
         if (static_cast<int>(i) == resolution->scaleIndex) {
@@ -247,6 +259,7 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
         } else {
             crefs->push_back(resolution->vectors[i].cref);
             names->push_back(resolution->vectors[i].vector);
+            units->push_back(resolution->vectors[i].unit);
             m_blockColumns.push_back(column);
             m_blockComplex.push_back(m_vectors[i].isComplex);
         }
@@ -254,6 +267,7 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     }
     m_blockCrefs = crefs;
     m_blockVectors = names;
+    m_blockUnits = units;
     m_plotRows = 0;
 }
 
@@ -301,6 +315,7 @@ void RunHandle::storeRows(const SampleBatch& batch, int first, int last) {
         auto block = std::make_shared<SampleBlock>();
         block->crefs = m_blockCrefs;
         block->vectors = m_blockVectors;
+        block->units = m_blockUnits;
         block->firstRow = m_plotRows;
         block->step = m_step;
         if (m_step >= 0) {
@@ -308,6 +323,7 @@ void RunHandle::storeRows(const SampleBatch& batch, int first, int last) {
             block->stepValue = m_stepping.valueAt(m_step);
         }
         block->coordinate = m_blockCoordinate;
+        block->coordinateUnit = m_blockCoordinateUnit;
         const size_t rows = static_cast<size_t>(last - first);
         block->coordinateValues.resize(rows);
         block->columns.assign(m_blockColumns.size(), std::vector<double>(rows));

@@ -2,6 +2,7 @@
 
 #include "core/base/run_status.h"
 #include "core/crefs/probe_resolver.h"
+#include "core/design/vector_units.h"
 #include "core/engine/sample_block.h"
 #include "core/netlist/measure_results.h"
 #include "core/netlist/run_stepping.h"
@@ -98,11 +99,14 @@ private:
     std::atomic<bool> m_paused{false};
 
     // Writer-thread state.
+    VectorUnits m_units; // from the run's tree.json, when it has one
     std::vector<VectorInfo> m_vectors;
     bool m_discard = false; // a fatal problem was found; keep draining, store nothing more
     int m_plotCount = 0;
     std::shared_ptr<const std::vector<std::string>> m_blockCrefs;
     std::shared_ptr<const std::vector<std::string>> m_blockVectors;
+    std::shared_ptr<const std::vector<std::string>> m_blockUnits;
+    std::string m_blockCoordinateUnit;
     int m_scaleColumn = -1;
     std::vector<int> m_blockColumns;
     std::vector<char> m_blockComplex;

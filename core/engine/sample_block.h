@@ -11,7 +11,9 @@
 struct SampleBlock {
     std::shared_ptr<const std::vector<std::string>> crefs;   // one per column, shared by blocks
     std::shared_ptr<const std::vector<std::string>> vectors; // ngspice's name of each column
+    std::shared_ptr<const std::vector<std::string>> units;   // each column's, as stored
     std::string coordinate;                                  // "time", "frequency", ...
+    std::string coordinateUnit;                              // "s", "Hz", "V", ... or ""
     long long firstRow = 0;                                  // within the step, in a stepped run
     long long step = -1;    // index along step_index in a stepped run (RunStepping), else -1
     std::string stepSource; // what the steps step ("vg"), when known

@@ -264,14 +264,13 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
     std::string coordinateName =
         hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].cref
                  : std::string("index");
-    std::string coordinateUnit =
+    // The scale's unit as resolved (a "v-sweep" is in V): renaming it below keeps it.
+    const std::string coordinateUnit =
         hasScale ? resolution.vectors[static_cast<size_t>(resolution.scaleIndex)].unit : "";
     // ngspice calls every DC sweep "v-sweep"/"i-sweep"; the swept source names it better.
     if (analysis == "dc" && !m_dcSweepSource.empty() && coordinateName.size() > 6 &&
-        coordinateName.compare(coordinateName.size() - 6, 6, "-sweep") == 0) {
-        coordinateUnit = coordinateName[0] == 'v' ? "V" : coordinateName[0] == 'i' ? "A" : "";
+        coordinateName.compare(coordinateName.size() - 6, 6, "-sweep") == 0)
         coordinateName = m_dcSweepSource;
-    }
     m_coordinateName = coordinateName;
     if (hasStepSource()) {
         H5Handle outer = makeStepDataset(run, m_stepping.source, H5T_IEEE_F64LE);
@@ -342,7 +341,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
         const hid_t ds = dataset.get();
         h5::writeStringAttribute(ds, store_layout::kUnit, resolved.unit);
         h5::writeStringAttribute(ds, store_layout::kSourceVector, resolved.vector);
-        h5::writeStringAttribute(ds, store_layout::kNodeKind, resolved.nodeKind);
+        h5::writeStringAttribute(ds, store_layout::kNodeKind, toString(resolved.nodeKind));
         h5::writeStringListAttribute(ds, store_layout::kAliases, resolved.aliases);
         if (m_stepped) {
             H5DSattach_scale(ds, stepScale.get(), 0);

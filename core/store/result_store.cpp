@@ -190,6 +190,7 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         H5Handle set(H5Dopen2(run->get(), data.summary.coordinate.c_str(), H5P_DEFAULT));
         if (!readDoubles(set.get(), data.coordinate))
             return R::failure(path + ": run \"" + runId + "\": cannot read its coordinate");
+        data.coordinateUnit = h5::readStringAttribute(set.get(), store_layout::kUnit);
     }
     if (h5::exists(run->get(), store_layout::kVectors)) {
         H5Handle vectors(H5Gopen2(run->get(), store_layout::kVectors, H5P_DEFAULT));
@@ -221,9 +222,11 @@ void unstep(hid_t run, RunData& data) {
     const auto stepDims = dimsOf(run, store_layout::kStepIndex);
     const size_t steps = stepDims.empty() ? 0 : static_cast<size_t>(stepDims[0]);
     data.stepSource = h5::readStringAttribute(run, store_layout::kStepSource);
+    std::string stepUnit;
     if (!data.stepSource.empty() && h5::exists(run, data.stepSource)) {
         H5Handle set(H5Dopen2(run, data.stepSource.c_str(), H5P_DEFAULT));
         readDoubles(set.get(), data.stepValues);
+        stepUnit = h5::readStringAttribute(set.get(), store_layout::kUnit);
     }
     if (steps == 0)
         return;
@@ -233,6 +236,7 @@ void unstep(hid_t run, RunData& data) {
             data.stepValues.size() == steps ? data.stepSource : store_layout::kStepIndex;
         if (data.stepValues.size() == steps) {
             data.coordinate = data.stepValues;
+            data.coordinateUnit = stepUnit;
         } else {
             data.coordinate.resize(steps);
             for (size_t k = 0; k < steps; ++k)

@@ -24,7 +24,7 @@ struct StoredVector {
     std::string cref;
     std::string unit;
     std::string sourceVector;
-    std::string nodeKind;
+    std::string nodeKind; // the node_kind attribute as stored; nodeKindFromString() reads it
     std::vector<std::string> aliases;
     std::vector<double> values; // real part for complex vectors
     std::vector<double> imag;   // imaginary part; empty for real vectors
@@ -33,6 +33,7 @@ struct StoredVector {
 struct RunData {
     RunSummary summary;
     std::vector<double> coordinate;
+    std::string coordinateUnit; // its unit attribute: "s", "Hz", "V", ... or ""
     std::vector<StoredVector> vectors;
     std::string netlist;
     std::string probeMapJson;

@@ -58,14 +58,42 @@ private slots:
         QCOMPARE(QString::fromStdString(ProbeResolver::defaultCref(vector.toStdString())), cref);
     }
 
-    void unitsAndKinds() {
-        QCOMPARE(ProbeResolver::unitOf("xota1.out"), std::string("V"));
-        QCOMPARE(ProbeResolver::unitOf("vdd#branch"), std::string("A"));
-        QCOMPARE(ProbeResolver::unitOf("@m.x1.m1[gm]"), std::string("S"));
-        QCOMPARE(ProbeResolver::unitOf("@m.x1.m1[vth]"), std::string("V"));
-        QCOMPARE(ProbeResolver::nodeKindOf("time"), std::string("scale"));
-        QCOMPARE(ProbeResolver::nodeKindOf("v-sweep"), std::string("scale"));
-        QCOMPARE(ProbeResolver::nodeKindOf("@m1[gm]"), std::string("device_param"));
+    // The units moved to VectorUnits (tests/design/tst_vector_units: unitsFromNames).
+    void kindsFromNames() {
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("time")), std::string("scale"));
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("v-sweep")), std::string("scale"));
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("@m1[gm]")), std::string("device_param"));
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("vdd#branch")), std::string("branch_current"));
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("m1#drain")), std::string("internal_node"));
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("xota1.out")), std::string("node_voltage"));
+        QCOMPARE(toString(ProbeResolver::nodeKindOf("onoise_spectrum")), std::string("noise"));
+        QCOMPARE(ProbeResolver::parameterOf("@M.X1.M1[GM]"), std::string("gm"));
+        QCOMPARE(ProbeResolver::parameterOf("@r1"), std::string("value"));
+        QCOMPARE(ProbeResolver::parameterOf("xota1.out"), std::string());
+    }
+
+    // The strings tree.json's "kind" and the store's node_kind hold: the file formats.
+    void nodeKindStrings() {
+        const std::vector<std::pair<NodeKind, std::string>> all = {
+            {NodeKind::Instance, "instance"},
+            {NodeKind::Net, "net"},
+            {NodeKind::Device, "device"},
+            {NodeKind::DeviceParameter, "device_param"},
+            {NodeKind::BranchCurrent, "branch_current"},
+            {NodeKind::NodeVoltage, "node_voltage"},
+            {NodeKind::InternalNode, "internal_node"},
+            {NodeKind::Noise, "noise"},
+            {NodeKind::Scale, "scale"},
+        };
+        for (const auto& [kind, name] : all) {
+            QCOMPARE(toString(kind), name);
+            QVERIFY(nodeKindFromString(name) == kind);
+            QCOMPARE(isTreeKind(kind),
+                     static_cast<int>(kind) <= static_cast<int>(NodeKind::BranchCurrent));
+        }
+        QVERIFY(!nodeKindFromString("Net"));
+        QVERIFY(!nodeKindFromString("device parameter"));
+        QVERIFY(!nodeKindFromString(""));
     }
 
     void scaleIsNotAVector() {
@@ -75,7 +103,7 @@ private slots:
         QCOMPARE(r->scaleIndex, 2);
         QCOMPARE(r->vectors[0].cref, std::string("top.nodes.out.v"));
         QCOMPARE(r->vectors[1].cref, std::string("top.vdd.i"));
-        QCOMPARE(r->vectors[1].nodeKind, std::string("branch_current"));
+        QCOMPARE(toString(r->vectors[1].nodeKind), std::string("branch_current"));
     }
 
     void explicitMapWinsAndAliasesAreRecorded() {

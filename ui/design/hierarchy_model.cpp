@@ -69,6 +69,8 @@ void paintKind(QPainter& p, NodeKind kind) {
         p.drawPolygon(QPolygonF({QPointF(9, 3.5), QPointF(15, 8), QPointF(9, 12.5)}));
         break;
     }
+    default: // stored-vector kinds: no tree node has them
+        break;
     }
 }
 
@@ -209,6 +211,15 @@ QString HierarchyModel::kindName(NodeKind kind) {
         return QStringLiteral("device parameter");
     case NodeKind::BranchCurrent:
         return QStringLiteral("branch current");
+    // A stored vector's kind, for a vector the tree does not know: the probe map editor
+    // names it as the browser names the tree node it would be.
+    case NodeKind::NodeVoltage:
+    case NodeKind::InternalNode:
+        return QStringLiteral("net");
+    case NodeKind::Noise:
+        return QStringLiteral("noise");
+    case NodeKind::Scale:
+        return QStringLiteral("scale");
     }
     return {};
 }
@@ -233,7 +244,9 @@ QString HierarchyModel::toolTipFor(const HierarchyNode& node) {
 }
 
 const QIcon& HierarchyModel::iconFor(NodeKind kind, bool probed) const {
-    return probed ? m_probedIcons[static_cast<size_t>(kind)] : m_icons[static_cast<size_t>(kind)];
+    // Tree nodes have tree kinds only (HierarchyTree::add checks), the ones icons exist for.
+    const auto index = isTreeKind(kind) ? static_cast<size_t>(kind) : size_t(0);
+    return probed ? m_probedIcons[index] : m_icons[index];
 }
 
 QVariant HierarchyModel::data(const QModelIndex& index, int role) const {

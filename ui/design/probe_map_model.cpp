@@ -1,6 +1,7 @@
 #include "ui/design/probe_map_model.h"
 
 #include "core/crefs/probe_resolver.h"
+#include "core/design/vector_units.h"
 #include "ui/design/hierarchy_model.h"
 
 #include <QColor>
@@ -73,12 +74,7 @@ QString crefProblem(const QString& cref) {
 // The kind a vector's form implies, in the hierarchy browser's words ("net", "device
 // parameter"), so that both widgets name a kind the same way.
 QString kindOfVector(const std::string& vector) {
-    const auto kind = ProbeResolver::nodeKindOf(vector);
-    if (kind == "node_voltage" || kind == "internal_node")
-        return HierarchyModel::kindName(NodeKind::Net);
-    if (const auto known = nodeKindFromString(kind))
-        return HierarchyModel::kindName(*known);
-    return qs(kind); // "scale"
+    return HierarchyModel::kindName(ProbeResolver::nodeKindOf(vector));
 }
 
 // Messages that ProbeResolver::validate gives about one cref start with the quoted cref.
@@ -299,7 +295,7 @@ QVector<ProbeMapModel::Derived> ProbeMapModel::derive() const {
             }
         }
         if (!vector.empty()) {
-            d.unit = qs(ProbeResolver::unitOf(vector));
+            d.unit = qs(VectorUnits::withoutDesign(vector));
             d.kind = kindOfVector(vector);
         }
     };

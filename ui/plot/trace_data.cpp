@@ -14,6 +14,8 @@ void TraceData::clear() {
     m_phaseByVector.clear();
     m_vectorOfCref.clear();
     m_coordinate.clear();
+    m_coordinateUnit.clear();
+    m_unitByVector.clear();
     m_samples = 0;
     m_overBudget = false;
     m_stepCount = 1;
@@ -56,6 +58,7 @@ void TraceData::append(const SampleBlock& block) {
     if (!block.crefs)
         return;
     m_coordinate = block.coordinate;
+    m_coordinateUnit = block.coordinateUnit;
     const size_t step = block.step > 0 ? static_cast<size_t>(block.step) : 0;
     if (block.step >= 0) {
         m_stepped = true;
@@ -85,6 +88,8 @@ void TraceData::append(const SampleBlock& block) {
             !keep.count(keyOf(crefs[c])))
             continue;
         m_samples += rows;
+        if (block.units && c < block.units->size())
+            m_unitByVector[ProbeResolver::normalizeVector(vector)] = (*block.units)[c];
         if (c < block.imag.size() && !block.imag[c].empty())
             appendComplex(vector, crefs[c], step, block.coordinateValues.data(),
                           block.columns[c].data(), block.imag[c].data(), rows);
@@ -106,6 +111,7 @@ void TraceData::load(const RunData& run) {
     m_stepValues = run.stepValues;
     for (const auto& v : run.vectors) {
         const std::string vector = v.sourceVector.empty() ? v.cref : v.sourceVector;
+        m_unitByVector[ProbeResolver::normalizeVector(vector)] = v.unit;
         const size_t n = std::min(run.coordinate.size(), v.values.size());
         for (size_t k = 0; k < starts.size(); ++k) {
             const size_t begin = std::min(starts[k], n);
@@ -121,6 +127,12 @@ void TraceData::load(const RunData& run) {
             m_vectorOfCref[alias] = ProbeResolver::normalizeVector(vector);
     }
     m_coordinate = run.summary.coordinate;
+    m_coordinateUnit = run.coordinateUnit;
+}
+
+std::string TraceData::unitOf(const std::string& crefOrVector) const {
+    auto it = m_unitByVector.find(keyOf(crefOrVector));
+    return it == m_unitByVector.end() ? std::string() : it->second;
 }
 
 void TraceData::setKept(const std::vector<std::string>& crefsOrVectors) {

@@ -43,6 +43,9 @@ public:
     std::string stepLabel(size_t step) const;
     // The run's coordinate: "time", "frequency", a swept source, or "" (operating point).
     const std::string& coordinate() const { return m_coordinate; }
+    // Units as the run stores them (ResolvedVector::unit); "" when unknown or dimensionless.
+    const std::string& coordinateUnit() const { return m_coordinateUnit; }
+    std::string unitOf(const std::string& crefOrVector) const;
 
 private:
     using Steps = std::vector<std::shared_ptr<DecimatedSeries>>; // one series per step
@@ -62,8 +65,10 @@ private:
     std::vector<double> m_stepValues;
     std::map<std::string, std::string> m_vectorOfCref;
     std::string m_coordinate;
-    size_t m_samples = 0;                     // held by every series, phase included
-    size_t m_sampleBudget = size_t(40) << 20; // about 1 GB with the min/max pyramids
+    std::string m_coordinateUnit;
+    std::map<std::string, std::string> m_unitByVector; // normalised vector
+    size_t m_samples = 0;                              // held by every series, phase included
+    size_t m_sampleBudget = size_t(40) << 20;          // about 1 GB with the min/max pyramids
     bool m_overBudget = false;
     std::vector<std::string> m_kept;
 };

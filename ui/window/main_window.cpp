@@ -1,6 +1,6 @@
 #include "ui/window/main_window.h"
 
-#include "core/crefs/probe_resolver.h"
+#include "core/crefs/node_kind.h"
 #include "core/engine/design_reader.h"
 #include "core/engine/run_handle.h"
 #include "core/engine/run_planner.h"
@@ -396,9 +396,11 @@ void MainWindow::attachTrace(const Probe& probe) {
         return; // arrives with the first batch that carries it
     while (m_plots->paneCount() <= probe.pane)
         m_plots->addPane();
+    // As the run stores it; the design's node gives the same unit, and still labels a run
+    // whose store predates units.
+    std::string storedUnit = m_traces.unitOf(name);
     const QString unit =
-        node ? QString::fromStdString(node->unit)
-             : QString::fromStdString(ProbeResolver::unitOf(probe.cref.toStdString()));
+        QString::fromStdString(storedUnit.empty() && node ? node->unit : storedUnit);
     // A stepped run (a .control loop, a .dc with two sources) draws one trace per step.
     for (size_t step = 0; step < m_traces.stepCount(); ++step) {
         auto series = m_traces.find(name, step);
@@ -423,18 +425,13 @@ void MainWindow::attachTrace(const Probe& probe) {
 }
 
 void MainWindow::updateCoordinate() {
-    setPlotCoordinate(m_traces.coordinate());
+    setPlotCoordinate(m_traces.coordinate(), m_traces.coordinateUnit());
 }
 
-void MainWindow::setPlotCoordinate(const std::string& name) {
-    const QString unit = name == "time"        ? "s"
-                         : name == "frequency" ? "Hz"
-                         : name.empty()        ? ""
-                         : name[0] == 'i'      ? "A"
-                                               : "V";
+void MainWindow::setPlotCoordinate(const std::string& name, const std::string& unit) {
     const QString shown = QString::fromStdString(name.empty() ? "index" : name);
     if (shown != m_plots->coordinateName())
-        m_plots->setCoordinate(shown, unit);
+        m_plots->setCoordinate(shown, QString::fromStdString(unit));
 }
 
 void MainWindow::attachPendingTraces() {
@@ -575,7 +572,7 @@ void MainWindow::openStoredRun(const QString& runId) {
         m_overlays.clear();
         if (m_probes.empty()) {
             for (const auto& v : run.vectors)
-                if (v.nodeKind == "node_voltage" && m_probes.size() < 3)
+                if (nodeKindFromString(v.nodeKind) == NodeKind::NodeVoltage && m_probes.size() < 3)
                     m_probes.push_back({QString::fromStdString(v.cref), 0});
         }
         probesChanged();
@@ -649,14 +646,12 @@ void MainWindow::overlayJobRuns(const QString& storePath, const QStringList& run
                 m_plots->setAutoScroll(false);
                 QStringList missing;
                 int shown = 0;
-                // As the runs stored it; unitOf() understands vector names ("v(out)") only.
+                // As the runs stored it: a cref alone does not say its unit.
                 QString unit;
                 for (const auto& result : runs)
                     if (const auto* stored = result ? result->find(cref.toStdString()) : nullptr;
                         stored && unit.isEmpty())
                         unit = QString::fromStdString(stored->unit);
-                if (unit.isEmpty())
-                    unit = QString::fromStdString(ProbeResolver::unitOf(cref.toStdString()));
                 for (int i = 0; i < runIds.size(); ++i) {
                     const auto& result = runs[static_cast<size_t>(i)];
                     if (!result) {
@@ -671,7 +666,7 @@ void MainWindow::overlayJobRuns(const QString& storePath, const QStringList& run
                         continue;
                     }
                     if (shown == 0)
-                        setPlotCoordinate(data->coordinate());
+                        setPlotCoordinate(data->coordinate(), data->coordinateUnit());
                     const QString key = cref + " @ " + runIds[i];
                     if (m_plots->paneCount() == 0)
                         m_plots->addPane();

@@ -88,7 +88,7 @@ private:
     void attachTrace(const Probe& probe);
     void attachPendingTraces();
     void updateCoordinate();
-    void setPlotCoordinate(const std::string& name);
+    void setPlotCoordinate(const std::string& name, const std::string& unit);
     void probesChanged(); // tells the hierarchy and the job panel
     void buildJobPanel();
     void rebuildPlots();

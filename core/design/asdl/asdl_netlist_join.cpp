@@ -5,6 +5,7 @@
 #include "core/design/asdl/asdl_failure.h"
 #include "core/design/asdl/asdl_names.h"
 #include "core/design/device_parameters.h"
+#include "core/design/vector_units.h"
 
 #include <optional>
 #include <sstream>
@@ -29,7 +30,7 @@ std::vector<std::pair<std::string, std::string>> opParameters(char letter,
         result.emplace_back(p.name, p.unit);
     if (result.empty() && letter == 'm' && !model)
         for (const char* p : {"id", "gm", "gds", "gmbs", "vdsat", "vgs", "vds"})
-            result.emplace_back(p, ProbeResolver::unitOf(std::string("@m[") + p + "]"));
+            result.emplace_back(p, DeviceParameters::unitForLetter('m', p));
     return result;
 }
 
@@ -386,7 +387,7 @@ private:
             p.parent = deviceCref;
             p.vector = parameter.vector;
             p.unit =
-                parameter.unit.empty() ? ProbeResolver::unitOf(parameter.vector) : parameter.unit;
+                parameter.unit.empty() ? VectorUnits::withoutDesign(parameter.vector) : parameter.unit;
             p.source = source;
             add(p);
         }
