@@ -1,4 +1,4 @@
-// Pure logic: how live blocks become plot series (steps, the memory budget).
+// Pure logic: how live blocks become plot series (steps, the memory budget, the stored units).
 #include "ui/plot/decimated_series.h"
 #include "ui/plot/trace_data.h"
 
@@ -32,6 +32,38 @@ SampleBlock block(long long firstRow, size_t rows, long long step = -1) {
 class TestTraceData : public QObject {
     Q_OBJECT
 private slots:
+    // Labels take the units the run stores (VectorUnits), for live blocks and stored runs.
+    void unitsAreTheStoredOnes() {
+        auto live = block(0, 10);
+        live.units = std::make_shared<const std::vector<std::string>>(
+            std::vector<std::string>{"V", "S", ""});
+        live.coordinateUnit = "s";
+        TraceData data;
+        data.append(live);
+        QCOMPARE(data.unitOf("top.nodes.b.v"), std::string("S"));
+        QCOMPARE(data.unitOf("b"), std::string("S"));
+        QCOMPARE(data.unitOf("top.nodes.c.v"), std::string());
+        QCOMPARE(data.unitOf("nowhere"), std::string());
+        QCOMPARE(data.coordinateUnit(), std::string("s"));
+
+        RunData run;
+        run.summary.coordinate = "vin";
+        run.coordinate = {0, 1};
+        run.coordinateUnit = "V";
+        StoredVector cd;
+        cd.cref = "top.z1.op.cd";
+        cd.sourceVector = "@z1[cd]";
+        cd.unit = "A";
+        cd.aliases = {"top.drain_current"};
+        cd.values = {1, 2};
+        run.vectors.push_back(cd);
+        data.load(run);
+        QCOMPARE(data.unitOf("top.z1.op.cd"), std::string("A"));
+        QCOMPARE(data.unitOf("top.drain_current"), std::string("A"));
+        QCOMPARE(data.unitOf("top.nodes.b.v"), std::string()); // the live run's are gone
+        QCOMPARE(data.coordinateUnit(), std::string("V"));
+    }
+
     void everyVectorIsKeptWithinTheBudget() {
         TraceData data;
         data.append(block(0, 100));

@@ -163,6 +163,15 @@ private slots:
         QCOMPARE(toString(second->status()), std::string("ok"));
         QVERIFY(w.plots()->hasTrace("top.i3.mn.op.gm"));
         QVERIFY(w.plots()->pointCount("top.i3.mn.op.gm") > 10);
+        // Labels carry the units the run stored.
+        int labelled = 0;
+        for (const auto& r : w.plots()->readout()) {
+            if (r.cref == "top.i3.mn.op.gm" || r.cref == "top.nodes.n5.v") {
+                QCOMPARE(r.unit, QString(r.cref.endsWith(".gm") ? "S" : "V"));
+                ++labelled;
+            }
+        }
+        QCOMPARE(labelled, 2);
 
         // Both runs are in the runs browser; opening the first shows its data again.
         QTRY_COMPARE_WITH_TIMEOUT(w.runsBrowser()->model()->rowCount(), 2, 10000);
