@@ -63,6 +63,9 @@ signals:
 
 private:
     friend class SimSession;
+    // Test seam: tests/engine/tst_run_handle.cpp plays SimSession's part (startWriter, then
+    // synthetic events into queue()) to drive the writer without ngspice.
+    friend class TestRunHandle;
     StreamQueue& queue() { return *m_queue; }
     void addMissing(const std::string& what);
     // Hands the sink (with its run group created) to the writer thread and starts it.
