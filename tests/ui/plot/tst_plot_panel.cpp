@@ -186,9 +186,10 @@ private slots:
         // A narrower window gets fewer points.
         panel.resize(500, 600);
         panel.setXRange(0, 1e-3);
-        QTest::qWait(50);
+        QTRY_VERIFY(panel.plot()->width() <= 500); // the layout has applied the new width
         panel.plot()->replot();
         QVERIFY(graph->data()->size() <= 2 * panel.plot()->width() + 4);
+        QVERIFY(graph->data()->size() <= 2 * 500 + 4);
     }
 
     void dataChangedCoalescesRedraws() {
@@ -198,27 +199,37 @@ private slots:
         panel.resize(800, 500);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QVERIFY(panel.addTrace("top.v", "v", "V", series));
-        QTest::qWait(100);
         QSignalSpy replots(panel.plot(), &QCustomPlot::afterReplot);
-        QElapsedTimer clock;
-        clock.start();
+        QVERIFY(panel.addTrace("top.v", "v", "V", series));
+        QVERIFY(replots.wait()); // the new trace's own redraw, before counting data redraws
+        QCoreApplication::sendPostedEvents();
+        replots.clear();
+        // Bursts of appends, each followed by dataChanged() and the delivery of every posted
+        // event (what a stream of queued batches brings), but no timer: however many calls
+        // come, they only arm the refresh timer, and its one firing redraws them all.
+        constexpr int kBursts = 5, kCallsPerBurst = 50;
         int calls = 0;
         double next = 10e-6;
-        while (clock.elapsed() < 1000) {
-            appendTo(*series, next, 1e-6, 50, [](double t) { return std::sin(1e4 * t); });
-            next += 50e-6;
-            panel.dataChanged();
-            ++calls;
-            QTest::qWait(1);
+        for (int burst = 0; burst < kBursts; ++burst) {
+            for (int i = 0; i < kCallsPerBurst; ++i) {
+                appendTo(*series, next, 1e-6, 50, [](double t) { return std::sin(1e4 * t); });
+                next += 50e-6;
+                panel.dataChanged();
+                ++calls;
+                QCoreApplication::sendPostedEvents();
+            }
+            QCOMPARE(replots.count(), burst);     // no redraw per call
+            QVERIFY(replots.wait());              // the refresh timer fired ...
+            QCOMPARE(replots.count(), burst + 1); // ... once for the whole burst
+            // And the redraw shows the burst's last sample.
+            QCOMPARE(panel.xRange().second, series->x(series->size() - 1));
         }
-        QTest::qWait(2 * PlotPanel::kRefreshIntervalMs);
         const int limit = 1000 / PlotPanel::kRefreshIntervalMs + 3;
         QVERIFY2(calls > 200, qPrintable(QString::number(calls)));
         QVERIFY2(replots.count() <= limit,
                  qPrintable(QString("%1 replots for %2 calls").arg(replots.count()).arg(calls)));
         QVERIFY2(replots.count() >= 5, qPrintable(QString::number(replots.count())));
-        // And the last redraw shows the last sample.
+        QCOMPARE(replots.count(), kBursts);
         QCOMPARE(panel.xRange().second, series->x(series->size() - 1));
         QCOMPARE(panel.pointCount("top.v"), static_cast<int>(series->size()));
     }
@@ -248,8 +259,9 @@ private slots:
         QVERIFY(!panel.autoScroll());
         QCOMPARE(autoScrollChanges.count(), 1);
         appendTo(*series, 2000e-6, 1e-6, 1000, wave);
+        QSignalSpy replots(panel.plot(), &QCustomPlot::afterReplot);
         panel.dataChanged();
-        QTest::qWait(3 * PlotPanel::kRefreshIntervalMs);
+        QVERIFY(replots.wait()); // the data were redrawn, and the view stayed where it was
         QCOMPARE(panel.xRange().first, 1.5e-3);
         // Back on: a zoomed view keeps its span and slides to the newest sample.
         panel.setAutoScroll(true);
@@ -639,15 +651,23 @@ private slots:
                                  k < 4 ? -1 : (k == 4 ? big.addPane() : 1)));
         }
         big.fitAll();
-        QElapsedTimer clock;
-        clock.start();
+        // What keeps panning fast is asserted, not a time: whatever the 8 M points, each
+        // redraw hands every graph at most two points per pixel column. The time is shown
+        // for information only (a loaded machine must not fail the test).
+        qint64 replotNs = 0;
         for (int i = 0; i < 10; ++i) {
             big.setXRange(i * 1e-5, 0.9e-3 + i * 1e-5);
+            QElapsedTimer clock;
+            clock.start();
             big.plot()->replot(QCustomPlot::rpImmediateRefresh);
+            replotNs += clock.nsecsElapsed();
+            for (int k = 0; k < 8; ++k) {
+                const int held = big.graph(QString("top.n%1.v").arg(k))->data()->size();
+                QVERIFY2(held > 0 && held <= 2 * big.plot()->width() + 4,
+                         qPrintable(QString("trace %1: %2 points").arg(k).arg(held)));
+            }
         }
-        const double perReplot = clock.elapsed() / 10.0;
-        qInfo("8 x 1M points, panning: %.1f ms per replot", perReplot);
-        QVERIFY2(perReplot < 250, qPrintable(QString::number(perReplot)));
+        qInfo("8 x 1M points, panning: %.1f ms per replot", replotNs / 10 / 1e6);
         big.setCrosshair(0.5e-3);
         QApplication::processEvents(); // the readout's new height takes a layout pass
         if (!dir.isEmpty())
