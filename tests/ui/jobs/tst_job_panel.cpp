@@ -104,7 +104,7 @@ private slots:
             // Floated and large, as a user would to edit a long job.
             dock->setFloating(true);
             dock->resize(1300, 760);
-            QTest::qWait(100);
+            QTRY_COMPARE(dock->size(), QSize(1300, 760)); // floated: a window of its own now
             screenshot(*dock, "job_form");
             dock->setFloating(false);
         }
@@ -222,7 +222,7 @@ private slots:
         auto* jobsDock = m_window->findChild<QDockWidget*>("jobsDock");
         jobsDock->raise();
         m_window->resizeDocks({jobsDock}, {330}, Qt::Vertical);
-        QTest::qWait(200);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // laid out now
         screenshot(*m_window, "job_monte_carlo");
         screenshot(*panel(), "job_panel");
     }

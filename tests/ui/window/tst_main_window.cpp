@@ -1,4 +1,5 @@
 // The workbench end to end: real widgets, real libngspice, real HDF5 files.
+#include "core/engine/spice_engine.h"
 #include "core/store/result_store.h"
 #include "ui/design/hierarchy_filter_model.h"
 #include "ui/design/hierarchy_model.h"
@@ -51,6 +52,14 @@ void doubleClick(HierarchyView* view, const QString& cref) {
     QTest::mouseDClick(view->treeView()->viewport(), Qt::LeftButton, {}, at);
 }
 
+// The window has handled the end of `run`: its toolbar shows the run's final status. The
+// window learns it from the run's `finished`, queued after every batch of the run, so the
+// plots hold all of them by then.
+bool shownFinished(MainWindow& w, const RunHandle& run) {
+    return run.isFinished() && !w.runControls()->stopAction()->isEnabled() &&
+           w.runControls()->statusText() == QString::fromStdString(toString(run.status()));
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -90,15 +99,15 @@ private slots:
         w.startRun();
         auto run = w.currentRun();
         QVERIFY(run);
-        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 30000);
-        QTest::qWait(100); // the last queued batches and the redraw
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *run), 30000);
         QCOMPARE(toString(run->status()), std::string("ok"));
         const auto stored =
             ResultStore::readRun(run->storePath().toStdString(), run->runId().toStdString());
         QVERIFY2(stored.ok(), stored.error().c_str());
         QVERIFY2(stored->find(designCref.toStdString()), qPrintable(designCref));
         for (const auto& cref : w.probedCrefs())
-            QCOMPARE(static_cast<size_t>(w.plots()->pointCount(cref)), stored->coordinate.size());
+            QTRY_COMPARE(static_cast<size_t>(w.plots()->pointCount(cref)),
+                         stored->coordinate.size());
         screenshot(w, "main_window_" + example);
     }
 
@@ -136,33 +145,35 @@ private slots:
         // Pause holds, resume continues, stop keeps what was computed.
         w.runControls()->pauseAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(run->isPaused(), 10000);
-        QTest::qWait(100);
+        // Held, shown as a state rather than by watching a clock: ngspice's background
+        // thread has ended (it flushed its last rows before the writer saw the pause), so
+        // nothing can add a point until resume.
+        QTRY_VERIFY_WITH_TIMEOUT(!SpiceEngine::instance().isRunning(), 10000);
         const long long held = run->points();
-        QTest::qWait(300);
+        QTRY_COMPARE(w.runControls()->statusText(), QString("paused"));
+        QVERIFY(w.runControls()->resumeAction()->isEnabled());
         QCOMPARE(run->points(), held);
         w.runControls()->resumeAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(run->points() > held + 500, 20000);
         QVERIFY(w.plots()->pointCount("top.nodes.n5.v") > early);
         w.runControls()->stopAction()->trigger();
-        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
-        QTest::qWait(100);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *run), 20000);
         QCOMPARE(toString(run->status()), std::string("interrupted"));
         const auto stored =
             ResultStore::readRun(run->storePath().toStdString(), run->runId().toStdString());
         QVERIFY(stored.ok());
-        QCOMPARE(static_cast<size_t>(w.plots()->pointCount("top.nodes.n5.v")),
-                 stored->coordinate.size());
+        QTRY_COMPARE(static_cast<size_t>(w.plots()->pointCount("top.nodes.n5.v")),
+                     stored->coordinate.size());
         QCOMPARE(w.runControls()->statusText(), QString("interrupted"));
 
         // The next run records the parameter probed before.
         w.runControls()->setTranSpec("10p", "2n");
         w.startRun();
         auto second = w.currentRun();
-        QTRY_VERIFY_WITH_TIMEOUT(second->isFinished(), 20000);
-        QTest::qWait(100);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *second), 20000);
         QCOMPARE(toString(second->status()), std::string("ok"));
-        QVERIFY(w.plots()->hasTrace("top.i3.mn.op.gm"));
-        QVERIFY(w.plots()->pointCount("top.i3.mn.op.gm") > 10);
+        QTRY_VERIFY(w.plots()->hasTrace("top.i3.mn.op.gm"));
+        QTRY_VERIFY(w.plots()->pointCount("top.i3.mn.op.gm") > 10);
         // Labels carry the units the run stored.
         int labelled = 0;
         for (const auto& r : w.plots()->readout()) {
@@ -191,10 +202,10 @@ private slots:
         QVERIFY(w.probedCrefs().contains("top.nodes.out.v"));
         w.startRun();
         auto run = w.currentRun();
-        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
-        QTest::qWait(100);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *run), 20000);
         QCOMPARE(toString(run->status()), std::string("ok"));
         auto* plots = w.plots();
+        QTRY_COMPARE(static_cast<long long>(plots->pointCount("top.nodes.out.v")), run->points());
         QVERIFY(plots->hasTrace("top.nodes.out.v"));
         QVERIFY(plots->hasTrace("top.nodes.out.v#phase"));
         QVERIFY(plots->tracePane("top.nodes.out.v#phase") > plots->tracePane("top.nodes.out.v"));
@@ -218,11 +229,10 @@ private slots:
             w.probe("top.nodes.out.v", true);
         w.startRun();
         auto run = w.currentRun();
-        QTRY_VERIFY_WITH_TIMEOUT(run->isFinished(), 20000);
-        QTest::qWait(100);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *run), 20000);
         QCOMPARE(toString(run->status()), std::string("ok"));
         auto* plots = w.plots();
-        QCOMPARE(w.traces().stepCount(), size_t(3));
+        QTRY_COMPARE(w.traces().stepCount(), size_t(3));
         QCOMPARE(w.traces().stepLabel(2), std::string("rv = 4 k"));
         for (const QString id : {"top.nodes.out.v", "top.nodes.out.v #1", "top.nodes.out.v #2"})
             QVERIFY2(plots->hasTrace(id), qPrintable(id));
