@@ -1,16 +1,15 @@
 // The streaming core end to end: real libngspice, real HDF5 files read back.
 #include "core/crefs/probe_resolver.h"
 #include "core/design/hierarchy_tree.h"
-#include "core/engine/sim_session.h"
-#include "core/store/result_store.h"
+#include "core/engine/spice_engine.h"
 #include "tests/support/raw_file.h"
+#include "tests/support/session_fixture.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 #include <set>
@@ -32,53 +31,31 @@ bool contains(const QString& haystack, const char* needle) {
 class TestSimSession : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<SimSession> m_session;
-    QTemporaryDir m_dir;
+    SessionFixture m_fixture;
 
-    std::string store(const char* name) const { return m_dir.filePath(name).toStdString(); }
+    std::string store(const char* name) const { return m_fixture.path(name); }
+    SimSession& session() { return m_fixture.session(); }
 
     std::shared_ptr<RunHandle> run(const std::string& netlist, const std::string& storePath,
                                    const std::string& runId, ProbeMap map = {}) {
-        RunRequest request;
-        request.netlistPath = netlist;
-        request.storePath = storePath;
-        request.runId = runId;
-        request.probeMap = std::move(map);
-        return m_session->submit(request);
-    }
-
-    RunData read(const std::string& path, const std::string& runId) {
-        auto data = ResultStore::readRun(path, runId);
-        if (!data)
-            qFatal("%s", data.error().c_str());
-        return data.value();
-    }
-
-    void waitForPoints(const std::shared_ptr<RunHandle>& handle, long long points) {
-        for (int i = 0; i < 3000 && handle->points() < points && !handle->isFinished(); ++i)
-            QTest::qWait(5);
+        return m_fixture.submit(SessionFixture::request(netlist, storePath, runId, std::move(map)));
     }
 
 private slots:
     void initTestCase() {
-        QVERIFY(m_dir.isValid());
-        auto session = SimSession::create();
-        QVERIFY2(session.ok(), session.error().c_str());
-        m_session = std::move(session.value());
-        QVERIFY(m_session->ngspiceVersion().startsWith("ngspice-"));
+        const auto started = m_fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
+        QVERIFY(session().ngspiceVersion().startsWith("ngspice-"));
         auto second = SimSession::create();
         QVERIFY(!second.ok()); // the engine is a process-wide singleton
     }
 
-    void cleanupTestCase() { m_session.reset(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void rcStepMatchesAnalyticCurve() {
-        RunRequest request;
-        request.netlistPath = data("rc_step.cir");
-        request.storePath = store("rc.h5");
-        request.runId = "rc";
+        const auto request = SessionFixture::request(data("rc_step.cir"), store("rc.h5"), "rc");
         std::unique_ptr<QSignalSpy> batchSpy, progressSpy, startedSpy;
-        auto handle = m_session->submit(request, [&](RunHandle& run) {
+        auto handle = m_fixture.submit(request, [&](RunHandle& run) {
             batchSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::batchReady);
             progressSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::progress);
             startedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::started);
@@ -88,7 +65,7 @@ private slots:
         QSignalSpy& started = *startedSpy;
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
-        const auto run = read(store("rc.h5"), "rc");
+        READ_RUN(run, store("rc.h5"), "rc");
         QVERIFY(run.summary.success);
         QCOMPARE(run.summary.status, std::string("ok"));
         QCOMPARE(run.summary.analysis, std::string("tran"));
@@ -136,9 +113,9 @@ private slots:
         auto handle = run(data("hier_ring.cir"), store("hier.h5"), "hier");
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
-        const auto run = read(store("hier.h5"), "hier");
+        READ_RUN(run, store("hier.h5"), "hier");
 
-        const QString raw = m_dir.filePath("hier.raw");
+        const QString raw = QString::fromStdString(store("hier.raw"));
         QProcess ngspice;
         ngspice.start("ngspice", {"-b", "-r", raw, QString::fromStdString(data("hier_ring.cir"))});
         QVERIFY(ngspice.waitForFinished(60000));
@@ -179,7 +156,7 @@ private slots:
         auto first = run(data("rc_step.cir"), path, "first");
         QVERIFY(first->waitForFinished(30000));
         QCOMPARE(toString(first->status()), toString(RunStatus::Ok));
-        const auto before = read(path, "first");
+        READ_RUN(before, path, "first");
 
         auto broken = run(data("broken.cir"), path, "broken");
         QVERIFY(broken->waitForFinished(30000));
@@ -191,7 +168,7 @@ private slots:
         QVERIFY(again->waitForFinished(30000));
         QCOMPARE(toString(again->status()), toString(RunStatus::Ok));
 
-        const auto after = read(path, "first");
+        READ_RUN(after, path, "first");
         QVERIFY(after.coordinate == before.coordinate);
         QCOMPARE(after.vectors.size(), before.vectors.size());
         for (size_t i = 0; i < after.vectors.size(); ++i)
@@ -208,7 +185,7 @@ private slots:
         QVERIFY(!byId["broken"].success);
         QVERIFY(byId["broken"].message.find("unknown subckt") != std::string::npos);
         QCOMPARE(byId["again"].status, std::string("ok"));
-        const auto brokenRun = read(path, "broken");
+        READ_RUN(brokenRun, path, "broken");
         QVERIFY(brokenRun.log.find("unknown subckt") != std::string::npos);
         // warnings.jsonl: one JSON object a line; the failure is one of level "error".
         bool errorLogged = false;
@@ -226,7 +203,8 @@ private slots:
         QVERIFY(duplicate->waitForFinished(30000));
         QCOMPARE(toString(duplicate->status()), toString(RunStatus::Failed));
         QVERIFY(contains(duplicate->message(), "already exists"));
-        QVERIFY(read(path, "first").coordinate == before.coordinate);
+        READ_RUN(untouched, path, "first");
+        QVERIFY(untouched.coordinate == before.coordinate);
     }
 
     void convergenceFailureKeepsPartialData() {
@@ -234,7 +212,7 @@ private slots:
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Failed));
         QVERIFY2(contains(handle->message(), "timestep too small"), qPrintable(handle->message()));
-        const auto run = read(store("runaway.h5"), "runaway");
+        READ_RUN(run, store("runaway.h5"), "runaway");
         QCOMPARE(run.summary.status, std::string("failed"));
         QVERIFY(!run.summary.success);
         QVERIFY(run.coordinate.size() > 100); // the part before the failure is kept
@@ -245,12 +223,12 @@ private slots:
 
     void stopYieldsInterruptedWithPartialData() {
         auto handle = run(data("long_ring.cir"), store("stop.h5"), "stopped");
-        waitForPoints(handle, 2000);
+        QVERIFY(SessionFixture::waitForPoints(*handle, 2000));
         QVERIFY(!handle->isFinished());
-        m_session->stop();
+        session().stop();
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
-        const auto run = read(store("stop.h5"), "stopped");
+        READ_RUN(run, store("stop.h5"), "stopped");
         QCOMPARE(run.summary.status, std::string("interrupted"));
         QVERIFY(!run.summary.success);
         QCOMPARE(static_cast<long long>(run.coordinate.size()), handle->points());
@@ -264,30 +242,30 @@ private slots:
     }
 
     void pauseHoldsAndResumeContinues() {
-        RunRequest request;
-        request.netlistPath = data("long_ring.cir");
-        request.storePath = store("pause.h5");
-        request.runId = "paused";
+        const auto request =
+            SessionFixture::request(data("long_ring.cir"), store("pause.h5"), "paused");
         std::unique_ptr<QSignalSpy> pausedSpy;
-        auto handle = m_session->submit(request, [&](RunHandle& run) {
+        auto handle = m_fixture.submit(request, [&](RunHandle& run) {
             pausedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::pausedChanged);
         });
         QSignalSpy& paused = *pausedSpy;
-        waitForPoints(handle, 1000);
-        m_session->pause();
+        QVERIFY(SessionFixture::waitForPoints(*handle, 1000));
+        session().pause();
         QTRY_VERIFY(handle->isPaused());
         const long long held = handle->points();
-        QTest::qWait(300);
+        // Held, shown as a state rather than by watching a clock: ngspice's background
+        // thread has ended (its last rows came before the pause), and no point came since.
+        QTRY_VERIFY(!SpiceEngine::instance().isRunning());
         QCOMPARE(handle->points(), held);
-        m_session->resume();
+        session().resume();
         QTRY_VERIFY(!handle->isPaused());
-        waitForPoints(handle, held + 2000);
+        SessionFixture::waitForPoints(*handle, held + 2000);
         QVERIFY(handle->points() >= held + 2000);
-        m_session->stop();
+        session().stop();
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
         QTRY_COMPARE(paused.size(), 2);
-        const auto run = read(store("pause.h5"), "paused");
+        READ_RUN(run, store("pause.h5"), "paused");
         QCOMPARE(static_cast<long long>(run.coordinate.size()), handle->points());
         // Time keeps increasing across the pause: no gap, no repeated point.
         for (size_t i = 1; i < run.coordinate.size(); ++i)
@@ -296,15 +274,14 @@ private slots:
 
     void stopWhilePausedKeepsData() {
         auto handle = run(data("long_ring.cir"), store("pause_stop.h5"), "pause-stop");
-        waitForPoints(handle, 1000);
-        m_session->pause();
+        QVERIFY(SessionFixture::waitForPoints(*handle, 1000));
+        session().pause();
         QTRY_VERIFY(handle->isPaused());
-        m_session->stop();
+        session().stop();
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
-        QCOMPARE(
-            static_cast<long long>(read(store("pause_stop.h5"), "pause-stop").coordinate.size()),
-            handle->points());
+        READ_RUN(kept, store("pause_stop.h5"), "pause-stop");
+        QCOMPARE(static_cast<long long>(kept.coordinate.size()), handle->points());
         auto next = run(data("rc_step.cir"), store("pause_stop.h5"), "after");
         QVERIFY(next->waitForFinished(30000));
         QCOMPARE(toString(next->status()), toString(RunStatus::Ok));
@@ -315,11 +292,11 @@ private slots:
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
         QCOMPARE(handle->runIds(), (QStringList{"multi", "multi_tran1"}));
-        const auto op = read(store("op_tran.h5"), "multi");
+        READ_RUN(op, store("op_tran.h5"), "multi");
         QCOMPARE(op.summary.analysis, std::string("op"));
         QVERIFY(op.coordinate.empty()); // an operating point is stored as scalars
         QCOMPARE(op.find("top.nodes.out.v")->values.front(), 0.0); // v1 is 0 V at t = 0
-        const auto tran = read(store("op_tran.h5"), "multi_tran1");
+        READ_RUN(tran, store("op_tran.h5"), "multi_tran1");
         QCOMPARE(tran.summary.analysis, std::string("tran"));
         QVERIFY(tran.summary.success && op.summary.success);
         QVERIFY(tran.find("top.nodes.out.v")->values.back() > 0.8);
@@ -339,7 +316,7 @@ private slots:
         QVERIFY2(contains(message, "@m.xst9.xinv.mn[gm]"), qPrintable(message));
         QVERIFY(contains(message, "nosuch"));
         QVERIFY(contains(message, "ghost"));
-        const auto run = read(store("missing.h5"), "missing");
+        READ_RUN(run, store("missing.h5"), "missing");
         QCOMPARE(run.summary.status, std::string("missing"));
         const auto* gm = run.find("top.gm1");
         QVERIFY(gm); // the valid probes still stream
@@ -357,7 +334,8 @@ private slots:
         QCOMPARE(toString(handle->status()), toString(RunStatus::Failed));
         QVERIFY2(contains(handle->message(), "xbuf.mid"), qPrintable(handle->message()));
         QVERIFY(contains(handle->message(), "x_buf.mid"));
-        QCOMPARE(read(store("collision.h5"), "collision").summary.status, std::string("failed"));
+        READ_RUN(collision, store("collision.h5"), "collision");
+        QCOMPARE(collision.summary.status, std::string("failed"));
     }
 
     void badStoreIsAnErrorNotACrash() {
@@ -383,12 +361,13 @@ private slots:
     }
 
     void engineRecoversAfterControlledExit() {
-        auto quit = m_session->cmd("quit");
+        auto quit = session().cmd("quit");
         QVERIFY(!quit.ok); // ngspice left: the library must be loaded again
         auto handle = run(data("rc_step.cir"), store("recovered.h5"), "recovered");
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
-        QVERIFY(read(store("recovered.h5"), "recovered").coordinate.size() > 100);
+        READ_RUN(recovered, store("recovered.h5"), "recovered");
+        QVERIFY(recovered.coordinate.size() > 100);
     }
 };
 
