@@ -1,46 +1,40 @@
 // Every analysis through the same streaming path, read back from real HDF5 files.
-#include "core/engine/sim_session.h"
-#include "core/store/result_store.h"
+#include "tests/support/session_fixture.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 #include <complex>
 
 namespace {
 const QString kData = QStringLiteral(WAVEBENCH_TEST_DATA) + "/analyses/";
+
+std::string netlist(const char* name) {
+    return (kData + name).toStdString();
 }
+} // namespace
+
+// Runs a netlist of tests/data/analyses into analyses.h5 and reads it back as `name`, or
+// fails the test with the run's or the store's message.
+#define RUN_ANALYSIS(name, file, id)                                                               \
+    const auto name##Handle = m_fixture.runToEnd(                                                  \
+        SessionFixture::request(netlist(file), m_fixture.path("analyses.h5"), id), 30000);         \
+    QVERIFY_RUN_STATUS(name##Handle, RunStatus::Ok);                                               \
+    READ_RUN(name, m_fixture.path("analyses.h5"), id)
 
 class TestAnalyses : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<SimSession> m_session;
-    QTemporaryDir m_dir;
-
-    RunData run(const char* netlist, const char* id) {
-        RunRequest request;
-        request.netlistPath = (kData + netlist).toStdString();
-        request.storePath = m_dir.filePath("analyses.h5").toStdString();
-        request.runId = id;
-        auto handle = m_session->submit(request);
-        if (!handle->waitForFinished(30000) || handle->status() != RunStatus::Ok)
-            qFatal("run %s: %s", id, qPrintable(handle->message()));
-        auto data = ResultStore::readRun(request.storePath, id);
-        if (!data)
-            qFatal("%s", data.error().c_str());
-        return data.value();
-    }
+    SessionFixture m_fixture;
 
 private slots:
     void initTestCase() {
-        auto session = SimSession::create();
-        QVERIFY2(session.ok(), session.error().c_str());
-        m_session = std::move(session.value());
+        const auto started = m_fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
     }
-    void cleanupTestCase() { m_session.reset(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void acLowPassHasItsCornerAtOneOverTwoPiRC() {
-        const auto ac = run("rc_ac.cir", "ac");
+        RUN_ANALYSIS(ac, "rc_ac.cir", "ac");
         QCOMPARE(ac.summary.analysis, std::string("ac"));
         QCOMPARE(ac.summary.coordinate, std::string("frequency"));
         const auto* out = ac.find("top.nodes.out.v");
@@ -71,7 +65,7 @@ private slots:
     }
 
     void dcSweepIsItsOwnCoordinate() {
-        const auto dc = run("diode_dc.cir", "dc");
+        RUN_ANALYSIS(dc, "diode_dc.cir", "dc");
         QCOMPARE(dc.summary.analysis, std::string("dc"));
         QCOMPARE(dc.summary.coordinate, std::string("v1")); // the swept source, not "v-sweep"
         QCOMPARE(dc.coordinate.size(), size_t(21));
@@ -84,7 +78,7 @@ private slots:
     }
 
     void operatingPointIsStoredAsScalars() {
-        const auto op = run("divider_op.cir", "op");
+        RUN_ANALYSIS(op, "divider_op.cir", "op");
         QCOMPARE(op.summary.analysis, std::string("op"));
         QVERIFY(op.summary.coordinate.empty());
         QCOMPARE(op.summary.points, 1LL);
@@ -93,11 +87,9 @@ private slots:
     }
 
     void noiseHasSpectraAndTotals() {
-        RunRequest request;
-        request.netlistPath = (kData + "rc_noise.cir").toStdString();
-        request.storePath = m_dir.filePath("noise.h5").toStdString();
-        request.runId = "noise";
-        auto handle = m_session->submit(request);
+        const auto request =
+            SessionFixture::request(netlist("rc_noise.cir"), m_fixture.path("noise.h5"), "noise");
+        auto handle = m_fixture.submit(request);
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), std::string("ok"));
         QCOMPARE(handle->runIds(), (QStringList{"noise", "noise_noise2"}));

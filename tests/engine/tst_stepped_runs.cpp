@@ -1,9 +1,7 @@
 // Sweeps ngspice loops over inside one run (.control loops, .dc with two sources): one run
 // group with a step_index dimension, read back from real HDF5 files.
-#include "core/engine/sim_session.h"
-#include "core/store/result_store.h"
+#include "tests/support/session_fixture.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 #include <hdf5.h>
@@ -37,18 +35,14 @@ std::vector<hsize_t> dims(const std::string& path, const std::string& dataset) {
 class TestSteppedRuns : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<SimSession> m_session;
-    QTemporaryDir m_dir;
+    SessionFixture m_fixture;
 
-    std::string store() const { return m_dir.filePath("stepped.h5").toStdString(); }
+    std::string store() const { return m_fixture.path("stepped.h5"); }
 
     std::shared_ptr<RunHandle> submit(const char* netlist, const char* id,
                                       std::vector<SampleBlockPtr>* blocks = nullptr) {
-        RunRequest request;
-        request.netlistPath = (kData + netlist).toStdString();
-        request.storePath = store();
-        request.runId = id;
-        return m_session->submit(request, [blocks](RunHandle& run) {
+        const auto request = SessionFixture::request((kData + netlist).toStdString(), store(), id);
+        return m_fixture.submit(request, [blocks](RunHandle& run) {
             if (blocks)
                 QObject::connect(
                     &run, &RunHandle::batchReady, &run,
@@ -57,20 +51,12 @@ class TestSteppedRuns : public QObject {
         });
     }
 
-    RunData read(const char* id) {
-        auto data = ResultStore::readRun(store(), id);
-        if (!data)
-            qFatal("%s", data.error().c_str());
-        return data.value();
-    }
-
 private slots:
     void initTestCase() {
-        auto session = SimSession::create();
-        QVERIFY2(session.ok(), session.error().c_str());
-        m_session = std::move(session.value());
+        const auto started = m_fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
     }
-    void cleanupTestCase() { m_session.reset(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void controlLoopIsOneRunWithSteps() {
         std::vector<SampleBlockPtr> blocks;
@@ -85,7 +71,7 @@ private slots:
         QCOMPARE(shape[0], hsize_t(3));
         QCOMPARE(dims(store(), "runs/loop/time"), shape); // each step has its own time axis
 
-        const auto run = read("loop");
+        READ_RUN(run, store(), "loop");
         QCOMPARE(run.stepStarts.size(), size_t(3));
         QCOMPARE(run.stepSource, std::string("rv"));
         QCOMPARE(run.stepValues, (std::vector<double>{1e3, 2e3, 4e3}));
@@ -127,7 +113,7 @@ private slots:
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
         QCOMPARE(dims(store(), "runs/dc2/top.nodes.d.v"), (std::vector<hsize_t>{4, 37}));
         QCOMPARE(dims(store(), "runs/dc2/vd"), std::vector<hsize_t>{37}); // shared by all steps
-        const auto run = read("dc2");
+        READ_RUN(run, store(), "dc2");
         QCOMPARE(run.summary.coordinate, std::string("vd"));
         QCOMPARE(run.stepSource, std::string("vg"));
         QCOMPARE(run.stepValues.size(), size_t(4));
@@ -156,7 +142,7 @@ private slots:
         QVERIFY(handle->waitForFinished(30000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
         QCOMPARE(dims(store(), "runs/temps/top.nodes.out.v"), std::vector<hsize_t>{3});
-        const auto run = read("temps");
+        READ_RUN(run, store(), "temps");
         QCOMPARE(run.summary.coordinate, std::string("t"));
         QCOMPARE(run.coordinate, (std::vector<double>{-40, 27, 125}));
         const auto* out = run.find("top.nodes.out.v");
@@ -171,10 +157,10 @@ private slots:
         std::vector<SampleBlockPtr> blocks;
         auto handle = submit("long_loop.cir", "stopped");
         QTRY_VERIFY_WITH_TIMEOUT(handle->points() > 1000, 30000);
-        m_session->stop();
+        m_fixture.session().stop();
         QVERIFY(handle->waitForFinished(60000));
         QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
-        const auto run = read("stopped");
+        READ_RUN(run, store(), "stopped");
         QCOMPARE(run.summary.status, std::string("interrupted"));
         // ngspice's loop goes on after bg_halt, each later analysis halting at once; none
         // of those stubs is kept as a step.
