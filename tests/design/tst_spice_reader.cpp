@@ -4,8 +4,7 @@
 #include "core/crefs/probe_resolver.h"
 #include "core/design/device_parameters.h"
 #include "core/design/spice_reader.h"
-#include "core/engine/sim_session.h"
-#include "core/store/result_store.h"
+#include "tests/support/session_fixture.h"
 
 #include <QDir>
 #include <QFile>
@@ -590,13 +589,12 @@ private slots:
     // The key check: every vector in the tree is really produced by ngspice. One SimSession
     // per process, so every netlist runs in this one function.
     void treeVectorsAreProducedByNgspice() {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
+        SessionFixture fixture;
         // BSIM3/B4SOI write their parameter-check logs into the working directory.
         const QString previous = QDir::currentPath();
-        QDir::setCurrent(dir.path());
-        auto session = SimSession::create();
-        QVERIFY2(session.ok(), session.error().c_str());
+        QDir::setCurrent(fixture.folder());
+        const auto started = fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
 
         // devices.cir instantiates every device model of the table: the tree gives each
         // device exactly its model's table, and all of it streams.
@@ -660,24 +658,20 @@ private slots:
             {example("ring/ring.cir"), "ring"},     {data("spice/edge_top.cir"), "edge"},
             {data("spice/devices.cir"), "devices"}, {data("spice/nested_defs.cir"), "nested"},
         };
-        const std::string store = dir.filePath("tree.h5").toStdString();
+        const std::string store = fixture.path("tree.h5");
         for (const auto& c : cases) {
             auto read = SpiceReader::readFile(c.netlist);
             QVERIFY2(read.ok(), read.error().c_str());
             const HierarchyTree& tree = read.value();
-            RunRequest request;
-            request.netlistPath = c.netlist;
-            request.storePath = store;
-            request.runId = c.runId;
-            request.probeMap = tree.toProbeMap();
+            auto request = SessionFixture::request(c.netlist, store, c.runId, tree.toProbeMap());
             request.treeJson = tree.toJson();
-            auto handle = session.value()->submit(request);
-            QVERIFY(handle->waitForFinished(240000));
+            auto handle = fixture.runToEnd(request, 240000);
+            QVERIFY(handle->isFinished());
             QVERIFY2(handle->status() == RunStatus::Ok,
                      qPrintable(QString::fromStdString(c.netlist) + ": " +
                                 QString::fromStdString(toString(handle->status())) + ": " +
                                 handle->message()));
-            auto run = ResultStore::readRun(store, c.runId);
+            auto run = SessionFixture::read(store, c.runId);
             QVERIFY2(run.ok(), run.error().c_str());
             size_t withVector = 0;
             for (const auto* node : tree.nodes()) {
@@ -695,19 +689,19 @@ private slots:
         }
 
         // Spot checks that the streamed op values are the real thing.
-        auto ota = ResultStore::readRun(store, "ota");
-        const auto* gm = ota->find("top.ota1.m1.op.gm");
+        READ_RUN(ota, store, "ota");
+        const auto* gm = ota.find("top.ota1.m1.op.gm");
         QVERIFY(gm);
         QVERIFY(*std::max_element(gm->values.begin(), gm->values.end()) > 1e-5);
-        const auto* tailCurrent = ota->find("top.ota1.m5.op.id");
+        const auto* tailCurrent = ota.find("top.ota1.m5.op.id");
         QVERIFY(tailCurrent);
         QVERIFY(tailCurrent->values.back() > 5e-6 && tailCurrent->values.back() < 100e-6);
-        auto devices = ResultStore::readRun(store, "devices");
-        const auto* vth = devices->find("top.zoo.m48.op.vth");
+        READ_RUN(zooRun, store, "devices");
+        const auto* vth = zooRun.find("top.zoo.m48.op.vth");
         QVERIFY(vth);
         QVERIFY(vth->values.back() > 0.1 && vth->values.back() < 1.0);
 
-        session.value().reset();
+        fixture.stop();
         QDir::setCurrent(previous);
     }
 };

@@ -2,13 +2,11 @@
 // its own run group of a real HDF5 store, with the .measure results read back.
 #include "core/base/spice_number.h"
 #include "core/engine/run_handle.h"
-#include "core/engine/sim_session.h"
 #include "core/jobs/job_runner.h"
-#include "core/store/result_store.h"
+#include "tests/support/session_fixture.h"
 
 #include <QFile>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 #include <set>
@@ -36,12 +34,10 @@ bool near(double value, double expected, double fraction) {
 class TestJobRunner : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<SimSession> m_session;
-    QTemporaryDir m_dir;
+    SessionFixture m_fixture;
+    SimSession* m_session = nullptr;
 
-    std::string path(const std::string& name) const {
-        return m_dir.filePath(QString::fromStdString(name)).toStdString();
-    }
+    std::string path(const std::string& name) const { return m_fixture.path(name); }
 
     // Writes <tmp>/<name>.yaml; a relative store lands beside it in the temporary directory.
     SimJobSpec spec(const std::string& name, const std::string& yaml) {
@@ -66,22 +62,14 @@ class TestJobRunner : public QObject {
         return finished.first().at(0).value<JobSummary>();
     }
 
-    RunData read(const std::string& store, const std::string& runId) {
-        auto data = ResultStore::readRun(store, runId);
-        if (!data)
-            qFatal("%s", data.error().c_str());
-        return data.value();
-    }
-
 private slots:
     void initTestCase() {
-        QVERIFY(m_dir.isValid());
-        auto session = SimSession::create();
-        QVERIFY2(session.ok(), session.error().c_str());
-        m_session = std::move(session.value());
+        const auto started = m_fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
+        m_session = &m_fixture.session();
     }
 
-    void cleanupTestCase() { m_session.reset(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     // 3 resistances x 2 corners (the capacitance comes from the corner's .lib section).
     void sweepTimesCornersGivesSixRuns() {
@@ -121,7 +109,7 @@ private slots:
                 QVERIFY2(simRun.runId.rfind(prefix, 0) == 0, simRun.runId.c_str());
                 ids.insert(simRun.runId);
 
-                const auto data = read(store, simRun.runId);
+                READ_RUN(data, store, simRun.runId);
                 QCOMPARE(data.summary.status, std::string("ok"));
                 QVERIFY(data.summary.success);
                 QCOMPARE(data.summary.analysis, std::string("tran"));
@@ -162,7 +150,7 @@ private slots:
         const auto summary = run(queue, job);
         QCOMPARE(summary.runs.size(), size_t(1));
         QVERIFY(summary.allOk());
-        const auto data = read(path("measures.h5"), summary.runs.front().runId);
+        READ_RUN(data, path("measures.h5"), summary.runs.front().runId);
         const double rc = 1.5e3 * 1e-9;
         // v1 ramps 0 -> 1 V in 1 ns: v(out) = 1 - exp(-(t - 0.5 ns)/RC); v(in) crosses 0.5 V
         // at 0.5 ns and v(out) at 0.5 ns + RC ln 2.
@@ -210,7 +198,7 @@ private slots:
             QCOMPARE(ra.seed, static_cast<long long>(100 + k));
             QVERIFY2(contains(ra.runId, "-s" + std::to_string(100 + k) + "-p000-"),
                      ra.runId.c_str());
-            const auto stored = read(path("mc_a.h5"), ra.runId);
+            READ_RUN(stored, path("mc_a.h5"), ra.runId);
             QCOMPARE(stored.seed, static_cast<long long>(100 + k));
             QCOMPARE(stored.measurements.at("rmeas"), ra.measurements.at("rmeas"));
             // The same seed draws the same resistor, bit for bit ...
@@ -243,7 +231,7 @@ private slots:
         QCOMPARE(summary.count(RunStatus::Failed), 2);
         for (const auto& simRun : summary.runs) {
             const bool kicked = simRun.sweep.at(1).second == 1;
-            const auto data = read(path("failing.h5"), simRun.runId);
+            READ_RUN(data, path("failing.h5"), simRun.runId);
             if (kicked) {
                 QCOMPARE(toString(simRun.status), std::string("failed"));
                 QVERIFY2(contains(simRun.message, "timestep too small"), simRun.message.c_str());
@@ -283,7 +271,7 @@ private slots:
         QCOMPARE(summary.skipped(), 2);
 
         const std::string store = path("stop.h5");
-        const auto first = read(store, summary.runs[0].runId);
+        READ_RUN(first, store, summary.runs[0].runId);
         QCOMPARE(first.summary.status, std::string("interrupted"));
         QVERIFY(first.coordinate.size() > 1000); // partial data kept
         QVERIFY(first.coordinate.back() < 1e-6); // ... and it did stop early
@@ -292,7 +280,7 @@ private slots:
             QVERIFY(skipped.skipped);
             QCOMPARE(toString(skipped.status), std::string("interrupted"));
             QCOMPARE(skipped.message, std::string("skipped: job stopped"));
-            const auto data = read(store, skipped.runId);
+            READ_RUN(data, store, skipped.runId);
             QCOMPARE(data.summary.status, std::string("interrupted"));
             QCOMPARE(data.summary.message, std::string("skipped: job stopped"));
             QCOMPARE(data.summary.points, 0LL);

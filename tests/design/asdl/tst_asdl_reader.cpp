@@ -5,8 +5,7 @@
 #include "core/design/asdl/asdl_reader.h"
 #include "core/design/asdl/asdl_tree_reader.h"
 #include "core/design/spice_reader.h"
-#include "core/engine/sim_session.h"
-#include "core/store/result_store.h"
+#include "tests/support/session_fixture.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -548,19 +547,16 @@ private slots:
     void exampleRunsWithTheTreeProbeMap() {
         auto tree = AsdlReader::readFile(kExample + "/tb_ota.asdl");
         QVERIFY2(tree.ok(), tree.error().c_str());
-        auto session = SimSession::create();
-        QVERIFY2(session.ok(), session.error().c_str());
-        QTemporaryDir dir;
-        RunRequest request;
-        request.netlistPath = kExample + "/tb_ota.spice";
-        request.storePath = dir.filePath("ota.h5").toStdString();
-        request.runId = "asdl";
-        request.probeMap = tree->toProbeMap();
+        SessionFixture fixture;
+        const auto started = fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
+        auto request = SessionFixture::request(kExample + "/tb_ota.spice", fixture.path("ota.h5"),
+                                               "asdl", tree->toProbeMap());
         request.treeJson = tree->toJson();
-        auto handle = session.value()->submit(request);
-        QVERIFY(handle->waitForFinished(60000));
+        auto handle = fixture.runToEnd(request, 60000);
+        QVERIFY(handle->isFinished());
         QVERIFY2(handle->status() == RunStatus::Ok, qPrintable(handle->message()));
-        auto run = ResultStore::readRun(request.storePath, "asdl");
+        auto run = SessionFixture::read(request.storePath, "asdl");
         QVERIFY2(run.ok(), run.error().c_str());
         const auto* out = run->find("top.nodes.out.v");
         QVERIFY(out);
@@ -581,7 +577,7 @@ private slots:
         QVERIFY(*std::max_element(gm->values.begin(), gm->values.end()) > 1e-5);
         QVERIFY(run->find("top.ota1.mp_load_n.op.gds"));
         QVERIFY(run->find("top.vdd.i"));
-        session.value().reset();
+        fixture.stop();
     }
 };
 
