@@ -2,12 +2,15 @@
 // synthetic events on real threads. Waits are on conditions, never on time.
 #include "core/engine/stream_queue.h"
 
+#include <QFile>
 #include <QTest>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <sys/syscall.h>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -37,6 +40,17 @@ public:
 private:
     std::thread& m_thread;
 };
+
+// Linux: whether thread `tid` of this process sleeps (state S: blocked, as on a condition
+// variable). How the test sees a thread wait without timing it.
+bool isAsleep(long tid) {
+    QFile stat(QString("/proc/self/task/%1/stat").arg(tid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const auto close = text.lastIndexOf(')'); // the thread's name may hold spaces
+    return close > 0 && text.size() > close + 2 && text[close + 2] == 'S';
+}
 
 // A one-way latch: set() once on one thread, wait() on another. What the tests below use
 // instead of sleeping to order two threads.
@@ -128,7 +142,8 @@ private slots:
     }
 
     // With the pool at its maximum and every batch with the consumer, the producer waits
-    // until the consumer gives one back, and then gets exactly that one.
+    // (asleep in acquire(), with nothing acquired) until the consumer gives one back, and
+    // then gets exactly that one.
     void producerWaitsForAReleasedBatch() {
         StreamQueue queue(1, 2, 32);
         auto first = queue.acquire();
@@ -136,23 +151,33 @@ private slots:
         const SampleBatch* given = second.get();
 
         Latch aboutToAcquire;
+        std::atomic<long> producerTid{0};
         std::atomic<bool> released{false};
+        std::atomic<bool> acquired{false};
         std::atomic<bool> acquiredBeforeRelease{false};
-        const SampleBatch* acquired = nullptr;
+        const SampleBatch* got = nullptr;
         std::thread producer([&] {
+            producerTid = static_cast<long>(syscall(SYS_gettid));
             aboutToAcquire.set();
             auto batch = queue.acquire(); // blocks: nothing free, nothing more to grow
             acquiredBeforeRelease = !released.load();
-            acquired = batch.get();
+            acquired = true;
+            got = batch.get();
             queue.push(data(std::move(batch)));
         });
         aboutToAcquire.wait();
+        // Nothing but acquire() is left for the producer to sleep in.
+        QTest::qWaitFor([&] { return acquired.load() || isAsleep(producerTid.load()); }, 30000);
+        const bool acquiredEarly = acquired.load();
+        const bool asleep = isAsleep(producerTid.load()); // only a release can wake it
         released = true;
         queue.release(std::move(second));
         const StreamEvent handed = queue.pop(); // the producer's push
         producer.join();
+        QVERIFY2(!acquiredEarly, "the producer got a batch nobody released");
+        QVERIFY2(asleep, "the producer did not wait for a batch");
         QVERIFY(!acquiredBeforeRelease.load());
-        QCOMPARE(acquired, given);
+        QCOMPARE(got, given);
         QCOMPARE(handed.kind, StreamEvent::Kind::Data);
         QCOMPARE(handed.batch.get(), given);
         queue.release(std::move(first));
