@@ -167,7 +167,8 @@ private slots:
         });
         aboutToAcquire.wait();
         // Nothing but acquire() is left for the producer to sleep in.
-        QTest::qWaitFor([&] { return acquired.load() || isAsleep(producerTid.load()); }, 30000);
+        (void)QTest::qWaitFor([&] { return acquired.load() || isAsleep(producerTid.load()); },
+                              30000); // what it saw is checked below
         const bool acquiredEarly = acquired.load();
         const bool asleep = isAsleep(producerTid.load()); // only a release can wake it
         released = true;
