@@ -1,24 +1,12 @@
 #include "core/jobs/job_summary.h"
 
+#include "core/base/csv.h"
 #include "core/base/spice_number.h"
 
 #include <QFile>
 #include <QSaveFile>
 #include <algorithm>
 #include <set>
-
-namespace {
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
-} // namespace
 
 int JobSummary::count(RunStatus status) const {
     return static_cast<int>(std::count_if(runs.begin(), runs.end(),
@@ -46,14 +34,14 @@ std::string JobSummary::measurementsCsv() const {
     }
     std::string csv = "index,run_id,analysis,corner,seed";
     for (const auto& name : sweepNames)
-        csv += "," + csvField(name);
+        csv += "," + csv::field(name);
     csv += ",status";
     for (const auto& name : measureNames)
-        csv += "," + csvField(name);
+        csv += "," + csv::field(name);
     csv += "\n";
     for (const auto& run : runs) {
-        csv += std::to_string(run.index) + "," + csvField(run.runId) + "," +
-               csvField(run.analysis) + "," + csvField(run.corner) + "," +
+        csv += std::to_string(run.index) + "," + csv::field(run.runId) + "," +
+               csv::field(run.analysis) + "," + csv::field(run.corner) + "," +
                (run.seed < 0 ? std::string() : std::to_string(run.seed));
         for (const auto& name : sweepNames) {
             csv += ",";
