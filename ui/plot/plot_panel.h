@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/plot/plot_traces.h"
+
 #include <QColor>
 #include <QSharedPointer>
 #include <QStringList>
@@ -8,8 +10,10 @@
 #include <optional>
 #include <vector>
 
+class CursorReadout;
 class DecimatedSeries;
 class EngAxisTicker;
+class PlotInteraction;
 class QCPAxisTickerLog;
 class QCPAxis;
 class QCPAxisRect;
@@ -24,10 +28,6 @@ class QDragEnterEvent;
 class QDragLeaveEvent;
 class QDragMoveEvent;
 class QDropEvent;
-class QLabel;
-class QMenu;
-class QRubberBand;
-class QTableWidget;
 class QTimer;
 
 // The plot area: vertically stacked panes sharing one x axis (time, or whatever the run's
@@ -44,6 +44,10 @@ class QTimer;
 // resumes autoscroll; right click opens the menu (cursors, fit, export). Keys: A / B set a
 // cursor at the crosshair, Esc clears both, Home fits all. Any pan or zoom of x by the user
 // stops autoscroll; a y zoom stops that pane's y from following the data.
+//
+// The parts it composes: PlotTraces (what is shown and what each graph was fed),
+// PlotInteraction (mouse and keys), CursorReadout (the values under the plot) and
+// PlotExporter (files).
 //
 // Drops of `application/x-wavebench-cref` (one cref a line) emit traceDropped(); what to
 // plot is the main window's call.
@@ -78,7 +82,7 @@ public:
     bool addTrace(const QString& cref, const QString& label, const QString& unit,
                   std::shared_ptr<const DecimatedSeries> series, int pane = -1);
     bool removeTrace(const QString& cref);
-    bool hasTrace(const QString& cref) const { return findTrace(cref) >= 0; }
+    bool hasTrace(const QString& cref) const { return m_traces.indexOf(cref) >= 0; }
     QStringList traces() const;                // in the order added
     int tracePane(const QString& cref) const;  // -1 when not shown
     int pointCount(const QString& cref) const; // samples stored in its series; -1 when not shown
@@ -132,14 +136,14 @@ signals:
     void cursorsChanged();
 
 protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dragMoveEvent(QDragMoveEvent* event) override;
     void dragLeaveEvent(QDragLeaveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
-    std::pair<double, double> dataXRange() const;
+    friend class PlotInteraction; // the gestures drive the panes directly
+
     struct Pane {
         QCPAxisRect* rect = nullptr;
         QCPLegend* legend = nullptr;
@@ -152,30 +156,16 @@ private:
         QCPItemText* crosshairLabel = nullptr;
         bool followY = true; // y follows the data until the user zooms it
     };
-    struct Trace {
-        QString cref;
-        QString label;
-        QString unit;
-        std::shared_ptr<const DecimatedSeries> series;
-        QCPGraph* graph = nullptr;
-        QCPAxisRect* rect = nullptr;
-        QColor color;
-        // What the graph holds now; refeeding is skipped while these match.
-        double fedLower = 0;
-        double fedUpper = -1;
-        int fedBuckets = -1;
-        size_t fedSize = 0;
-    };
 
-    int findTrace(const QString& cref) const;
     int paneOf(const QCPAxisRect* rect) const;
     int paneAt(const QPoint& plotPos) const; // -1 outside every pane
     QCPAxis* xAxis(int pane) const;
     QCPAxis* yAxis(int pane) const;
-    QColor nextColor() const;
+    void stopFollowingY(int pane);
+    CursorReadout* cursorReadout() const { return m_readout; }
     void feedGraphs();
-    void clipGraphsToView();
     void refresh();
+    void flushRefresh();
     void followData();
     void fitY(int pane, double xlo, double xhi);
     void setXRangeInternal(double lower, double upper);
@@ -185,36 +175,27 @@ private:
     void updateOverlay();
     void updateReadout();
     void replotOverlay();
-    void zoomToBand(const QRect& band, int pane);
-    QMenu* createContextMenu(const QPoint& plotPos);
     double xAtPixel(int px) const;
     void setDropHighlight(int pane);
 
     QCustomPlot* m_plot = nullptr;
-    QTableWidget* m_readout = nullptr;
-    QLabel* m_summary = nullptr;
+    PlotInteraction* m_interaction = nullptr;
+    CursorReadout* m_readout = nullptr;
     QCPLayer* m_cursorLayer = nullptr;
     QCPMarginGroup* m_marginGroup = nullptr;
     QSharedPointer<EngAxisTicker> m_xTicker;
     QSharedPointer<QCPAxisTickerLog> m_xLogTicker;
     bool m_logX = false;
     QTimer* m_refreshTimer = nullptr;
-    QRubberBand* m_band = nullptr;
     std::vector<Pane> m_panes;
-    std::vector<Trace> m_traces;
+    PlotTraces m_traces;
     QString m_coordinateName = "time";
     QString m_coordinateUnit = "s";
     bool m_autoScroll = true;
-    bool m_showReadout = true;
     bool m_programmatic = false; // range changes we make, not the user
     bool m_syncingX = false;
     std::optional<double> m_crosshair;
     std::optional<double> m_cursorA;
     std::optional<double> m_cursorB;
-    Qt::MouseButton m_bandButton = Qt::NoButton;
-    QPoint m_bandOrigin;
-    int m_bandPane = -1;
     int m_dropHighlight = -1;
-    std::vector<double> m_xs; // decimation scratch, reused by every replot
-    std::vector<double> m_ys;
 };
