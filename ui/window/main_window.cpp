@@ -13,6 +13,7 @@
 #include "ui/plot/decimated_series.h"
 #include "ui/plot/plot_panel.h"
 #include "ui/runs/runs_browser.h"
+#include "ui/runs/stored_run_loader.h"
 #include "ui/window/log_pane.h"
 #include "ui/window/run_controls.h"
 
@@ -23,7 +24,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -33,7 +33,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <set>
 
@@ -111,6 +110,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this](const QString& cref, int pane) { probe(cref, false, pane); });
     connect(m_runs, &RunsBrowser::openRunRequested, this, &MainWindow::openStoredRun);
     connect(m_runs, &RunsBrowser::overlayRequested, this, &MainWindow::overlayRuns);
+    m_runLoader = new StoredRunLoader(this);
+    connect(m_runLoader, &StoredRunLoader::loaded, this,
+            [this](int, const QString&, const StoredRuns& runs) { m_showLoadedRuns(runs); });
+    m_overlayLoader = new StoredRunLoader(this);
+    connect(m_overlayLoader, &StoredRunLoader::loaded, this,
+            [this](int, const QString&, const StoredRuns& runs) { showOverlays(runs); });
 
     buildMenus();
     QSettings settings;
@@ -550,13 +555,8 @@ void MainWindow::openStoredRun(const QString& runId) {
         statusBar()->showMessage("A run is streaming; open stored runs when it has finished", 5000);
         return;
     }
-    const int generation = ++m_openGeneration;
-    auto* watcher = new QFutureWatcher<Result<RunData>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, runId] {
-        watcher->deleteLater();
-        if (generation != m_openGeneration)
-            return;
-        const auto result = watcher->result();
+    m_showLoadedRuns = [this, runId](const StoredRuns& runs) {
+        const auto& result = runs.front().data;
         if (!result) {
             showError("Cannot open run", QString::fromStdString(result.error()));
             return;
@@ -583,10 +583,8 @@ void MainWindow::openStoredRun(const QString& runId) {
                                      .arg(run.coordinate.size()),
                                  10000);
         emit runOpened(runId);
-    });
-    const std::string path = m_storePath.toStdString();
-    const std::string id = runId.toStdString();
-    watcher->setFuture(QtConcurrent::run([path, id] { return ResultStore::readRun(path, id); }));
+    };
+    m_runLoader->load(m_storePath, {runId});
 }
 
 void MainWindow::overlayRuns(const QStringList& runIds) {
@@ -595,34 +593,32 @@ void MainWindow::overlayRuns(const QStringList& runIds) {
             "Probe something first: overlays show the probed crefs of each run", 5000);
         return;
     }
-    for (const auto& runId : runIds) {
-        auto* watcher = new QFutureWatcher<Result<RunData>>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, runId] {
-            watcher->deleteLater();
-            const auto result = watcher->result();
-            if (!result) {
-                showError("Cannot overlay run", QString::fromStdString(result.error()));
-                return;
+    m_overlayLoader->load(m_storePath, runIds);
+}
+
+void MainWindow::showOverlays(const StoredRuns& runs) {
+    bool loaded = false;
+    for (const auto& [runId, result] : runs) {
+        if (!result) {
+            showError("Cannot overlay run", QString::fromStdString(result.error()));
+            continue;
+        }
+        auto data = std::make_unique<TraceData>();
+        data->load(result.value());
+        for (const auto& p : m_probes) {
+            auto series = data->find(p.cref.toStdString());
+            const QString label = p.cref + " @ " + runId;
+            if (series && !m_plots->hasTrace(label)) {
+                while (m_plots->paneCount() <= p.pane)
+                    m_plots->addPane();
+                m_plots->addTrace(label, label, {}, series, p.pane);
             }
-            auto data = std::make_unique<TraceData>();
-            data->load(result.value());
-            for (const auto& p : m_probes) {
-                auto series = data->find(p.cref.toStdString());
-                const QString label = p.cref + " @ " + runId;
-                if (series && !m_plots->hasTrace(label)) {
-                    while (m_plots->paneCount() <= p.pane)
-                        m_plots->addPane();
-                    m_plots->addTrace(label, label, {}, series, p.pane);
-                }
-            }
-            m_overlays[runId] = std::move(data);
-            m_plots->fitAll();
-        });
-        const std::string path = m_storePath.toStdString();
-        const std::string id = runId.toStdString();
-        watcher->setFuture(
-            QtConcurrent::run([path, id] { return ResultStore::readRun(path, id); }));
+        }
+        m_overlays[runId] = std::move(data);
+        loaded = true;
     }
+    if (loaded)
+        m_plots->fitAll();
 }
 
 void MainWindow::overlayJobRuns(const QString& storePath, const QStringList& runIds,
@@ -632,69 +628,51 @@ void MainWindow::overlayJobRuns(const QString& storePath, const QStringList& run
         statusBar()->showMessage("A run is streaming; overlay runs when it has finished", 5000);
         return;
     }
-    const int generation = ++m_openGeneration;
-    using Runs = std::vector<Result<RunData>>;
-    auto* watcher = new QFutureWatcher<Runs>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this,
-            [this, watcher, generation, runIds, cref, labels, colours] {
-                watcher->deleteLater();
-                if (generation != m_openGeneration)
-                    return;
-                const Runs runs = watcher->result();
-                m_plots->clear();
-                m_overlays.clear();
-                m_plots->setAutoScroll(false);
-                QStringList missing;
-                int shown = 0;
-                // As the runs stored it: a cref alone does not say its unit.
-                QString unit;
-                for (const auto& result : runs)
-                    if (const auto* stored = result ? result->find(cref.toStdString()) : nullptr;
-                        stored && unit.isEmpty())
-                        unit = QString::fromStdString(stored->unit);
-                for (int i = 0; i < runIds.size(); ++i) {
-                    const auto& result = runs[static_cast<size_t>(i)];
-                    if (!result) {
-                        missing << QString::fromStdString(result.error());
-                        continue;
-                    }
-                    auto data = std::make_unique<TraceData>();
-                    data->load(result.value());
-                    auto series = data->find(cref.toStdString());
-                    if (!series) {
-                        missing << runIds[i] + ": no " + cref;
-                        continue;
-                    }
-                    if (shown == 0)
-                        setPlotCoordinate(data->coordinate(), data->coordinateUnit());
-                    const QString key = cref + " @ " + runIds[i];
-                    if (m_plots->paneCount() == 0)
-                        m_plots->addPane();
-                    if (!m_plots->addTrace(key, labels.value(i, key), unit, series, 0))
-                        continue;
-                    if (i < static_cast<int>(colours.size()))
-                        m_plots->setTraceColor(key, colours[static_cast<size_t>(i)]);
-                    m_overlays[runIds[i]] = std::move(data);
-                    ++shown;
-                }
-                m_plots->fitAll();
-                if (!missing.isEmpty())
-                    showError("Overlay incomplete", missing.join('\n'));
-                else
-                    statusBar()->showMessage(QString("%1 from %2 runs").arg(cref).arg(shown),
-                                             10000);
-                emit overlayShown(shown);
-            });
-    const std::string path = storePath.toStdString();
-    std::vector<std::string> ids;
-    for (const auto& id : runIds)
-        ids.push_back(id.toStdString());
-    watcher->setFuture(QtConcurrent::run([path, ids] {
-        Runs runs;
-        for (const auto& id : ids)
-            runs.push_back(ResultStore::readRun(path, id));
-        return runs;
-    }));
+    m_showLoadedRuns = [this, runIds, cref, labels, colours](const StoredRuns& runs) {
+        m_plots->clear();
+        m_overlays.clear();
+        m_plots->setAutoScroll(false);
+        QStringList missing;
+        int shown = 0;
+        // As the runs stored it: a cref alone does not say its unit.
+        QString unit;
+        for (const auto& run : runs)
+            if (const auto* stored = run.data ? run.data->find(cref.toStdString()) : nullptr;
+                stored && unit.isEmpty())
+                unit = QString::fromStdString(stored->unit);
+        for (int i = 0; i < runIds.size(); ++i) {
+            const auto& result = runs[static_cast<size_t>(i)].data;
+            if (!result) {
+                missing << QString::fromStdString(result.error());
+                continue;
+            }
+            auto data = std::make_unique<TraceData>();
+            data->load(result.value());
+            auto series = data->find(cref.toStdString());
+            if (!series) {
+                missing << runIds[i] + ": no " + cref;
+                continue;
+            }
+            if (shown == 0)
+                setPlotCoordinate(data->coordinate(), data->coordinateUnit());
+            const QString key = cref + " @ " + runIds[i];
+            if (m_plots->paneCount() == 0)
+                m_plots->addPane();
+            if (!m_plots->addTrace(key, labels.value(i, key), unit, series, 0))
+                continue;
+            if (i < static_cast<int>(colours.size()))
+                m_plots->setTraceColor(key, colours[static_cast<size_t>(i)]);
+            m_overlays[runIds[i]] = std::move(data);
+            ++shown;
+        }
+        m_plots->fitAll();
+        if (!missing.isEmpty())
+            showError("Overlay incomplete", missing.join('\n'));
+        else
+            statusBar()->showMessage(QString("%1 from %2 runs").arg(cref).arg(shown), 10000);
+        emit overlayShown(shown);
+    };
+    m_runLoader->load(storePath, runIds);
 }
 
 void MainWindow::addRecent(const QString& path) {

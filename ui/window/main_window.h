@@ -4,8 +4,10 @@
 #include "core/design/hierarchy_tree.h"
 #include "core/engine/sim_session.h"
 #include "ui/plot/trace_data.h"
+#include "ui/runs/stored_run_loader.h"
 
 #include <QMainWindow>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -80,6 +82,7 @@ private:
         QString cref;
         int pane = 0;
     };
+    using StoredRuns = std::vector<StoredRunLoader::StoredRun>;
 
     void buildMenus();
     void showError(const QString& title, const QString& message);
@@ -96,6 +99,7 @@ private:
     void onFinished(RunStatus status, const QString& message);
     void openStoredRun(const QString& runId);
     void overlayRuns(const QStringList& runIds);
+    void showOverlays(const StoredRuns& runs);
     void addRecent(const QString& path);
     void updateRecentMenu();
     void updateTitle();
@@ -113,7 +117,12 @@ private:
     std::vector<Probe> m_probes;
     std::map<QString, std::unique_ptr<TraceData>> m_overlays; // run id -> its data
     QString m_lastError;
-    int m_openGeneration = 0; // drops stored runs that arrive after a newer request
+    // Opening a run and a job's overlay both replace the plots: they share one loader, so
+    // the newer request supersedes the older, and m_showLoadedRuns is what the latest does
+    // with its runs. The runs browser's overlays add to the plots and have their own.
+    StoredRunLoader* m_runLoader = nullptr;
+    std::function<void(const StoredRuns&)> m_showLoadedRuns;
+    StoredRunLoader* m_overlayLoader = nullptr;
 
     PlotPanel* m_plots = nullptr;
     HierarchyView* m_hierarchy = nullptr;
