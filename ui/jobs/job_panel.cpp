@@ -4,6 +4,7 @@
 #include "core/jobs/job_runner.h"
 #include "ui/jobs/job_spec_form.h"
 #include "ui/plot/eng_axis_ticker.h"
+#include "ui/runs/status_colors.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -28,10 +29,6 @@
 #include <set>
 
 namespace {
-
-const QColor kOk(30, 130, 60);
-const QColor kFailed(200, 30, 30);
-const QColor kInterrupted(190, 110, 0);
 
 QString statusText(const SimRun& run) {
     if (run.skipped)
@@ -368,7 +365,8 @@ void JobPanel::validate() {
 
 void JobPanel::showMessage(const QString& text, bool error) {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? "color: rgb(200, 30, 30);" : "color: rgb(90, 90, 90);");
+    m_message->setStyleSheet(
+        "color: " + (error ? status_colors::failed() : QColor(90, 90, 90)).name() + ";");
 }
 
 bool JobPanel::startJob() {
@@ -491,10 +489,7 @@ void JobPanel::fillRow(const SimRun& run) {
     set(SeedColumn, run.seed < 0 ? QString() : QString::number(run.seed), Qt::AlignRight);
     const bool ended = run.status != RunStatus::Running || run.skipped;
     auto* status = set(StatusColumn, ended ? statusText(run) : "pending", Qt::AlignLeft);
-    status->setForeground(!ended                            ? QColor(120, 120, 120)
-                          : run.status == RunStatus::Ok     ? kOk
-                          : run.status == RunStatus::Failed ? kFailed
-                                                            : kInterrupted);
+    status->setForeground(ended ? status_colors::of(run.status) : status_colors::pending());
     status->setToolTip(QString::fromStdString(run.message));
     for (const auto& [name, value] : run.measurements) {
         const QString key = QString::fromStdString(name);

@@ -1,5 +1,7 @@
 #include "ui/runs/runs_model.h"
 
+#include "ui/runs/status_colors.h"
+
 #include <QBrush>
 #include <QDateTime>
 #include <algorithm>
@@ -50,13 +52,10 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     if (role == RunIdRole)
         return QString::fromStdString(run->runId);
     if (role == Qt::ForegroundRole && index.column() == Status) {
-        if (run->status == "failed")
-            return QBrush(QColor(200, 30, 30));
-        if (run->status == "missing" || run->status == "interrupted")
-            return QBrush(QColor(190, 110, 0));
-        if (run->status == "ok")
-            return QBrush(QColor(30, 130, 60));
-        return {};
+        const auto status = runStatusFromString(run->status);
+        if (!status || *status == RunStatus::Running)
+            return {};
+        return QBrush(status_colors::of(*status));
     }
     if (role == Qt::ToolTipRole)
         return QString::fromStdString(run->message.empty() ? run->status : run->message);

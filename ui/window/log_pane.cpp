@@ -1,6 +1,7 @@
 #include "ui/window/log_pane.h"
 
 #include "core/netlist/ngspice_output.h"
+#include "ui/runs/status_colors.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -23,10 +24,10 @@ protected:
         const auto line = text.toStdString();
         QTextCharFormat format;
         if (NgspiceOutput::isError(line)) {
-            format.setForeground(QColor(200, 30, 30));
+            format.setForeground(status_colors::failed());
             format.setFontWeight(QFont::Bold);
         } else if (NgspiceOutput::severity(line) == "warning") {
-            format.setForeground(QColor(190, 110, 0));
+            format.setForeground(status_colors::warning());
         } else if (text.startsWith("wavebench")) {
             format.setForeground(QColor(40, 90, 170));
         } else {
@@ -112,5 +113,6 @@ bool LogPane::find(const QString& text, bool backwards) {
 
 void LogPane::updateCounts() {
     m_counts->setText(QString("%1 errors, %2 warnings").arg(m_errors).arg(m_warnings));
-    m_counts->setStyleSheet(m_errors ? "color: rgb(200,30,30); font-weight: bold;" : "");
+    m_counts->setStyleSheet(
+        m_errors ? "color: " + status_colors::failed().name() + "; font-weight: bold;" : "");
 }

@@ -1,5 +1,7 @@
 #include "ui/window/run_controls.h"
 
+#include "ui/runs/status_colors.h"
+
 #include <QAction>
 #include <QLabel>
 #include <QLineEdit>
@@ -103,10 +105,8 @@ void RunControls::runFinished(RunStatus status, const QString& message) {
         m_progress->setValue(1000);
     m_status->setText(QString::fromStdString(toString(status)));
     m_status->setToolTip(message);
-    const char* colour = status == RunStatus::Ok       ? "rgb(30,130,60)"
-                         : status == RunStatus::Failed ? "rgb(200,30,30)"
-                                                       : "rgb(190,110,0)";
-    m_status->setStyleSheet(QString("font-weight: bold; color: %1;").arg(colour));
+    m_status->setStyleSheet(
+        QString("font-weight: bold; color: %1;").arg(status_colors::of(status).name()));
     setRunning(false, false);
 }
 
