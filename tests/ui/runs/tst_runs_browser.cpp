@@ -2,8 +2,10 @@
 #include "core/engine/sim_session.h"
 #include "ui/runs/runs_browser.h"
 #include "ui/runs/runs_model.h"
+#include "ui/runs/status_colors.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTableView>
@@ -43,6 +45,19 @@ private slots:
         QCOMPARE(model->index(ok, RunsModel::Analysis).data().toString(), QString("tran"));
         QVERIFY(model->index(ok, RunsModel::Points).data().toLongLong() > 100);
         QCOMPARE(model->index(failed, RunsModel::Status).data().toString(), QString("failed"));
+        // In the colours every other view of a status uses.
+        auto colourOf = [&](int row) {
+            return model->index(row, RunsModel::Status)
+                .data(Qt::ForegroundRole)
+                .value<QBrush>()
+                .color();
+        };
+        QCOMPARE(colourOf(ok), status_colors::ok());
+        QCOMPARE(colourOf(failed), status_colors::failed());
+        QVERIFY(status_colors::ok() != status_colors::failed());
+        QCOMPARE(status_colors::of(RunStatus::Interrupted), status_colors::warning());
+        QCOMPARE(status_colors::of(RunStatus::Missing), status_colors::warning());
+        QCOMPARE(status_colors::of(RunStatus::Running), status_colors::pending());
         QVERIFY(model->index(failed, RunsModel::Message)
                     .data(Qt::ToolTipRole)
                     .toString()
