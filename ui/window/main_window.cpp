@@ -606,12 +606,18 @@ void MainWindow::showOverlays(const StoredRuns& runs) {
         auto data = std::make_unique<TraceData>();
         data->load(result.value());
         for (const auto& p : m_probes) {
-            auto series = data->find(p.cref.toStdString());
+            const std::string cref = p.cref.toStdString();
+            auto series = data->find(cref);
             const QString label = p.cref + " @ " + runId;
             if (series && !m_plots->hasTrace(label)) {
+                // As the run stored it, so the pane keeps its unit; unitOf() understands
+                // vector names ("v(out)") only.
+                const auto* stored = result->find(cref);
+                const QString unit = QString::fromStdString(
+                    stored && !stored->unit.empty() ? stored->unit : ProbeResolver::unitOf(cref));
                 while (m_plots->paneCount() <= p.pane)
                     m_plots->addPane();
-                m_plots->addTrace(label, label, {}, series, p.pane);
+                m_plots->addTrace(label, label, unit, series, p.pane);
             }
         }
         m_overlays[runId] = std::move(data);
