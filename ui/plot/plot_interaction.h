@@ -9,12 +9,9 @@ class QMenu;
 class QRect;
 class QRubberBand;
 
-// What the mouse and the keys do on a PlotPanel's plot: an event filter on it. Wheel zooms x
-// about the cursor (Ctrl+wheel: y of the pane under it); left drag pans (QCustomPlot's own
-// range drag); Shift+left drag or right drag zooms to a rubber band; double click fits all and
-// resumes autoscroll; a right click opens the menu (cursors, fit, readout, export); the
-// crosshair follows the mouse. Keys: A / B set a cursor at the crosshair, Esc clears both,
-// Home fits all. GUI thread.
+// The mouse and keys of a PlotPanel (its header lists the gestures): an event filter on the
+// panel's plot, with the rubber band of a box zoom and the context menu. Left drag pans
+// through QCustomPlot's own range drag. GUI thread.
 class PlotInteraction : public QObject {
     Q_OBJECT
 public:
