@@ -610,11 +610,10 @@ void MainWindow::showOverlays(const StoredRuns& runs) {
             auto series = data->find(cref);
             const QString label = p.cref + " @ " + runId;
             if (series && !m_plots->hasTrace(label)) {
-                // As the run stored it, so the pane keeps its unit; unitOf() understands
-                // vector names ("v(out)") only.
+                // As the run stored it, so the pane keeps its unit: a cref alone does not
+                // say its unit.
                 const auto* stored = result->find(cref);
-                const QString unit = QString::fromStdString(
-                    stored && !stored->unit.empty() ? stored->unit : ProbeResolver::unitOf(cref));
+                const QString unit = QString::fromStdString(stored ? stored->unit : std::string());
                 while (m_plots->paneCount() <= p.pane)
                     m_plots->addPane();
                 m_plots->addTrace(label, label, unit, series, p.pane);
