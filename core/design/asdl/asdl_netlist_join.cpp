@@ -18,11 +18,15 @@ using asdl_names::where;
 
 namespace {
 
+using NetlistElement = AsdlNetlistScopes::Element;
+using NetlistScope = AsdlNetlistScopes::Scope;
+using NetlistModel = AsdlNetlistScopes::Model;
+
 // Operating-point parameters (name, unit) of an element: DeviceParameters' table for its
 // ngspice model, the same one SpiceReader uses. A MOSFET whose model card was not read (a
 // PDK wrapper) gets the parameters every MOSFET model in ngspice offers.
 std::vector<std::pair<std::string, std::string>> opParameters(char letter,
-                                                              const AsdlSpiceModel* model) {
+                                                              const NetlistModel* model) {
     std::vector<std::pair<std::string, std::string>> result;
     const auto name = DeviceParameters::deviceModel(
         letter, model ? model->type : "", model ? model->level : 0, model ? model->version : "");
@@ -53,14 +57,15 @@ const std::map<std::string, std::string>& builtinWrappers() {
 // Walks the ASDL hierarchy and the netlist's scopes side by side.
 class Joiner {
 public:
-    Joiner(const AsdlProgram& program, const AsdlElaborator& elaborator, const AsdlSpiceDeck& deck,
-           const AsdlReadOptions& options, const std::string& netlist)
-        : m_program(program), m_elaborator(elaborator), m_deck(deck), m_options(options),
+    Joiner(const AsdlProgram& program, const AsdlElaborator& elaborator,
+           const AsdlNetlistScopes& scopes, const AsdlReadOptions& options,
+           const std::string& netlist)
+        : m_program(program), m_elaborator(elaborator), m_scopes(scopes), m_options(options),
           m_netlist(netlist) {}
 
     HierarchyTree build(const AsdlModuleDecl& top) {
         std::map<std::string, std::string> noPorts;
-        walk(top, m_deck.top, "", "top", noPorts, true);
+        walk(top, m_scopes.top, "", "top", noPorts, true);
         return std::move(m_tree);
     }
 
@@ -79,19 +84,20 @@ private:
     }
 
     // The element's nodes must be the nets the design connects, in port order.
-    void checkNodes(const AsdlSpiceElement& element, const std::vector<std::string>& nets,
+    void checkNodes(const NetlistElement& element, const std::vector<std::string>& nets,
                     const std::string& asdlAt, const std::string& path) {
         std::vector<std::string> actual;
         for (size_t k = 0; k < nets.size() && k + 1 < element.tokens.size(); ++k)
             actual.push_back(element.tokens[k + 1]);
         if (actual != nets)
-            asdlFail(where(element.file, element.line) + ": " + element.name + " connects \"" +
-                     text::join(actual, " ") + "\" but " + path + " (" + asdlAt + ") connects \"" +
-                     text::join(nets, " ") + "\"; was the netlist emitted from this design?");
+            asdlFail(where(element.at.file, element.at.line) + ": " + element.name +
+                     " connects \"" + text::join(actual, " ") + "\" but " + path + " (" + asdlAt +
+                     ") connects \"" + text::join(nets, " ") +
+                     "\"; was the netlist emitted from this design?");
     }
 
-    const AsdlSpiceElement& findElement(const AsdlSpiceScope& scope, const std::string& name,
-                                        const std::string& path, const std::string& asdlAt) {
+    const NetlistElement& findElement(const NetlistScope& scope, const std::string& name,
+                                      const std::string& path, const std::string& asdlAt) {
         const auto* element = scope.find(name);
         if (!element)
             asdlFail(m_netlist + ": no element " + name + " in " + scope.describe() + " for " +
@@ -99,11 +105,14 @@ private:
         return *element;
     }
 
-    void walk(const AsdlModuleDecl& module, const AsdlSpiceScope& scope, const std::string& prefix,
+    void walk(const AsdlModuleDecl& module, const NetlistScope& scope, const std::string& prefix,
               const std::string& cref, const std::map<std::string, std::string>& portVectors,
               bool isTop) {
         const AsdlElaboratedModule& e = m_elaborator.elaborated(module);
         const std::string file = m_program.document(module.file).path;
+        // Only scopes ngspice elaborates count: an unused subckt may repeat an element.
+        if (!scope.repeated.empty())
+            asdlFail(scope.repeated.front());
 
         // Net vectors first: the children's ports take them.
         std::map<std::string, std::string> netVector;
@@ -117,7 +126,7 @@ private:
                     detail = "port (ground)";
             } else if (name == "0" || name == "gnd") {
                 detail = "ground";
-            } else if (m_deck.globals.count(name)) {
+            } else if (m_scopes.globals.count(name)) {
                 vector = name;
                 detail = "global net";
             } else if (!scope.nodes.count(name)) {
@@ -148,20 +157,20 @@ private:
                 const auto& element = findElement(scope, elementName, childCref, asdlAt);
                 checkNodes(element, nets, asdlAt, childCref);
                 if (element.tokens.size() < nets.size() + 2)
-                    asdlFail(where(element.file, element.line) + ": " + element.name +
+                    asdlFail(where(element.at.file, element.at.line) + ": " + element.name +
                              " names no subckt");
                 const std::string subckt = element.tokens[nets.size() + 1];
                 const std::string base = text::lower(realizationName(instance.target.symbol));
                 const bool renamed = subckt.size() > base.size() + 2 &&
                                      subckt.compare(0, base.size() + 2, base + "__") == 0;
                 if (subckt != base && !renamed)
-                    asdlFail(where(element.file, element.line) + ": " + element.name +
+                    asdlFail(where(element.at.file, element.at.line) + ": " + element.name +
                              " instantiates " + subckt + " where the design (" + asdlAt + ") has " +
                              instance.target.symbol +
                              "; netlists emitted with a view configuration are not supported");
-                auto definition = m_deck.subckts.find(subckt);
-                if (definition == m_deck.subckts.end())
-                    asdlFail(where(element.file, element.line) + ": " + element.name +
+                auto definition = m_scopes.subckts.find(subckt);
+                if (definition == m_scopes.subckts.end())
+                    asdlFail(where(element.at.file, element.at.line) + ": " + element.name +
                              " calls subckt " + subckt + ", which the netlist does not define");
                 node.kind = NodeKind::Instance;
                 node.detail = "module " + instance.target.symbol + " (subckt " + subckt + ")";
@@ -242,7 +251,7 @@ private:
     }
 
     // The .model card an element names, for the elements that take one.
-    const AsdlSpiceModel* modelOf(const AsdlSpiceElement& element) const {
+    const NetlistModel* modelOf(const NetlistElement& element) const {
         static const std::map<char, size_t> modelToken = {
             {'m', 5}, {'d', 3}, {'q', 4}, {'j', 4}, {'z', 4}};
         const auto it = modelToken.find(element.name[0]);
@@ -250,7 +259,7 @@ private:
             return nullptr;
         // A 4-terminal BJT names its model one token later.
         for (size_t k = it->second; k < element.tokens.size() && k <= it->second + 1; ++k)
-            if (auto m = m_deck.models.find(element.tokens[k]); m != m_deck.models.end())
+            if (auto m = m_scopes.models.find(element.tokens[k]); m != m_scopes.models.end())
                 return &m->second;
         return nullptr;
     }
@@ -259,8 +268,8 @@ private:
     // ({"m0"}, or {"xinner", "m0"}), or nothing.
     std::optional<std::vector<std::string>> primitiveIn(const std::string& subckt, int depth,
                                                         std::string& how) {
-        auto it = m_deck.subckts.find(subckt);
-        if (it == m_deck.subckts.end()) {
+        auto it = m_scopes.subckts.find(subckt);
+        if (it == m_scopes.subckts.end()) {
             std::map<std::string, std::string> known = builtinWrappers();
             for (const auto& [name, inner] : m_options.wrapperPrimitives)
                 known[text::lower(name)] = text::lower(inner);
@@ -274,7 +283,7 @@ private:
                   "not mapped";
             return std::nullopt;
         }
-        std::vector<const AsdlSpiceElement*> primitives, calls;
+        std::vector<const NetlistElement*> primitives, calls;
         for (const auto& element : it->second.elements)
             (element.name[0] == 'x' ? calls : primitives).push_back(&element);
         if (primitives.size() == 1) {
@@ -300,9 +309,9 @@ private:
         return std::nullopt;
     }
 
-    void addDevice(const AsdlInstanceAtom& instance, HierarchyNode node,
-                   const AsdlSpiceScope& scope, const std::string& prefix,
-                   const std::vector<std::string>& nets, const std::string& asdlAt) {
+    void addDevice(const AsdlInstanceAtom& instance, HierarchyNode node, const NetlistScope& scope,
+                   const std::string& prefix, const std::vector<std::string>& nets,
+                   const std::string& asdlAt) {
         const auto& device = *instance.target.device;
         const std::string deviceFile = m_program.document(device.file).path;
         auto backend = device.backends.find(m_options.backend);
@@ -350,8 +359,8 @@ private:
                 std::string path = instancePath;
                 for (const auto& segment : *inner)
                     path += "." + segment;
-                const AsdlSpiceModel* model = nullptr;
-                if (auto def = m_deck.subckts.find(subckt); def != m_deck.subckts.end())
+                const NetlistModel* model = nullptr;
+                if (auto def = m_scopes.subckts.find(subckt); def != m_scopes.subckts.end())
                     if (const auto* e = def->second.find(innerName))
                         model = modelOf(*e);
                 for (const auto& [p, unit] : opParameters(innerName[0], model))
@@ -386,8 +395,8 @@ private:
             p.kind = NodeKind::DeviceParameter;
             p.parent = deviceCref;
             p.vector = parameter.vector;
-            p.unit =
-                parameter.unit.empty() ? VectorUnits::withoutDesign(parameter.vector) : parameter.unit;
+            p.unit = parameter.unit.empty() ? VectorUnits::withoutDesign(parameter.vector)
+                                            : parameter.unit;
             p.source = source;
             add(p);
         }
@@ -395,7 +404,7 @@ private:
 
     const AsdlProgram& m_program;
     const AsdlElaborator& m_elaborator;
-    const AsdlSpiceDeck& m_deck;
+    const AsdlNetlistScopes& m_scopes;
     const AsdlReadOptions& m_options;
     std::string m_netlist;
     HierarchyTree m_tree;
@@ -405,11 +414,11 @@ private:
 
 Result<HierarchyTree> AsdlNetlistJoin::join(const AsdlProgram& program,
                                             const AsdlElaborator& elaborator,
-                                            const AsdlSpiceDeck& deck,
+                                            const AsdlNetlistScopes& scopes,
                                             const AsdlReadOptions& options,
                                             const std::string& netlist, const AsdlModuleDecl& top) {
     try {
-        return Joiner(program, elaborator, deck, options, netlist).build(top);
+        return Joiner(program, elaborator, scopes, options, netlist).build(top);
     } catch (const AsdlFailure& failure) {
         return Result<HierarchyTree>::failure(failure.message);
     }

@@ -2,8 +2,8 @@
 
 #include "core/base/result.h"
 #include "core/design/asdl/asdl_elaborator.h"
+#include "core/design/asdl/asdl_netlist_scopes.h"
 #include "core/design/asdl/asdl_read_options.h"
-#include "core/design/asdl/asdl_spice_deck.h"
 #include "core/design/hierarchy_tree.h"
 
 #include <string>
@@ -16,8 +16,10 @@
 // Pure logic.
 class AsdlNetlistJoin {
 public:
-    // `top` elaborated by `elaborator`; `netlist` names the deck in messages.
+    // `top` elaborated by `elaborator`; `netlist` names the emitted netlist `scopes` were read
+    // from, in messages.
     static Result<HierarchyTree> join(const AsdlProgram& program, const AsdlElaborator& elaborator,
-                                      const AsdlSpiceDeck& deck, const AsdlReadOptions& options,
-                                      const std::string& netlist, const AsdlModuleDecl& top);
+                                      const AsdlNetlistScopes& scopes,
+                                      const AsdlReadOptions& options, const std::string& netlist,
+                                      const AsdlModuleDecl& top);
 };

@@ -3,9 +3,9 @@
 #include "core/design/asdl/asdl_elaborator.h"
 #include "core/design/asdl/asdl_names.h"
 #include "core/design/asdl/asdl_netlist_join.h"
+#include "core/design/asdl/asdl_netlist_scopes.h"
 #include "core/design/asdl/asdl_pattern.h"
 #include "core/design/asdl/asdl_program.h"
-#include "core/design/asdl/asdl_spice_deck.h"
 
 #include <QFileInfo>
 
@@ -87,10 +87,11 @@ Result<HierarchyTree> AsdlReader::readFile(const std::string& asdlPath,
         return R::failure(asdlPath + ": its emitted netlist " + netlist +
                           " does not exist; emit it with `asdlc netlist " + asdlPath +
                           "` or name the netlist");
-    const auto deck = AsdlSpiceDeck::read(asdl_names::normalizedPath(netlist));
-    if (!deck)
-        return R::failure(deck.error());
-    return AsdlNetlistJoin::join(program, elaborator, deck.value(), options, netlist, *top.value());
+    const auto scopes = AsdlNetlistScopes::read(asdl_names::normalizedPath(netlist));
+    if (!scopes)
+        return R::failure(scopes.error());
+    return AsdlNetlistJoin::join(program, elaborator, scopes.value(), options, netlist,
+                                 *top.value());
 }
 
 Result<std::vector<AsdlTreeEntry>> AsdlReader::readHierarchy(const std::string& asdlPath,

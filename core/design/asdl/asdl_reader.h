@@ -21,7 +21,7 @@
 //
 // The entry point of the units beside it: AsdlProgram loads the documents
 // (AsdlDocumentParser, AsdlImportResolver), AsdlElaborator expands them (AsdlPattern), and
-// AsdlNetlistJoin joins the result with the AsdlSpiceDeck of the emitted netlist.
+// AsdlNetlistJoin joins the result with the AsdlNetlistScopes of the emitted netlist.
 class AsdlReader {
 public:
     // The netlist an ASDL design runs unless another is named: the `.spice` the compiler
