@@ -49,8 +49,8 @@ private slots:
         using L = QStringList;
         QTest::newRow("semicolon") << "r1 a 0 1k;x" << L{"r1", "a", "0", "1k"};
         QTest::newRow("semicolon, blanks, twice") << "r1 a 0 1k ; x ; y" << L{"r1", "a", "0", "1k"};
-        // Known disagreement: SpiceReader wanted a blank on both sides of `$`, SpiceDeck one
-        // before it; ngspice 39 wants a blank, tab or comma before it only.
+        // Known disagreement: SpiceReader wanted a blank on both sides of `$`, the old ASDL
+        // SpiceDeck one before it; ngspice 39 wants a blank, tab or comma before it only.
         QTest::newRow("dollar after a blank") << "r1 a 0 1k $x" << L{"r1", "a", "0", "1k"};
         QTest::newRow("dollar between blanks") << "r1 a 0 1k $ x" << L{"r1", "a", "0", "1k"};
         QTest::newRow("dollar after a tab") << "r1 a 0 1k\t$x" << L{"r1", "a", "0", "1k"};
@@ -76,7 +76,8 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QStringList>("words");
         using L = QStringList;
-        // Known disagreement: SpiceDeck split at commas, SpiceReader did not; ngspice does
+        // Known disagreement: the old ASDL SpiceDeck (now gone) split at commas, SpiceReader did
+        // not; ngspice does
         // (`xr a b,0 div` connects three nodes).
         QTest::newRow("commas separate") << "xr a b,0 div" << L{"xr", "a", "b", "0", "div"};
         QTest::newRow("commas in parentheses stay")
@@ -119,8 +120,8 @@ private slots:
                                       << false << L{"2,3: r1 a 0 1k"} << 0 << 0;
         QTest::newRow("indented continuation") << "t\nr1 a 0\n\t  + 1k\n"
                                                << false << L{"2,3: r1 a 0 1k"} << 0 << 0;
-        // Known disagreement: SpiceDeck dropped these continuations, and RunNetlist set aside
-        // only the part of a commented analysis above a comment.
+        // Known disagreement: the old ASDL SpiceDeck (now gone) dropped these continuations, and
+        // RunNetlist set aside only the part of a commented analysis above a comment.
         QTest::newRow("continuation after a comment line")
             << "t\nr1 a 0\n* note\n+ 1k\n"
             << false << L{"2,4: r1 a 0 1k"} << 0 << 0;
