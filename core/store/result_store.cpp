@@ -2,11 +2,11 @@
 
 #include "core/store/h5_handle.h"
 #include "core/store/measurement_store.h"
-#include "core/store/store_layout.h"
 
 #include <QFileInfo>
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace {
 
@@ -28,7 +28,7 @@ Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Ha
     if (!opened)
         return Result<H5Handle>::failure(opened.error());
     file = std::move(opened.value());
-    const std::string groupPath = store_layout::runPath(runId);
+    const std::string groupPath = "runs/" + runId;
     if (runId.empty() || runId.find('/') != std::string::npos || !h5::exists(file.get(), groupPath))
         return Result<H5Handle>::failure(path + ": no run \"" + runId + "\"");
     return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
@@ -42,11 +42,8 @@ long long lengthOf(hid_t group, const std::string& name) {
     return set.valid() ? H5Sget_simple_extent_npoints(space.get()) : 0;
 }
 
-std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
-    if (name.empty() || !h5::exists(group, name))
-        return {};
-    H5Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
-    H5Handle space(H5Dget_space(set.get()));
+std::vector<hsize_t> dimsOfSet(hid_t set) {
+    H5Handle space(H5Dget_space(set));
     const int rank = H5Sget_simple_extent_ndims(space.get());
     if (rank <= 0)
         return {};
@@ -55,18 +52,25 @@ std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
     return dims;
 }
 
+std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
+    if (name.empty() || !h5::exists(group, name))
+        return {};
+    H5Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
+    return dimsOfSet(set.get());
+}
+
 RunSummary summarize(hid_t run, const std::string& runId) {
     RunSummary summary;
     summary.runId = runId;
-    summary.job = h5::readStringAttribute(run, store_layout::kJob);
-    summary.analysis = h5::readStringAttribute(run, store_layout::kAnalysis);
-    summary.status = h5::readStringAttribute(run, store_layout::kStatus);
-    summary.message = h5::readStringAttribute(run, store_layout::kMessage);
-    summary.started = h5::readStringAttribute(run, store_layout::kStarted);
-    summary.finished = h5::readStringAttribute(run, store_layout::kFinished);
-    summary.coordinate = h5::readStringAttribute(run, store_layout::kCoordinate);
+    summary.job = h5::readStringAttribute(run, "job");
+    summary.analysis = h5::readStringAttribute(run, "analysis");
+    summary.status = h5::readStringAttribute(run, "status");
+    summary.message = h5::readStringAttribute(run, "message");
+    summary.started = h5::readStringAttribute(run, "started");
+    summary.finished = h5::readStringAttribute(run, "finished");
+    summary.coordinate = h5::readStringAttribute(run, "coordinate");
     summary.points = lengthOf(run, summary.coordinate);
-    if (const long long steps = h5::readInt64Attribute(run, store_layout::kSteps, 0); steps > 0) {
+    if (const long long steps = h5::readInt64Attribute(run, "steps", 0); steps > 0) {
         // Every step's points (padding included), not one step's: a 2-D coordinate counts
         // them already, a shared one (.dc with two sources) once per step, and a stepped
         // operating point has one per step.
@@ -76,23 +80,49 @@ RunSummary summarize(hid_t run, const std::string& runId) {
         else if (dims.size() == 1)
             summary.points *= steps;
     }
-    if (summary.coordinate.empty() && h5::exists(run, store_layout::kVectors) &&
-        summary.analysis == "op")
+    if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
         summary.points = 1; // an operating point: scalars, no coordinate
-    summary.success = h5::exists(run, store_layout::kSuccess);
+    summary.success = h5::exists(run, "_SUCCESS");
     return summary;
 }
 
-bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag = nullptr) {
+// Reads a dataset of doubles (or {r, i} compounds). With `within`, a dataset of that rank
+// that has grown past it (a run still being written, appended to between two datasets of a
+// read) is read only up to it, so that every dataset of a read has the same extent.
+bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag = nullptr,
+                 const std::vector<hsize_t>& within = {}) {
     H5Handle space(H5Dget_space(set));
-    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    hssize_t n = H5Sget_simple_extent_npoints(space.get());
     if (n < 0)
         return false;
+    hid_t fileSelection = H5S_ALL;
+    hid_t memSelection = H5S_ALL;
+    H5Handle memSpace;
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    if (rank > 0 && static_cast<size_t>(rank) == within.size()) {
+        std::vector<hsize_t> dims(static_cast<size_t>(rank));
+        H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+        if (!std::equal(dims.begin(), dims.end(), within.begin(),
+                        [](hsize_t has, hsize_t limit) { return has <= limit; })) {
+            std::vector<hsize_t> count(dims.size()), start(dims.size(), 0);
+            n = 1;
+            for (size_t i = 0; i < dims.size(); ++i) {
+                count[i] = std::min(dims[i], within[i]);
+                n *= static_cast<hssize_t>(count[i]);
+            }
+            H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                nullptr);
+            memSpace = H5Handle(H5Screate_simple(rank, count.data(), nullptr));
+            fileSelection = space.get();
+            memSelection = memSpace.get();
+        }
+    }
     H5Handle type(H5Dget_type(set));
     if (H5Tget_class(type.get()) == H5T_COMPOUND) {
         std::vector<double> pairs(static_cast<size_t>(n) * 2);
         H5Handle memType = h5::complexType(H5T_NATIVE_DOUBLE);
-        if (n > 0 && H5Dread(set, memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pairs.data()) < 0)
+        if (n > 0 &&
+            H5Dread(set, memType.get(), memSelection, fileSelection, H5P_DEFAULT, pairs.data()) < 0)
             return false;
         out.resize(static_cast<size_t>(n));
         if (imag)
@@ -105,11 +135,28 @@ bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag 
         return true;
     }
     out.resize(static_cast<size_t>(n));
-    return n == 0 ||
-           H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0;
+    return n == 0 || H5Dread(set, H5T_NATIVE_DOUBLE, memSelection, fileSelection, H5P_DEFAULT,
+                             out.data()) >= 0;
 }
 
 void unstep(hid_t run, RunData& data);
+
+// The handles a read keeps open across its steps, closed with h5Mutex() held however the
+// read ends.
+struct OpenHandles {
+    H5Handle file;
+    H5Handle group;
+    H5Handle vectors;
+    OpenHandles() = default;
+    OpenHandles(const OpenHandles&) = delete;
+    OpenHandles& operator=(const OpenHandles&) = delete;
+    ~OpenHandles() {
+        std::lock_guard lock(h5Mutex());
+        vectors.reset();
+        group.reset();
+        file.reset();
+    }
+};
 
 } // namespace
 
@@ -122,18 +169,29 @@ const StoredVector* RunData::find(const std::string& cref) const {
     return nullptr;
 }
 
+// Each step below holds h5Mutex() only for its own HDF5 calls, one run group or one dataset
+// at a time: a run writing into the same file meanwhile waits for a step, not for the whole
+// read (and ngspice, through the stream's back-pressure, not for it either).
+
 Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
     using R = Result<std::vector<RunSummary>>;
-    std::lock_guard lock(h5Mutex());
-    auto file = openStore(path);
-    if (!file)
-        return R::failure(file.error());
+    OpenHandles open;
+    std::vector<std::string> ids;
+    {
+        std::lock_guard lock(h5Mutex());
+        auto file = openStore(path);
+        if (!file)
+            return R::failure(file.error());
+        open.file = std::move(file.value());
+        if (!h5::exists(open.file.get(), "runs"))
+            return std::vector<RunSummary>{};
+        open.group = H5Handle(H5Gopen2(open.file.get(), "runs", H5P_DEFAULT));
+        ids = h5::childNames(open.group.get());
+    }
     std::vector<RunSummary> runs;
-    if (!h5::exists(file->get(), store_layout::kRuns))
-        return runs;
-    H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
-    for (const auto& id : h5::childNames(group.get())) {
-        H5Handle run(H5Gopen2(group.get(), id.c_str(), H5P_DEFAULT));
+    for (const auto& id : ids) {
+        std::lock_guard lock(h5Mutex());
+        H5Handle run(H5Gopen2(open.group.get(), id.c_str(), H5P_DEFAULT));
         if (run.valid())
             runs.push_back(summarize(run.get(), id));
     }
@@ -148,70 +206,114 @@ Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
     auto file = openStore(path);
     if (!file)
         return R::failure(file.error());
-    if (!h5::exists(file->get(), store_layout::kRuns))
+    if (!h5::exists(file->get(), "runs"))
         return std::vector<std::string>{};
-    H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
+    H5Handle group(H5Gopen2(file->get(), "runs", H5P_DEFAULT));
     return h5::childNames(group.get());
 }
 
-Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId) {
+Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId,
+                                     const ReadProgress& progress) {
     using R = Result<RunData>;
-    std::lock_guard lock(h5Mutex());
-    H5Handle file;
-    auto run = openRun(path, runId, file);
-    if (!run)
-        return R::failure(run.error());
+    OpenHandles open;
     RunData data;
-    data.summary = summarize(run->get(), runId);
-    data.seed = h5::readInt64Attribute(run->get(), store_layout::kSeed, -1);
-    data.ngspiceVersion = h5::readStringAttribute(run->get(), store_layout::kNgspiceVersion);
-    data.netlistSha256 = h5::readStringAttribute(run->get(), store_layout::kNetlistSha256);
-    data.job = h5::readStringAttribute(run->get(), store_layout::kJob);
-    data.corner = h5::readStringAttribute(run->get(), store_layout::kCorner);
-    data.sweep = h5::readStringAttribute(run->get(), store_layout::kSweep);
-    data.sweepIndex = h5::readInt64Attribute(run->get(), store_layout::kSweepIndex, -1);
-    for (const auto& m : MeasurementStore::read(run->get())) {
-        data.measurements[m.name] = m.value;
-        if (!m.message.empty())
-            data.measurementMessages[m.name] = m.message;
-    }
-    if (h5::exists(run->get(), store_layout::kInputs)) {
-        H5Handle inputs(H5Gopen2(run->get(), store_layout::kInputs, H5P_DEFAULT));
-        data.netlist = h5::readStringDataset(inputs.get(), store_layout::kNetlist);
-        data.probeMapJson = h5::readStringDataset(inputs.get(), store_layout::kProbeMapJson);
-        data.treeJson = h5::readStringDataset(inputs.get(), store_layout::kTreeJson);
-    }
-    if (h5::exists(run->get(), store_layout::kLogs)) {
-        H5Handle logs(H5Gopen2(run->get(), store_layout::kLogs, H5P_DEFAULT));
-        data.log = h5::readStringDataset(logs.get(), store_layout::kNgspiceLog);
-        data.warnings = h5::readStringDataset(logs.get(), store_layout::kWarningsLog);
-    }
-    if (!data.summary.coordinate.empty() && h5::exists(run->get(), data.summary.coordinate)) {
-        H5Handle set(H5Dopen2(run->get(), data.summary.coordinate.c_str(), H5P_DEFAULT));
-        if (!readDoubles(set.get(), data.coordinate))
-            return R::failure(path + ": run \"" + runId + "\": cannot read its coordinate");
-        data.coordinateUnit = h5::readStringAttribute(set.get(), store_layout::kUnit);
-    }
-    if (h5::exists(run->get(), store_layout::kVectors)) {
-        H5Handle vectors(H5Gopen2(run->get(), store_layout::kVectors, H5P_DEFAULT));
-        for (const auto& cref : h5::childNames(vectors.get())) {
-            const std::string dataPath = cref + "/" + store_layout::kData;
-            if (!h5::exists(vectors.get(), dataPath))
-                continue;
-            H5Handle set(H5Dopen2(vectors.get(), dataPath.c_str(), H5P_DEFAULT));
-            StoredVector v;
-            v.cref = cref;
-            v.unit = h5::readStringAttribute(set.get(), store_layout::kUnit);
-            v.sourceVector = h5::readStringAttribute(set.get(), store_layout::kSourceVector);
-            v.nodeKind = h5::readStringAttribute(set.get(), store_layout::kNodeKind);
-            v.aliases = h5::readStringListAttribute(set.get(), store_layout::kAliases);
-            if (!readDoubles(set.get(), v.values, &v.imag))
-                return R::failure(path + ": run \"" + runId + "\": cannot read " + cref);
-            data.vectors.push_back(std::move(v));
+    std::vector<std::string> crefs;
+    // The extent of each rank's datasets when the read began (the coordinate's; for another
+    // rank its first vector's): a run still being written is read as it was then.
+    std::map<size_t, std::vector<hsize_t>> extents;
+    std::vector<hsize_t> coordinateExtent;
+    bool stepped = false;
+    {
+        std::lock_guard lock(h5Mutex());
+        auto run = openRun(path, runId, open.file);
+        if (!run)
+            return R::failure(run.error());
+        open.group = std::move(run.value());
+        const hid_t group = open.group.get();
+        data.summary = summarize(group, runId);
+        coordinateExtent = dimsOf(group, data.summary.coordinate);
+        if (!coordinateExtent.empty())
+            extents[coordinateExtent.size()] = coordinateExtent;
+        // Written when the run finished: a stepped run is unstepped only when complete.
+        stepped = h5::readInt64Attribute(group, "steps", 0) > 0;
+        data.seed = h5::readInt64Attribute(group, "seed", -1);
+        data.ngspiceVersion = h5::readStringAttribute(group, "ngspice_version");
+        data.netlistSha256 = h5::readStringAttribute(group, "netlist_sha256");
+        data.job = h5::readStringAttribute(group, "job");
+        data.corner = h5::readStringAttribute(group, "corner");
+        data.sweep = h5::readStringAttribute(group, "sweep");
+        data.sweepIndex = h5::readInt64Attribute(group, "sweep_index", -1);
+        for (const auto& m : MeasurementStore::read(group)) {
+            data.measurements[m.name] = m.value;
+            if (!m.message.empty())
+                data.measurementMessages[m.name] = m.message;
+        }
+        if (h5::exists(group, "vectors")) {
+            open.vectors = H5Handle(H5Gopen2(group, "vectors", H5P_DEFAULT));
+            crefs = h5::childNames(open.vectors.get());
         }
     }
-    if (h5::readInt64Attribute(run->get(), store_layout::kSteps, 0) > 0)
-        unstep(run->get(), data);
+    const int total = static_cast<int>(crefs.size()) + 1;
+    int done = 0;
+    auto step = [&](const auto& read) {
+        {
+            std::lock_guard lock(h5Mutex());
+            read(open.group.get());
+        }
+        if (progress)
+            progress(++done, total);
+    };
+    step([&](hid_t group) {
+        if (!h5::exists(group, "inputs"))
+            return;
+        H5Handle inputs(H5Gopen2(group, "inputs", H5P_DEFAULT));
+        data.netlist = h5::readStringDataset(inputs.get(), "netlist");
+        data.probeMapJson = h5::readStringDataset(inputs.get(), "probe_map.json");
+        data.treeJson = h5::readStringDataset(inputs.get(), "tree.json");
+        if (!h5::exists(group, "logs"))
+            return;
+        H5Handle logs(H5Gopen2(group, "logs", H5P_DEFAULT));
+        data.log = h5::readStringDataset(logs.get(), "ngspice.txt");
+        data.warnings = h5::readStringDataset(logs.get(), "warnings.jsonl");
+    });
+    bool ok = true;
+    {
+        std::lock_guard lock(h5Mutex());
+        const hid_t group = open.group.get();
+        if (!data.summary.coordinate.empty() && h5::exists(group, data.summary.coordinate)) {
+            H5Handle set(H5Dopen2(group, data.summary.coordinate.c_str(), H5P_DEFAULT));
+            ok = readDoubles(set.get(), data.coordinate, nullptr, coordinateExtent);
+        }
+    }
+    if (!ok)
+        return R::failure(path + ": run \"" + runId + "\": cannot read its coordinate");
+    std::string unreadable;
+    for (const auto& cref : crefs) {
+        step([&](hid_t) {
+            const std::string dataPath = cref + "/data";
+            if (!unreadable.empty() || !h5::exists(open.vectors.get(), dataPath))
+                return;
+            H5Handle set(H5Dopen2(open.vectors.get(), dataPath.c_str(), H5P_DEFAULT));
+            StoredVector v;
+            v.cref = cref;
+            v.unit = h5::readStringAttribute(set.get(), "unit");
+            v.sourceVector = h5::readStringAttribute(set.get(), "source_vec");
+            v.nodeKind = h5::readStringAttribute(set.get(), "node_kind");
+            v.aliases = h5::readStringListAttribute(set.get(), "aliases");
+            const auto dims = dimsOfSet(set.get());
+            const auto known = extents.emplace(dims.size(), dims).first;
+            if (!readDoubles(set.get(), v.values, &v.imag, known->second))
+                unreadable = cref;
+            else
+                data.vectors.push_back(std::move(v));
+        });
+        if (!unreadable.empty())
+            return R::failure(path + ": run \"" + runId + "\": cannot read " + unreadable);
+    }
+    if (stepped) {
+        std::lock_guard lock(h5Mutex());
+        unstep(open.group.get(), data);
+    }
     return data;
 }
 
@@ -219,24 +321,20 @@ namespace {
 
 // Lays a stepped run's 2-D datasets out as consecutive steps (RunData::stepStarts).
 void unstep(hid_t run, RunData& data) {
-    const auto stepDims = dimsOf(run, store_layout::kStepIndex);
+    const auto stepDims = dimsOf(run, "step_index");
     const size_t steps = stepDims.empty() ? 0 : static_cast<size_t>(stepDims[0]);
-    data.stepSource = h5::readStringAttribute(run, store_layout::kStepSource);
-    std::string stepUnit;
+    data.stepSource = h5::readStringAttribute(run, "step_source");
     if (!data.stepSource.empty() && h5::exists(run, data.stepSource)) {
         H5Handle set(H5Dopen2(run, data.stepSource.c_str(), H5P_DEFAULT));
         readDoubles(set.get(), data.stepValues);
-        stepUnit = h5::readStringAttribute(set.get(), store_layout::kUnit);
     }
     if (steps == 0)
         return;
     if (data.summary.coordinate.empty()) {
         // A stepped operating point: one value per step, a curve over what was stepped.
-        data.summary.coordinate =
-            data.stepValues.size() == steps ? data.stepSource : store_layout::kStepIndex;
+        data.summary.coordinate = data.stepValues.size() == steps ? data.stepSource : "step_index";
         if (data.stepValues.size() == steps) {
             data.coordinate = data.stepValues;
-            data.coordinateUnit = stepUnit;
         } else {
             data.coordinate.resize(steps);
             for (size_t k = 0; k < steps; ++k)

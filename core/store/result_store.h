@@ -3,6 +3,7 @@
 #include "core/base/result.h"
 #include "core/netlist/measure_results.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -61,11 +62,21 @@ struct RunData {
     const StoredVector* find(const std::string& cref) const;
 };
 
-// Reads runs back from a store written by H5Sink. Any thread; holds h5Mutex() per call.
+// Reads runs back from a store written by H5Sink.
+//
+// Thread: any but the GUI thread (each call opens and reads an HDF5 file). A call holds
+// h5Mutex() for one step at a time (the list of ids, one run's summary, one dataset), never
+// for a whole read, so that a run writing into the same store meanwhile is held up by one
+// step at most. A run still being written is read as it was at the call's first step:
+// every vector has the coordinate's length then.
 class ResultStore {
 public:
+    // Called after each step of readRun() (`done` of `total`), without h5Mutex() held.
+    using ReadProgress = std::function<void(int done, int total)>;
+
     static Result<std::vector<RunSummary>> listRuns(const std::string& path);
     // Only the ids (group names): cheap however many runs the store holds.
     static Result<std::vector<std::string>> runIds(const std::string& path);
-    static Result<RunData> readRun(const std::string& path, const std::string& runId);
+    static Result<RunData> readRun(const std::string& path, const std::string& runId,
+                                   const ReadProgress& progress = {});
 };
