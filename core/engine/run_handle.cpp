@@ -44,11 +44,8 @@ RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath
 
 RunHandle::~RunHandle() {
     if (m_writer.joinable()) {
-        m_queue->push({StreamEvent::Kind::Abort,
-                       static_cast<int>(RunStatus::Interrupted),
-                       "run handle destroyed before the run ended",
-                       {},
-                       nullptr});
+        m_queue->push(StreamEvent::abort(RunStatus::Interrupted,
+                                         "run handle destroyed before the run ended"));
         m_writer.join();
     }
 }
@@ -153,14 +150,13 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
             }
             break;
         case StreamEvent::Kind::BgEnded: {
-            const auto reason = static_cast<SpiceEngine::HaltReason>(event.code);
-            if (reason == SpiceEngine::HaltReason::Pause) {
+            if (event.haltReason == HaltReason::Pause) {
                 m_paused = true;
                 flushLogLines();
                 emit pausedChanged(true);
                 break;
             }
-            if (reason == SpiceEngine::HaltReason::Stop)
+            if (event.haltReason == HaltReason::Stop)
                 finalize(RunStatus::Interrupted, "stopped by request; partial data kept");
             else if (!m_errorLines.empty())
                 finalize(RunStatus::Failed, m_errorLines);
@@ -170,11 +166,11 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
         }
         case StreamEvent::Kind::EngineExit:
             finalize(RunStatus::Failed, "ngspice exited (controlled exit, status " +
-                                            std::to_string(event.code) + ")" +
+                                            std::to_string(event.exitStatus) + ")" +
                                             (m_errorLines.empty() ? "" : ": " + m_errorLines));
             return;
         case StreamEvent::Kind::Abort:
-            finalize(static_cast<RunStatus>(event.code), event.text);
+            finalize(event.abortStatus, event.text);
             return;
         }
     }
@@ -183,7 +179,7 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
 void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     if (m_discard || !m_sink || m_afterStop)
         return;
-    if (static_cast<SpiceEngine::HaltReason>(event.code) == SpiceEngine::HaltReason::Stop) {
+    if (event.haltReason == HaltReason::Stop) {
         // bg_halt only ends the running analysis: a .control loop starts the next one.
         m_afterStop = true;
         return;

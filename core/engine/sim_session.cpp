@@ -38,6 +38,12 @@ Result<std::unique_ptr<SimSession>> SimSession::create() {
     auto loaded = session->onWorker([] { return SpiceEngine::instance().ensureLoaded(); });
     if (!loaded.ok)
         return R::failure(loaded.message);
+    // Recorded now, while the caller waits anyway, so that asking later never blocks. A
+    // reload after a controlled exit loads the same library file, of the same version.
+    auto version = session->onWorker([] {
+        return SpiceEngine::Outcome{true, SpiceEngine::instance().version(), {}};
+    });
+    session->m_ngspiceVersion = QString::fromStdString(version.message);
     return R(std::move(session));
 }
 
@@ -55,7 +61,7 @@ SimSession::~SimSession() {
                 return;
             auto& engine = SpiceEngine::instance();
             if (engine.isRunning())
-                engine.halt(SpiceEngine::HaltReason::Stop);
+                engine.halt(HaltReason::Stop);
             else
                 abortRun(m_current, RunStatus::Interrupted, "session closed during the run");
         },
@@ -116,14 +122,13 @@ void SimSession::startNext() {
         [this, raw = handle.get()] { onStreamEnded(raw); }, Qt::QueuedConnection);
     connect(
         handle.get(), &RunHandle::haltRequested, this,
-        [] { SpiceEngine::instance().halt(SpiceEngine::HaltReason::Stop); }, Qt::QueuedConnection);
+        [] { SpiceEngine::instance().halt(HaltReason::Stop); }, Qt::QueuedConnection);
     runNow(handle, request);
 }
 
 void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus status,
                           const std::string& message) {
-    handle->queue().push(
-        {StreamEvent::Kind::Abort, static_cast<int>(status), message, {}, nullptr});
+    handle->queue().push(StreamEvent::abort(status, message));
 }
 
 void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request) {
@@ -171,9 +176,9 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     }
     engine.attach(&handle->queue());
     if (!treeNote.empty())
-        handle->queue().push({StreamEvent::Kind::Log, 0, treeNote, {}, nullptr});
+        handle->queue().push(StreamEvent::log(treeNote));
     for (const auto& note : netlist->notes())
-        handle->queue().push({StreamEvent::Kind::Log, 0, "wavebench " + note, {}, nullptr});
+        handle->queue().push(StreamEvent::log("wavebench " + note));
 
     auto circuit = engine.loadCircuit(netlist->lines());
     m_circuitLoaded = true;
@@ -274,11 +279,15 @@ void SimSession::onStreamEnded(RunHandle* handle) {
     if (!m_current || m_current.get() != handle)
         return;
     auto& engine = SpiceEngine::instance();
-    // The writer saw BgEnded, but ngspice's thread may still be returning from it.
-    for (int i = 0; i < 500 && engine.isRunning(); ++i)
-        QThread::msleep(10);
+    // The writer saw BgEnded, but ngspice's thread may still be returning from that
+    // callback: wait for its end. Bounded only for an ngspice that hangs (the session's
+    // destructor gives up on such a run); detach() is safe even then, since no callback
+    // can reach the queue after it, so the handle and its queue may go.
+    const bool ended = engine.waitUntilBackgroundEnded(std::chrono::seconds(5));
     engine.detach();
-    if (m_circuitLoaded && !engine.isBroken()) {
+    if (!ended)
+        qWarning("wavebench: ngspice's background thread did not end; its run is detached");
+    if (ended && m_circuitLoaded && !engine.isBroken()) {
         // Free the plot and the circuit so that memory does not grow run after run.
         engine.command("destroy all");
         engine.command("remcirc");
@@ -299,7 +308,7 @@ void SimSession::stop() {
                 return;
             auto& engine = SpiceEngine::instance();
             if (engine.isRunning())
-                engine.halt(SpiceEngine::HaltReason::Stop);
+                engine.halt(HaltReason::Stop);
             else if (m_pausedBySession)
                 abortRun(m_current, RunStatus::Interrupted,
                          "stopped while paused; partial data kept");
@@ -314,16 +323,13 @@ void SimSession::pause() {
             auto& engine = SpiceEngine::instance();
             if (m_current && m_script) {
                 // bg_resume would continue the halted analysis but not the script's loop.
-                m_current->queue().push({StreamEvent::Kind::Log,
-                                         0,
-                                         "wavebench: a .control script cannot be paused; "
-                                         "stop it instead",
-                                         {},
-                                         nullptr});
+                m_current->queue().push(
+                    StreamEvent::log("wavebench: a .control script cannot be paused; "
+                                     "stop it instead"));
                 return;
             }
             if (m_current && engine.isRunning() && !m_pausedBySession) {
-                engine.halt(SpiceEngine::HaltReason::Pause);
+                engine.halt(HaltReason::Pause);
                 m_pausedBySession = true;
             }
         },
@@ -358,9 +364,6 @@ SpiceEngine::Outcome SimSession::reset() {
     return cmd("reset");
 }
 
-QString SimSession::ngspiceVersion() {
-    auto outcome = onWorker([] {
-        return SpiceEngine::Outcome{true, SpiceEngine::instance().version(), {}};
-    });
-    return QString::fromStdString(outcome.message);
+QString SimSession::ngspiceVersion() const {
+    return m_ngspiceVersion;
 }

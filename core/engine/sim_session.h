@@ -16,9 +16,11 @@ class QThread;
 
 // Owns the ngspice engine and runs one simulation at a time, in submission order.
 //
-// Thread: the object lives on a worker QThread it creates; every slot and every call into
-// SpiceEngine happens there (asserted). The public methods below may be called from any
-// thread: they post to the worker, or block on it where they return a value.
+// Thread: the object lives on a worker QThread it creates ("ngspice-session"); every slot
+// and every call into SpiceEngine happens there. The public methods below may be called
+// from any thread: submit/stop/pause/resume post to the worker, cmd/sourceNetlist/reset
+// block on it, ngspiceVersion() neither. Create and destroy it on one thread with an event
+// loop; the destructor blocks until the current run has ended.
 class SimSession : public QObject {
     Q_OBJECT
 public:
@@ -40,7 +42,9 @@ public:
     SpiceEngine::Outcome sourceNetlist(const QString& path);
     SpiceEngine::Outcome cmd(const QString& command);
     SpiceEngine::Outcome reset();
-    QString ngspiceVersion();
+    // "ngspice-39", as the library announced itself when create() loaded it. Any thread,
+    // without blocking: the value is fixed once create() returns.
+    QString ngspiceVersion() const;
 
 private:
     SimSession();
@@ -55,6 +59,7 @@ private:
     SpiceEngine::Outcome onWorker(std::function<SpiceEngine::Outcome()> work);
 
     QThread* m_thread = nullptr; // owned: deleted after join in the destructor
+    QString m_ngspiceVersion;    // written by create() before anyone else sees the session
     std::deque<std::pair<std::shared_ptr<RunHandle>, RunRequest>> m_pending;
     std::shared_ptr<RunHandle> m_current;
     bool m_circuitLoaded = false;

@@ -18,10 +18,18 @@ constexpr const char* kLibraryName = "libngspice.so.0";
 // slow simulations.
 constexpr auto kBatchMaxAge = std::chrono::milliseconds(50);
 
-// ngspice parses and prints numbers with the C library's locale; a host application
+// ngspice parses and prints numbers with the C library's LC_NUMERIC; a host application
 // (QCoreApplication calls setlocale(LC_ALL, "")) may have set one with a decimal comma.
-void forceCNumericLocale() {
-    std::setlocale(LC_NUMERIC, "C");
+// setlocale is process-wide and races with number formatting on other threads, so it is
+// checked once, on the first load; the apps have set "C" in main() already, before any
+// thread started, and the engine never sets it per command.
+void ensureCNumericLocaleOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const lconv* numeric = std::localeconv();
+        if (!numeric || std::strcmp(numeric->decimal_point, ".") != 0)
+            std::setlocale(LC_NUMERIC, "C");
+    });
 }
 
 std::string joinErrors(const std::vector<std::string>& lines) {
@@ -62,12 +70,12 @@ void SpiceEngine::unload() {
 }
 
 SpiceEngine::Outcome SpiceEngine::ensureLoaded() {
-    forceCNumericLocale();
     if (m_lib && !m_broken.load())
         return {true, {}, {}};
     if (m_broken.load())
         unload();
 
+    ensureCNumericLocaleOnce();
     auto lib = std::make_unique<Library>();
     lib->handle = dlopen(kLibraryName, RTLD_NOW | RTLD_LOCAL);
     if (!lib->handle)
@@ -83,7 +91,7 @@ SpiceEngine::Outcome SpiceEngine::ensureLoaded() {
     }
     m_lib = std::move(lib);
     m_broken = false;
-    m_running = false;
+    setRunning(false);
 
     std::vector<std::string> output;
     {
@@ -136,7 +144,6 @@ SpiceEngine::Outcome SpiceEngine::loadCircuit(const std::vector<std::string>& li
         std::lock_guard lock(m_captureMutex);
         m_capture = &output;
     }
-    forceCNumericLocale();
     const int rc = m_lib->circ(pointers.data());
     {
         std::lock_guard lock(m_captureMutex);
@@ -155,7 +162,6 @@ SpiceEngine::Outcome SpiceEngine::command(const std::string& text) {
         std::lock_guard lock(m_captureMutex);
         m_capture = &output;
     }
-    forceCNumericLocale();
     std::string copy = text;
     const int rc = m_lib->command(copy.data());
     {
@@ -166,43 +172,57 @@ SpiceEngine::Outcome SpiceEngine::command(const std::string& text) {
 }
 
 SpiceEngine::Outcome SpiceEngine::startBackground(const std::string& text) {
-    m_haltReason = static_cast<int>(HaltReason::None);
-    m_running = true; // set before the thread starts so that isRunning() has no gap
+    m_haltReason = HaltReason::None;
+    setRunning(true); // before the thread starts so that isRunning() has no gap
     auto outcome = command("bg_" + text);
     if (!outcome.ok)
-        m_running = false;
+        setRunning(false);
     return outcome;
 }
 
 void SpiceEngine::halt(HaltReason reason) {
     if (!m_lib || !m_running.load())
         return;
-    m_haltReason = static_cast<int>(reason);
+    m_haltReason = reason;
     command("bg_halt");
 }
 
 SpiceEngine::Outcome SpiceEngine::resume() {
-    m_haltReason = static_cast<int>(HaltReason::None);
+    m_haltReason = HaltReason::None;
     m_resuming = true;
-    m_running = true;
+    setRunning(true);
     auto outcome = command("bg_resume");
     if (!outcome.ok)
-        m_running = false;
+        setRunning(false);
     return outcome;
 }
 
+void SpiceEngine::setRunning(bool running) {
+    {
+        std::lock_guard lock(m_bgMutex);
+        m_running = running;
+    }
+    if (!running)
+        m_bgEnded.notify_all();
+}
+
+bool SpiceEngine::waitUntilBackgroundEnded(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_bgMutex);
+    return m_bgEnded.wait_for(lock, timeout, [this] { return !m_running.load(); });
+}
+
 void SpiceEngine::attach(StreamQueue* queue) {
-    if (!m_running.load())
-        m_batch.reset(); // one detach() had to leave behind: not for this run's queue
-    m_queue.store(queue);
+    std::lock_guard lock(m_streamMutex);
+    m_batch.reset(); // a batch a hung thread left behind belongs to no queue now
+    m_queue = queue;
 }
 
 void SpiceEngine::detach() {
-    m_queue.store(nullptr);
-    // The batch belongs to ngspice's thread; if that thread has not ended (the session gave
-    // up waiting), the data callback may still be filling it.
-    if (!m_running.load())
-        m_batch.reset();
+    // Waits for a callback using the queue to return; later ones find no queue. The batch
+    // came from the queue's pool, so it goes with it.
+    std::lock_guard lock(m_streamMutex);
+    m_queue = nullptr;
+    m_batch.reset();
 }
 
 // ---- callbacks: ngspice's threads -------------------------------------------------
@@ -215,31 +235,35 @@ int SpiceEngine::onChar(char* text, int, void* self) {
         if (engine->m_capture)
             engine->m_capture->push_back(line);
     }
-    if (auto* queue = engine->m_queue.load())
-        queue->push({StreamEvent::Kind::Log, 0, std::move(line), {}, nullptr});
+    std::lock_guard stream(engine->m_streamMutex);
+    if (engine->m_queue)
+        engine->m_queue->push(StreamEvent::log(std::move(line)));
     return 0;
 }
 
 int SpiceEngine::onStat(char* text, int, void* self) {
     auto* engine = static_cast<SpiceEngine*>(self);
-    if (auto* queue = engine->m_queue.load())
-        queue->push({StreamEvent::Kind::Status, 0, text ? text : "", {}, nullptr});
+    std::lock_guard stream(engine->m_streamMutex);
+    if (engine->m_queue)
+        engine->m_queue->push(StreamEvent::status(text ? text : ""));
     return 0;
 }
 
 int SpiceEngine::onExit(int status, bool, bool, int, void* self) {
     auto* engine = static_cast<SpiceEngine*>(self);
     engine->m_broken = true;
-    if (auto* queue = engine->m_queue.load()) {
+    std::lock_guard stream(engine->m_streamMutex);
+    if (engine->m_queue) {
         engine->flushBatch();
-        queue->push({StreamEvent::Kind::EngineExit, status, {}, {}, nullptr});
+        engine->m_queue->push(StreamEvent::engineExit(status));
     }
     return 0;
 }
 
 int SpiceEngine::onInit(vecinfoall* info, int, void* self) {
     auto* engine = static_cast<SpiceEngine*>(self);
-    auto* queue = engine->m_queue.load();
+    std::lock_guard stream(engine->m_streamMutex);
+    auto* queue = engine->m_queue;
     if (!queue || !info)
         return 0;
     if (engine->m_resuming.exchange(false) &&
@@ -275,14 +299,15 @@ int SpiceEngine::onInit(vecinfoall* info, int, void* self) {
     queue->configure(column);
     // The halt reason now, not when the writer gets to the event: a writer still busy with
     // an earlier plot must not mistake a later stop for one that came before this plot.
-    queue->push({StreamEvent::Kind::PlotStarted, engine->m_haltReason.load(),
-                 info->type ? info->type : "", std::move(vectors), nullptr});
+    queue->push(StreamEvent::plotStarted(info->type ? info->type : "", std::move(vectors),
+                                         engine->m_haltReason.load()));
     return 0;
 }
 
 int SpiceEngine::onData(vecvaluesall* values, int, int, void* self) {
     auto* engine = static_cast<SpiceEngine*>(self);
-    auto* queue = engine->m_queue.load();
+    std::lock_guard stream(engine->m_streamMutex);
+    auto* queue = engine->m_queue;
     if (!queue || !values)
         return 0;
     const int count = values->veccount;
@@ -344,27 +369,30 @@ int SpiceEngine::onData(vecvaluesall* values, int, int, void* self) {
 int SpiceEngine::onBgThread(bool notRunning, int, void* self) {
     // Measured on ngspice 39: the flag is true when the thread has ended.
     auto* engine = static_cast<SpiceEngine*>(self);
-    auto* queue = engine->m_queue.load();
     if (!notRunning) {
         pthread_setname_np(pthread_self(), "ngspice-bg"); // for top, perf and gdb
-        engine->m_running = true;
-        if (queue)
-            queue->push({StreamEvent::Kind::BgStarted, 0, {}, {}, nullptr});
+        engine->setRunning(true);
+        std::lock_guard stream(engine->m_streamMutex);
+        if (engine->m_queue)
+            engine->m_queue->push(StreamEvent::bgStarted());
         return 0;
     }
-    if (queue) {
-        engine->flushBatch();
-        queue->push({StreamEvent::Kind::BgEnded, engine->m_haltReason.load(), {}, {}, nullptr});
+    {
+        std::lock_guard stream(engine->m_streamMutex);
+        if (engine->m_queue) {
+            engine->flushBatch();
+            engine->m_queue->push(StreamEvent::bgEnded(engine->m_haltReason.load()));
+        }
     }
-    engine->m_running = false;
+    // Last: whoever waits for the thread's end may free the queue as soon as this is seen.
+    engine->setRunning(false);
     return 0;
 }
 
-void SpiceEngine::flushBatch() {
-    auto* queue = m_queue.load();
-    if (!m_batch || !queue)
+void SpiceEngine::flushBatch() { // with m_streamMutex held
+    if (!m_batch || !m_queue)
         return;
     if (m_batch->rows == 0)
         return;
-    queue->push({StreamEvent::Kind::Data, 0, {}, {}, std::move(m_batch)});
+    m_queue->push(StreamEvent::data(std::move(m_batch)));
 }

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "core/engine/halt_reason.h"
+
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,17 +15,23 @@ struct SampleBatch;
 
 // The process-wide libngspice instance (ngspice allows one per loaded library).
 //
-// Threads: every public method except attach()/detach()/isRunning() is called from one
-// thread only, SimSession's worker thread. ngspice calls the callbacks on its own threads
-// (the background simulation thread during bg_run, the caller's thread for synchronous
+// Threads: every public method is called from one thread only, SimSession's worker thread
+// (isRunning()/isBroken() from any). ngspice calls the callbacks on its own threads (the
+// background simulation thread during bg_run, the caller's thread for synchronous
 // commands); they copy what they need into a StreamQueue and never touch Qt widgets, HDF5
-// or the heap per value.
+// or the heap per value. A callback uses the attached queue and the batch it fills only
+// while holding m_streamMutex, so detach() returns only once no callback can reach them.
+//
+// LC_NUMERIC: ngspice parses and prints numbers with the C library's locale, which is
+// process-wide; changing it races with number formatting on every other thread. The apps
+// set it to "C" in main() before any thread starts; the engine only checks it once, when
+// the library is first loaded, and never touches it per command.
 //
 // libngspice is loaded with dlopen so that it can be unloaded and loaded again after a
 // controlled exit (`quit`, internal errors), which leaves an ngspice 39 instance unusable.
 class SpiceEngine {
 public:
-    enum class HaltReason { None = 0, Pause = 1, Stop = 2 };
+    using HaltReason = ::HaltReason;
 
     struct Outcome {
         bool ok = false;
@@ -44,9 +53,15 @@ public:
     bool isRunning() const { return m_running.load(); }
     bool isBroken() const { return m_broken.load(); }
     std::string version() const { return m_version; }
+    // Waits until ngspice's background thread has returned from its last callback
+    // (BGThreadRunning with "ended"), at most `timeout`; false if it still runs then (a
+    // hung ngspice). Woken by the callback, no polling.
+    bool waitUntilBackgroundEnded(std::chrono::milliseconds timeout);
 
     // Streams callback events into `queue` until detach(). Not while a run is active.
     void attach(StreamQueue* queue);
+    // After it returns no callback touches the queue or the batch it was filling, even if
+    // ngspice's thread still runs: the queue may be freed.
     void detach();
 
     SpiceEngine(const SpiceEngine&) = delete;
@@ -59,7 +74,8 @@ private:
 
     Outcome captured(bool ok, std::vector<std::string> output, const std::string& what);
     void unload();
-    void flushBatch();
+    void setRunning(bool running); // wakes waitUntilBackgroundEnded() when false
+    void flushBatch();             // with m_streamMutex held
 
     static int onChar(char* text, int id, void* self);
     static int onStat(char* text, int id, void* self);
@@ -72,13 +88,17 @@ private:
     std::string m_version;
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_broken{false};
-    std::atomic<int> m_haltReason{0};
+    std::atomic<HaltReason> m_haltReason{HaltReason::None};
+    std::mutex m_bgMutex; // with m_bgEnded: m_running turned false
+    std::condition_variable m_bgEnded;
 
     std::mutex m_captureMutex;
     std::vector<std::string>* m_capture = nullptr;
 
-    // Touched only by ngspice's callback thread while a queue is attached.
-    std::atomic<StreamQueue*> m_queue{nullptr};
+    // The stream: held by every callback while it uses m_queue or m_batch, and by
+    // attach()/detach(). The fields below it are touched only by callbacks.
+    std::mutex m_streamMutex;
+    StreamQueue* m_queue = nullptr;
     std::unique_ptr<SampleBatch> m_batch;
     std::chrono::steady_clock::time_point m_batchStarted;
     std::vector<int> m_columnOfInit; // init-data index -> batch column

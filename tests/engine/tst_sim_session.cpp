@@ -9,10 +9,15 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
+#include <atomic>
+#include <clocale>
 #include <cmath>
+#include <cstring>
 #include <set>
+#include <thread>
 
 namespace {
 
@@ -358,6 +363,106 @@ private slots:
         auto unknown = ResultStore::readRun(store("rc.h5"), "nope");
         QVERIFY(!unknown.ok());
         QVERIFY(unknown.error().find("nope") != std::string::npos);
+    }
+
+    void ngspiceVersionDoesNotWaitForTheSession() {
+        // The session's thread is busy (as with a long command); the version is answered
+        // without it, so a GUI thread asking for it never blocks on ngspice.
+        QSemaphore busy, release;
+        std::atomic<bool> sessionFree{false};
+        QMetaObject::invokeMethod(
+            m_session.get(),
+            [&] {
+                busy.release();
+                release.tryAcquire(1, 30000);
+                sessionFree = true;
+            },
+            Qt::QueuedConnection);
+        QVERIFY(busy.tryAcquire(1, 30000));
+        QVERIFY(m_session->ngspiceVersion().startsWith("ngspice-"));
+        QVERIFY(!sessionFree.load()); // answered while the session was still busy
+        release.release();
+        QCOMPARE(m_session->cmd("echo free").ok, true);
+    }
+
+    void numericLocaleIsNotResetPerCommand() {
+        // LC_NUMERIC is process-wide: setting it before every command would race with
+        // other threads formatting numbers. Once the library is loaded the engine leaves
+        // it alone (C.utf8 also has a decimal point, so ngspice still reads numbers).
+        const std::string before = std::setlocale(LC_NUMERIC, nullptr);
+        QVERIFY(std::setlocale(LC_NUMERIC, "C.utf8") || std::setlocale(LC_NUMERIC, "C.UTF-8"));
+        const std::string chosen = std::setlocale(LC_NUMERIC, nullptr);
+        QVERIFY(m_session->cmd("echo 1.5").ok);
+        auto handle = run(data("rc_step.cir"), store("locale.h5"), "locale");
+        QVERIFY(handle->waitForFinished(30000));
+        const std::string after = std::setlocale(LC_NUMERIC, nullptr);
+        std::setlocale(LC_NUMERIC, before.c_str());
+        QCOMPARE(after, chosen);
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Ok));
+        QVERIFY(read(store("locale.h5"), "locale").coordinate.back() > 0);
+    }
+
+    void readingAStoreDoesNotHoldUpARunWritingIt() {
+        // A run to read back (stopped, its data kept) and a second one writing into the
+        // same store while it is read.
+        const std::string path = store("shared.h5");
+        auto first = run(data("long_ring.cir"), path, "first");
+        waitForPoints(first, 5000);
+        m_session->stop();
+        QVERIFY(first->waitForFinished(30000));
+        const long long stored = first->points();
+        auto writing = run(data("long_ring.cir"), path, "writing");
+        QTRY_VERIFY_WITH_TIMEOUT(writing->points() > 0, 30000);
+
+        QSemaphore atFirstStep, goOn;
+        std::atomic<long long> atFirst{-1}, atLast{-1};
+        Result<RunData> read = Result<RunData>::failure("not read");
+        std::thread reader([&] {
+            read = ResultStore::readRun(path, "first", [&](int done, int total) {
+                if (done == 1) {
+                    atFirst = writing->points();
+                    atFirstStep.release();
+                    goOn.tryAcquire(1, 60000); // the reader pauses between two datasets
+                }
+                if (done == total)
+                    atLast = writing->points();
+            });
+        });
+        // However the test ends, the reader is let go and joined.
+        struct Join {
+            QSemaphore& goOn;
+            std::thread& reader;
+            ~Join() {
+                goOn.release();
+                reader.join();
+            }
+        } join{goOn, reader};
+        const bool paused = atFirstStep.tryAcquire(1, 30000);
+        // While the reader is between its datasets, the writer keeps storing batches (had
+        // the reader held the HDF5 lock, the writer and ngspice would wait for it).
+        const long long before = writing->points();
+        QVERIFY(paused);
+        QTRY_VERIFY_WITH_TIMEOUT(writing->points() > before + 2000, 30000);
+        goOn.release();
+        QTRY_VERIFY_WITH_TIMEOUT(atLast.load() >= 0, 30000);
+        QVERIFY2(read.ok(), read.error().c_str());
+        QVERIFY(atLast.load() > atFirst.load());
+        QCOMPARE(static_cast<long long>(read->coordinate.size()), stored);
+        QVERIFY(read->vectors.size() > 20);
+        for (const auto& v : read->vectors)
+            QCOMPARE(v.values.size(), read->coordinate.size());
+
+        // The run still being written reads as it was at the read's start: every vector as
+        // long as the coordinate.
+        const auto live = ResultStore::readRun(path, "writing");
+        QVERIFY2(live.ok(), live.error().c_str());
+        for (const auto& v : live->vectors)
+            QCOMPARE(v.values.size(), live->coordinate.size());
+        m_session->stop();
+        QVERIFY(writing->waitForFinished(30000));
+        QCOMPARE(toString(writing->status()), toString(RunStatus::Interrupted));
+        QCOMPARE(static_cast<long long>(this->read(path, "writing").coordinate.size()),
+                 writing->points());
     }
 
     void engineRecoversAfterControlledExit() {
