@@ -101,11 +101,13 @@ int runJob(QCoreApplication& app, const Options& options) {
             }
             app.quit();
         });
-        auto started = queue.start(spec.value());
-        if (!started) {
-            std::fprintf(stderr, "wavebench-run: %s\n", started.error().c_str());
-            return 1;
-        }
+        // Refused before anything ran (the store holds the job's runs, say): exit status 1.
+        QObject::connect(&queue, &JobRunner::refused, &app, [&](const QString& why) {
+            std::fprintf(stderr, "wavebench-run: %s\n", qPrintable(why));
+            exitCode = 1;
+            app.quit();
+        });
+        queue.start(spec.value());
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
         QTimer interruptPoll;

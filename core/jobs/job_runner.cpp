@@ -24,58 +24,100 @@ JobRunner::JobRunner(SimSession& session, QObject* parent) : QObject(parent), m_
 
 JobRunner::~JobRunner() {
     if (m_running && m_current)
-        m_session.stop();      // the run's handle outlives us in the session; its signals to us die
-    m_storePool.waitForDone(); // its task refers to us
+        m_session.stop(); // the run's handle outlives us in the session; its signals to us die
+    m_pool.waitForDone(); // its tasks refer to us
 }
 
-Result<int> JobRunner::start(const SimJobSpec& spec) {
-    using R = Result<int>;
-    if (m_running)
-        return R::failure("a job is already running (" + m_spec.name() + ")");
-    auto runs = spec.expand();
-    if (!runs)
-        return R::failure(runs.error());
-
+// What the pre-flight found: the job's points and what every run records, or why the job
+// is refused.
+struct JobRunner::Prepared {
+    std::string error;
+    std::vector<SimRun> runs;
     ProbeMap probeMap;
-    if (!spec.probeMapPath().empty()) {
-        auto loaded = ProbeMap::loadFile(spec.probeMapPath());
-        if (!loaded)
-            return R::failure(loaded.error());
-        probeMap = loaded.value();
-    }
-    // Every run records the design's hierarchy, and its crefs name the vectors.
     std::string treeJson;
-    if (auto tree = DesignReader::read(spec.netlistPath())) {
-        treeJson = tree->toJson();
-        probeMap = tree->probeMapFor(probeMap);
-    }
+};
 
-    const QString store = QString::fromStdString(spec.storePath());
-    if (QFileInfo::exists(store)) {
-        // Names only: a store of thousands of runs answers in milliseconds.
-        auto existing = ResultStore::runIds(spec.storePath());
-        if (!existing)
-            return R::failure(existing.error());
-        const std::set<std::string> ids(existing->begin(), existing->end());
-        for (const auto& run : runs.value())
-            if (ids.count(run.runId))
-                return R::failure(spec.storePath() + ": already holds run \"" + run.runId +
-                                  "\" of job " + spec.name() +
-                                  " (the same point of the same netlist); runs are never "
-                                  "overwritten: choose another store or change the job");
+void JobRunner::start(const SimJobSpec& spec) {
+    if (m_running) {
+        const QString why =
+            QString::fromStdString("a job is already running (" + m_spec.name() + ")");
+        QMetaObject::invokeMethod(
+            this, [this, why] { emit refused(why); }, Qt::QueuedConnection);
+        return;
     }
-
     m_spec = spec;
-    m_runs = std::move(runs.value());
-    m_probeMap = std::move(probeMap);
-    m_treeJson = std::move(treeJson);
-    m_baseDir = QFileInfo(QString::fromStdString(spec.netlistPath())).absolutePath().toStdString();
+    m_runs.clear();
     m_next = 0;
     m_running = true;
     m_stopping = false;
-    // From the event loop, so that whoever started the job can connect first.
+    // ~JobRunner waits for this task, so `this` is alive when it posts; if it is being
+    // destroyed the queued call is dropped with its posted event.
+    m_pool.start([this, spec] {
+        auto prepared = std::make_shared<Prepared>();
+        prepare(spec, *prepared);
+        QMetaObject::invokeMethod(
+            this, [this, prepared] { onPrepared(prepared); }, Qt::QueuedConnection);
+    });
+}
+
+void JobRunner::onPrepared(const std::shared_ptr<Prepared>& prepared) {
+    if (!prepared->error.empty()) {
+        m_running = false;
+        m_stopping = false;
+        emit refused(QString::fromStdString(prepared->error));
+        return;
+    }
+    m_runs = std::move(prepared->runs);
+    m_probeMap = std::move(prepared->probeMap);
+    m_treeJson = std::move(prepared->treeJson);
+    m_baseDir =
+        QFileInfo(QString::fromStdString(m_spec.netlistPath())).absolutePath().toStdString();
+    m_next = 0;
+    emit accepted(static_cast<int>(m_runs.size()));
+    // From the event loop, so that whoever was told can connect first.
     QMetaObject::invokeMethod(this, &JobRunner::submitNext, Qt::QueuedConnection);
-    return static_cast<int>(m_runs.size());
+}
+
+// Pool thread: parses and hashes every point's netlist, reads the design and the store.
+void JobRunner::prepare(const SimJobSpec& spec, Prepared& out) {
+    auto runs = spec.expand();
+    if (!runs) {
+        out.error = runs.error();
+        return;
+    }
+    ProbeMap probeMap;
+    if (!spec.probeMapPath().empty()) {
+        auto loaded = ProbeMap::loadFile(spec.probeMapPath());
+        if (!loaded) {
+            out.error = loaded.error();
+            return;
+        }
+        probeMap = loaded.value();
+    }
+    // Every run records the design's hierarchy, and its crefs name the vectors.
+    if (auto tree = DesignReader::read(spec.netlistPath())) {
+        out.treeJson = tree->toJson();
+        probeMap = tree->probeMapFor(probeMap);
+    }
+    if (QFileInfo::exists(QString::fromStdString(spec.storePath()))) {
+        // Names only: a store of thousands of runs answers in milliseconds.
+        auto existing = ResultStore::runIds(spec.storePath());
+        if (!existing) {
+            out.error = existing.error();
+            return;
+        }
+        const std::set<std::string> ids(existing->begin(), existing->end());
+        for (const auto& run : runs.value())
+            if (ids.count(run.runId)) {
+                out.error = spec.storePath() + ": already holds run \"" + run.runId + "\" of job " +
+                            spec.name() +
+                            " (the same point of the same netlist); runs are never "
+                            "overwritten: choose another store or change the job";
+                return;
+            }
+    }
+    out.runs = std::move(runs.value());
+    out.probeMap = std::move(probeMap);
 }
 
 void JobRunner::stop() {
@@ -156,7 +198,8 @@ void JobRunner::skipRemainingThenFinish() {
         return;
     }
     // Each point not run still gets its run group (status interrupted), prepared and written
-    // on a pool thread: a stopped job may leave hundreds, and this is the GUI thread.
+    // on a pool thread: a stopped job may leave hundreds, and this is the GUI thread. The
+    // version was recorded when the session loaded ngspice: asking does not block.
     const std::string message = "skipped: job stopped";
     const std::string version = m_session.ngspiceVersion().toStdString();
     std::vector<std::pair<RunMetadata, std::string>> groups; // and the point's netlist
@@ -171,8 +214,8 @@ void JobRunner::skipRemainingThenFinish() {
         groups.emplace_back(std::move(metadata), run.netlistText);
     }
     const std::string store = m_spec.storePath();
-    m_storePool.start([this, store, message, first, groups = std::move(groups), baseDir = m_baseDir,
-                       origin = m_spec.netlistPath()]() mutable {
+    m_pool.start([this, store, message, first, groups = std::move(groups), baseDir = m_baseDir,
+                  origin = m_spec.netlistPath()]() mutable {
         std::vector<std::string> errors(groups.size()); // "" when the group was written
         {
             auto sink = H5Sink::open(store);

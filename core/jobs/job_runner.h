@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/base/result.h"
 #include "core/crefs/probe_map.h"
 #include "core/engine/run_request.h"
 #include "core/jobs/job_summary.h"
@@ -32,19 +31,26 @@ class SimSession;
 //   deterministic (see SimJobSpec) and runs are never overwritten.
 //
 // Thread: lives on the thread that creates it (the GUI or CLI main thread, with an event
-// loop); call it there. Signals are emitted there. The session must outlive it. It does no
-// HDF5 work there beyond listing the store's run ids in start(): measurements come from the
-// runs' writers, and the groups of skipped points are written on a pool thread.
+// loop); call it there. Signals are emitted there, from its event loop. The session must
+// outlive it. Nothing heavy runs on that thread: the pre-flight of start() (expanding the
+// spec, which parses and hashes every point's netlist; reading the design; listing the
+// store's run ids) and the groups of skipped points are done on a pool thread, and the
+// measurements come from the runs' writers.
 class JobRunner : public QObject {
     Q_OBJECT
 public:
     explicit JobRunner(SimSession& session, QObject* parent = nullptr);
     ~JobRunner() override;
 
-    // Expands the job and schedules its first run (signals follow from the event loop).
-    // Returns the number of runs, or why nothing was started.
-    Result<int> start(const SimJobSpec& spec);
+    // Prepares the job on a pool thread, then either emits accepted() and schedules its
+    // first run, or emits refused() and runs nothing (a job already running, a spec or
+    // probe map that does not load, a store that cannot be read or already holds one of
+    // the job's runs). Either signal comes from the event loop, never from within start().
+    void start(const SimJobSpec& spec);
+    // A stop while the job is prepared takes effect once it is accepted: every point is
+    // then skipped.
     void stop();
+    // From start() until finished() or refused(): a second start() is refused meanwhile.
     bool isRunning() const { return m_running; }
     // The run executing now; null between runs. Valid until its runFinished().
     RunHandle* currentRun() const { return m_currentHandle; }
@@ -52,6 +58,10 @@ public:
     JobSummary summary() const;
 
 signals:
+    // The job will run: runs() holds its `runCount` points. Before the first progress().
+    void accepted(int runCount);
+    // Nothing of the job ran, and nothing will; `message` says why.
+    void refused(const QString& message);
     // Run `runIndex` (from 0) of `runCount` is about to start. Emitted before the run can
     // start, with currentRun() already set: a directly connected slot can connect to the
     // run's own signals (live plots) without missing any.
@@ -60,6 +70,9 @@ signals:
     void finished(const JobSummary& summary);
 
 private:
+    struct Prepared;
+    static void prepare(const SimJobSpec& spec, Prepared& out); // on the pool thread
+    void onPrepared(const std::shared_ptr<Prepared>& prepared);
     void submitNext();
     void onRunFinished(RunStatus status, const QString& message);
     void skipRemainingThenFinish();
@@ -77,5 +90,6 @@ private:
     std::string m_baseDir;
     bool m_running = false;
     bool m_stopping = false;
-    QThreadPool m_storePool; // writes the groups of skipped points; waited for on destruction
+    // Prepares jobs and writes the groups of skipped points; waited for on destruction.
+    QThreadPool m_pool;
 };

@@ -54,10 +54,12 @@ class TestJobRunner : public QObject {
 
     JobSummary run(JobRunner& queue, const SimJobSpec& job) {
         QSignalSpy finished(&queue, &JobRunner::finished);
-        auto started = queue.start(job);
-        if (!started)
-            qFatal("%s", started.error().c_str());
-        if (!finished.wait(180000))
+        QSignalSpy refused(&queue, &JobRunner::refused);
+        queue.start(job);
+        QTest::qWaitFor([&] { return !finished.isEmpty() || !refused.isEmpty(); }, 180000);
+        if (!refused.isEmpty())
+            qFatal("%s", qPrintable(refused.first().at(0).toString()));
+        if (finished.isEmpty())
             qFatal("job %s did not finish", job.name().c_str());
         return finished.first().at(0).value<JobSummary>();
     }
@@ -254,9 +256,13 @@ private slots:
         JobRunner queue(*m_session);
         QSignalSpy finished(&queue, &JobRunner::finished);
         QSignalSpy finishedRuns(&queue, &JobRunner::runFinished);
-        auto started = queue.start(job);
-        QVERIFY2(started.ok(), started.error().c_str());
-        QCOMPARE(started.value(), 3);
+        QSignalSpy accepted(&queue, &JobRunner::accepted);
+        QSignalSpy refused(&queue, &JobRunner::refused);
+        queue.start(job);
+        QVERIFY(accepted.wait(30000));
+        QVERIFY(refused.isEmpty());
+        QCOMPARE(accepted.first().at(0).toInt(), 3);
+        QCOMPARE(queue.runs().size(), size_t(3));
         QVERIFY(queue.isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(queue.currentRun() && queue.currentRun()->points() > 1000, 30000);
         queue.stop();
@@ -301,25 +307,68 @@ private slots:
 
     void jobIsRefusedBeforeAnythingRuns() {
         JobRunner queue(*m_session);
+        QSignalSpy refused(&queue, &JobRunner::refused);
+        QSignalSpy accepted(&queue, &JobRunner::accepted);
+        QSignalSpy progress(&queue, &JobRunner::progress);
+        QSignalSpy finished(&queue, &JobRunner::finished);
         // The same points of the same netlist are already in the store: runs are never
         // overwritten, so the job is refused whole instead of failing run by run.
-        auto again =
-            queue.start(spec("measures", "name: measures\nnetlist: " + jobData("rc_job.cir") +
-                                             "\nanalysis: {type: tran, step: 10n, "
-                                             "stop: 10u}\nparameters: {rval: 1.5k}\n"));
-        QVERIFY(!again.ok());
-        QVERIFY2(contains(again.error(), "already holds run \"tran-nom-snone-p000-"),
-                 again.error().c_str());
+        queue.start(spec("measures", "name: measures\nnetlist: " + jobData("rc_job.cir") +
+                                         "\nanalysis: {type: tran, step: 10n, "
+                                         "stop: 10u}\nparameters: {rval: 1.5k}\n"));
+        QVERIFY(refused.isEmpty()); // the store is read on a pool thread, not in start()
+        QVERIFY(refused.wait(30000));
+        const std::string again = refused.first().at(0).toString().toStdString();
+        QVERIFY2(contains(again, "already holds run \"tran-nom-snone-p000-"), again.c_str());
         QVERIFY(!queue.isRunning());
 
         QFile notHdf5(QString::fromStdString(path("not_hdf5.h5")));
         QVERIFY(notHdf5.open(QIODevice::WriteOnly));
         notHdf5.write("not HDF5\n");
         notHdf5.close();
-        auto bad = queue.start(
+        queue.start(
             spec("bad_store", "netlist: " + jobData("rc_job.cir") + "\nstore: not_hdf5.h5\n"));
-        QVERIFY(!bad.ok());
-        QVERIFY2(contains(bad.error(), path("not_hdf5.h5")), bad.error().c_str());
+        QVERIFY(refused.wait(30000));
+        const std::string bad = refused.at(1).at(0).toString().toStdString();
+        QVERIFY2(contains(bad, path("not_hdf5.h5")), bad.c_str());
+        QVERIFY(!queue.isRunning());
+        // Nothing ran: no run was announced or finished, no job was accepted.
+        QTest::qWait(0);
+        QCOMPARE(accepted.size(), 0);
+        QCOMPARE(progress.size(), 0);
+        QCOMPARE(finished.size(), 0);
+    }
+
+    void secondStartIsRefusedAndAStopWhilePreparingSkipsEveryPoint() {
+        const auto job = spec("prep_stop", "name: prep_stop\nnetlist: " + jobData("rc_job.cir") +
+                                               "\nsweeps:\n  - {param: rval, values: [1k, 2k]}\n");
+        JobRunner queue(*m_session);
+        QSignalSpy refused(&queue, &JobRunner::refused);
+        QSignalSpy accepted(&queue, &JobRunner::accepted);
+        QSignalSpy progress(&queue, &JobRunner::progress);
+        QSignalSpy finished(&queue, &JobRunner::finished);
+        queue.start(job);
+        // start() returned before the spec was expanded: that happens on a pool thread.
+        QVERIFY(queue.isRunning());
+        QVERIFY(queue.runs().empty());
+        QCOMPARE(accepted.size(), 0);
+        queue.start(job);
+        queue.stop();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(refused.size(), 1);
+        QVERIFY(refused.first().at(0).toString().contains("already running (prep_stop)"));
+        QCOMPARE(accepted.size(), 1);
+        QCOMPARE(progress.size(), 0); // stopped before its first run: nothing ran
+        const auto summary = finished.first().at(0).value<JobSummary>();
+        QVERIFY(summary.stopped);
+        QCOMPARE(summary.runs.size(), size_t(2));
+        QCOMPARE(summary.skipped(), 2);
+        for (const auto& skipped : summary.runs) {
+            const auto data = read(path("prep_stop.h5"), skipped.runId);
+            QCOMPARE(data.summary.status, std::string("interrupted"));
+            QCOMPARE(data.summary.message, std::string("skipped: job stopped"));
+            QVERIFY(data.ngspiceVersion.rfind("ngspice-", 0) == 0);
+        }
     }
 };
 

@@ -255,6 +255,8 @@ JobPanel::JobPanel(JobRunner& queue, QWidget* parent) : QWidget(parent), m_queue
     connect(m_cref->lineEdit(), &QLineEdit::textEdited, this,
             [this] { m_offeredCrefs.clear(); }); // the user's choice: setCrefs keeps it
 
+    connect(&m_queue, &JobRunner::accepted, this, &JobPanel::onAccepted);
+    connect(&m_queue, &JobRunner::refused, this, &JobPanel::onRefused);
     connect(&m_queue, &JobRunner::progress, this, &JobPanel::onProgress);
     connect(&m_queue, &JobRunner::runFinished, this, &JobPanel::onRunFinished);
     connect(&m_queue, &JobRunner::finished, this, &JobPanel::onFinished);
@@ -384,13 +386,28 @@ bool JobPanel::startJob() {
         showMessage(QString::fromStdString(spec.error()), true);
         return false;
     }
-    const auto started = m_queue.start(spec.value());
-    if (!started) {
-        showMessage(QString::fromStdString(started.error()), true);
-        return false;
-    }
+    // Expanded and checked against the store on a pool thread; onAccepted() or onRefused()
+    // follows.
+    m_queue.start(spec.value());
+    m_startingStore = QString::fromStdString(spec->storePath());
+    m_jobName = QString::fromStdString(spec->name());
+    m_progress->setText(QString("Starting job %1").arg(m_jobName));
+    showMessage(
+        QString("Preparing job %1 (its points, and the store %2)").arg(m_jobName, m_startingStore),
+        false);
+    updateButtons();
+    return true;
+}
+
+void JobPanel::onRefused(const QString& message) {
+    m_progress->setText(QString("Job %1 did not start").arg(m_jobName));
+    showMessage(message, true);
+    updateButtons();
+}
+
+void JobPanel::onAccepted() {
     m_runs = m_queue.runs();
-    m_storePath = QString::fromStdString(spec->storePath());
+    m_storePath = m_startingStore;
     m_measurements.clear();
     m_table->clearContents();
     m_table->setColumnCount(FixedColumns);
@@ -409,12 +426,9 @@ bool JobPanel::startJob() {
     m_scale->clear();
     updateHistogram();
     m_progress->setText(QString("Starting %1 runs").arg(m_runs.size()));
-    showMessage(
-        QString("Running job %1 into %2").arg(QString::fromStdString(spec->name()), m_storePath),
-        false);
+    showMessage(QString("Running job %1 into %2").arg(m_jobName, m_storePath), false);
     updateButtons();
     emit jobStarted(m_storePath);
-    return true;
 }
 
 void JobPanel::stopJob() {

@@ -62,7 +62,10 @@ public:
     // Parses the editor's text (the error, naming the line, is shown under the editor).
     Result<SimJobSpec> parse() const;
 
-    bool startJob(); // false (and why, under the editor) when the job cannot start
+    // Starts preparing the job; false (and why, under the editor) when it cannot start at
+    // once. A refusal found while it is prepared (the store holds its runs, say) is shown
+    // the same way, later; jobStarted() comes once it is accepted.
+    bool startJob();
     void stopJob();
     bool exportCsv(const QString& path, QString* error = nullptr) const;
     void overlay(); // emits overlayRequested for the chosen cref over every ok run
@@ -97,6 +100,8 @@ private:
     QString originDir() const;
     void validate();
     void showMessage(const QString& text, bool error);
+    void onAccepted();
+    void onRefused(const QString& message);
     void onProgress(int runIndex, int runCount, const QString& runId);
     void onRunFinished(const SimRun& run);
     void onFinished(const JobSummary& summary);
@@ -110,6 +115,8 @@ private:
     QString m_filePath; // the loaded or saved spec; "" for text typed by hand
     QString m_baseDir;
     QString m_storePath;        // of the job shown in the table
+    QString m_startingStore;    // of the job being prepared; m_storePath once accepted
+    QString m_jobName;          // of the job started last
     std::vector<SimRun> m_runs; // the job shown: expanded at start, updated as runs finish
     QStringList m_measurements; // table columns after FixedColumns, sorted
     QStringList m_offeredCrefs;

@@ -54,7 +54,9 @@ private slots:
         m_window->show();
         QVERIFY2(panel(), "no job panel: libngspice missing?");
         // The design's folder is where a job typed by hand resolves its paths.
+        QSignalSpy opened(m_window.get(), &MainWindow::designOpened);
         QVERIFY(m_window->openDesign(m_dir.filePath("rc_mc.cir")));
+        QVERIFY(opened.wait(30000)); // read on a worker
     }
     void cleanupTestCase() { m_window.reset(); }
 
@@ -149,8 +151,14 @@ private slots:
                  qPrintable(panel()->messageLabel()->text()));
 
         QSignalSpy finished(panel(), &JobPanel::jobFinished);
+        QSignalSpy started(panel(), &JobPanel::jobStarted);
         const auto singleRun = m_window->currentRun();
         QVERIFY2(panel()->startJob(), qPrintable(panel()->messageLabel()->text()));
+        m_window->startRun(); // refused while the job is prepared, too
+        QCOMPARE(m_window->currentRun(), singleRun);
+        // Prepared on a pool thread; accepted before any run starts.
+        QVERIFY2(started.wait(60000), qPrintable(panel()->messageLabel()->text()));
+        QCOMPARE(started.first().at(0).toString(), m_dir.filePath("mc_gui.h5"));
         QCOMPARE(panel()->storePath(), m_dir.filePath("mc_gui.h5"));
         m_window->startRun(); // refused: the job has the session
         QCOMPARE(m_window->currentRun(), singleRun);
@@ -200,6 +208,21 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), kRuns, 10000);
         for (int r = 0; r < kRuns; ++r)
             QCOMPARE(model->index(r, RunsModel::Job).data().toString(), QString("mc_gui"));
+    }
+
+    void refusedByTheStoreShowsWhyAndKeepsTheTable() {
+        // The same job into the same store again: refused once prepared, nothing ran, and
+        // the panel still shows (and overlays from) the job that did run.
+        QSignalSpy started(panel(), &JobPanel::jobStarted);
+        QSignalSpy progress(m_window->jobQueue(), &JobRunner::progress);
+        QVERIFY(panel()->startJob());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->jobQueue()->isRunning(), 60000);
+        const QString message = panel()->messageLabel()->text();
+        QVERIFY2(message.contains("already holds run"), qPrintable(message));
+        QCOMPARE(started.size(), 0);
+        QCOMPARE(progress.size(), 0);
+        QCOMPARE(panel()->storePath(), m_dir.filePath("mc_gui.h5"));
+        QCOMPARE(panel()->table()->rowCount(), kRuns);
     }
 
     void overlayIsColourGraded() {
