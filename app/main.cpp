@@ -3,7 +3,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QTimer>
 #include <clocale>
 
 int main(int argc, char** argv) {
@@ -23,7 +22,12 @@ int main(int argc, char** argv) {
     MainWindow window;
     window.show();
     const auto files = parser.positionalArguments();
-    if (!files.isEmpty() && window.openFile(files.first()) && parser.isSet(demo))
-        QTimer::singleShot(0, &window, &MainWindow::startRun);
+    if (!files.isEmpty()) {
+        // A design is read on a worker: --demo runs it once it is shown.
+        if (parser.isSet(demo))
+            QObject::connect(&window, &MainWindow::designOpened, &window, &MainWindow::startRun,
+                             Qt::SingleShotConnection);
+        window.openFile(files.first());
+    }
     return app.exec();
 }

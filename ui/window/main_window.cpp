@@ -246,9 +246,27 @@ bool MainWindow::openDesign(const QString& path) {
         showError("Cannot open design", path + ": no such file");
         return false;
     }
-    if (!kDesignSuffixes.contains(info.suffix().toLower()) && !info.suffix().isEmpty())
-        statusBar()->showMessage("Reading " + info.fileName() + " as a SPICE netlist", 5000);
-    auto tree = DesignReader::read(info.absoluteFilePath().toStdString());
+    // Parsed on a worker (a large design or ASDL library takes a while); only the newest
+    // request is shown when several overlap.
+    const int generation = ++m_designGeneration;
+    const QString file = info.absoluteFilePath();
+    const bool asNetlist =
+        !kDesignSuffixes.contains(info.suffix().toLower()) && !info.suffix().isEmpty();
+    statusBar()->showMessage("Reading " + info.fileName() +
+                             (asNetlist ? " as a SPICE netlist…" : "…"));
+    auto* watcher = new QFutureWatcher<Result<HierarchyTree>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, file] {
+        watcher->deleteLater();
+        if (generation == m_designGeneration)
+            showDesign(file, watcher->result());
+    });
+    watcher->setFuture(
+        QtConcurrent::run([file] { return DesignReader::read(file.toStdString()); }));
+    return true;
+}
+
+void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
+    const QFileInfo info(path);
     QString netlist = info.absoluteFilePath();
     if (DesignReader::isAsdl(path.toStdString()))
         netlist = info.absolutePath() + "/" + info.completeBaseName() + ".spice";
@@ -256,7 +274,7 @@ bool MainWindow::openDesign(const QString& path) {
         // A netlist the reader cannot elaborate may still run; an ASDL design cannot.
         showError("Cannot read the design", QString::fromStdString(tree.error()));
         if (DesignReader::isAsdl(path.toStdString()))
-            return false;
+            return;
     }
     m_designPath = info.absoluteFilePath();
     m_netlistPath = netlist;
@@ -277,7 +295,7 @@ bool MainWindow::openDesign(const QString& path) {
     probeDefaults();
     statusBar()->showMessage("Opened " + info.fileName() + ": double-click a net to probe it",
                              8000);
-    return true;
+    emit designOpened(m_designPath);
 }
 
 bool MainWindow::openStore(const QString& path) {

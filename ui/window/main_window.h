@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/base/result.h"
 #include "core/crefs/probe_map.h"
 #include "core/design/hierarchy_tree.h"
 #include "core/engine/sim_session.h"
@@ -24,8 +25,8 @@ class RunsBrowser;
 
 // The workbench (GUI thread). Runs go through SimSession; their batches arrive as queued
 // signals into TraceData, and PlotPanel redraws at most ~40 times a second from a
-// decimated view. Stores are read on worker threads: this thread never calls ngspice or
-// HDF5.
+// decimated view. Designs are parsed and stores read on worker threads, jobs prepared on
+// the JobRunner's pool: this thread never calls ngspice or HDF5, nor parses a design.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -33,9 +34,13 @@ public:
     ~MainWindow() override;
 
     // A design (.asdl, .cir, .sp, .spice, .net) or a store (.h5). Errors are shown in a
-    // dialog (and returned); the window stays usable.
+    // dialog (and returned when found at once); the window stays usable.
     bool openFile(const QString& path);
+    // Reads the design on a worker thread, the status bar saying so, and shows it when read
+    // (designOpened); false when there is no such file. A design asked for while another is
+    // read replaces it: the older one is dropped.
     bool openDesign(const QString& path);
+    QString designPath() const { return m_designPath; }
     bool openStore(const QString& path);
     void setStorePath(const QString& path);
     QString storePath() const { return m_storePath; }
@@ -69,6 +74,7 @@ public:
 
 signals:
     void errorShown(const QString& message);
+    void designOpened(const QString& path); // read and shown: its tree, probes and store
     void runOpened(const QString& runId);
     void overlayShown(int traces); // overlayJobRuns() has drawn its traces
 
@@ -86,6 +92,7 @@ private:
 
     void buildMenus();
     void showError(const QString& title, const QString& message);
+    void showDesign(const QString& path, Result<HierarchyTree> tree);
     void setTree(std::shared_ptr<const HierarchyTree> tree);
     void probeDefaults();
     void attachTrace(const Probe& probe);
@@ -123,6 +130,7 @@ private:
     StoredRunLoader* m_runLoader = nullptr;
     std::function<void(const StoredRuns&)> m_showLoadedRuns;
     StoredRunLoader* m_overlayLoader = nullptr;
+    int m_designGeneration = 0; // drops designs read after a newer one was asked for
 
     PlotPanel* m_plots = nullptr;
     HierarchyView* m_hierarchy = nullptr;

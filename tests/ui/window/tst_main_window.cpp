@@ -15,10 +15,13 @@
 #include <QAction>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QTreeView>
 #include <cmath>
 
@@ -60,6 +63,13 @@ bool shownFinished(MainWindow& w, const RunHandle& run) {
            w.runControls()->statusText() == QString::fromStdString(toString(run.status()));
 }
 
+// Opens a design and waits until it is read (on a worker) and shown.
+bool openDesign(MainWindow& w, const QString& path) {
+    QSignalSpy opened(&w, &MainWindow::designOpened);
+    return w.openDesign(path) && opened.wait(30000) &&
+           opened.first().at(0).toString() == QFileInfo(path).absoluteFilePath();
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -94,7 +104,7 @@ private slots:
         QTemporaryDir dir;
         auto& w = *m_window;
         QVERIFY(
-            w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_EXAMPLES) + "/" + example, design)));
+            openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_EXAMPLES) + "/" + example, design)));
         QVERIFY(!w.probedCrefs().isEmpty()); // the obvious nets are probed on opening
         w.startRun();
         auto run = w.currentRun();
@@ -114,7 +124,7 @@ private slots:
     void doubleClickProbesAndLiveTraceGrows() {
         QTemporaryDir dir;
         auto& w = *m_window;
-        QVERIFY(w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "long_ring.cir")));
+        QVERIFY(openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "long_ring.cir")));
         w.hierarchy()->treeView()->expandAll();
         doubleClick(w.hierarchy(), "top.nodes.n5.v");
         QVERIFY(w.probedCrefs().contains("top.nodes.n5.v"));
@@ -197,8 +207,8 @@ private slots:
     void acRunIsABodePlot() {
         QTemporaryDir dir;
         auto& w = *m_window;
-        QVERIFY(w.openDesign(
-            stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/analyses", "rc_ac.cir")));
+        QVERIFY(openDesign(
+            w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/analyses", "rc_ac.cir")));
         QVERIFY(w.probedCrefs().contains("top.nodes.out.v"));
         w.startRun();
         auto run = w.currentRun();
@@ -223,8 +233,8 @@ private slots:
     void steppedRunDrawsOneTracePerStep() {
         QTemporaryDir dir;
         auto& w = *m_window;
-        QVERIFY(w.openDesign(
-            stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/stepped", "rc_loop.cir")));
+        QVERIFY(openDesign(
+            w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/stepped", "rc_loop.cir")));
         if (!w.probedCrefs().contains("top.nodes.out.v"))
             w.probe("top.nodes.out.v", true);
         w.startRun();
@@ -262,7 +272,7 @@ private slots:
 
         // A netlist ngspice rejects: the run fails with ngspice's message, shown to the user.
         // The hierarchy reader already names the problem; the netlist can still be run.
-        QVERIFY(w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "broken.cir")));
+        QVERIFY(openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "broken.cir")));
         QVERIFY(w.lastError().contains("broken.cir"));
         QVERIFY(w.lastError().contains("unknown subckt"));
         const int shown = static_cast<int>(errors.size());
@@ -276,11 +286,34 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.logPane()->errorCount() >= 1, 5000);
 
         // ... and the next design runs fine.
-        QVERIFY(w.openDesign(stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "rc_step.cir")));
+        QVERIFY(openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "rc_step.cir")));
         w.startRun();
         auto good = w.currentRun();
         QTRY_VERIFY_WITH_TIMEOUT(good->isFinished(), 20000);
         QCOMPARE(toString(good->status()), std::string("ok"));
+    }
+
+    void aDesignStillBeingReadIsReplacedByANewerOne() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        const QString first = stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "long_ring.cir");
+        const QString second = dir.filePath("rc_step.cir");
+        QSignalSpy opened(&w, &MainWindow::designOpened);
+        QVERIFY(w.openDesign(first));
+        // Read on a worker: the status bar says so, and the window still shows the last one.
+        QVERIFY2(w.statusBar()->currentMessage().startsWith("Reading long_ring.cir"),
+                 qPrintable(w.statusBar()->currentMessage()));
+        QVERIFY(w.designPath() != first);
+        QVERIFY(w.openDesign(second));
+        QVERIFY(opened.wait(30000));
+        // Once the first read has ended too, only the newer design was shown.
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened.first().at(0).toString(), second);
+        QCOMPARE(w.designPath(), second);
+        QVERIFY(w.statusBar()->currentMessage().startsWith("Opened rc_step.cir"));
     }
 };
 
