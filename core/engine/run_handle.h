@@ -25,8 +25,13 @@ struct StreamEvent;
 
 // One run: its id, probe map, sink and status. SimSession creates it; the run's writer
 // thread (owned here) drains the StreamQueue that ngspice's callbacks fill, resolves crefs,
-// appends to HDF5 and emits the signals below. Receivers on other threads therefore get
-// them through queued connections. Accessors are thread-safe.
+// appends to HDF5 and emits the signals below.
+//
+// Thread: the object belongs to the thread that submitted the run (SimSession::submit
+// creates it there); its signals are emitted on the writer thread ("wb-writer"), so
+// receivers elsewhere get them through queued connections. The public accessors lock
+// m_mutex (or read atomics) and may be called from any thread; the writer-thread state
+// below is touched only by the writer. The destructor joins the writer.
 class RunHandle : public QObject {
     Q_OBJECT
 public:

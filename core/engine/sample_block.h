@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-// New samples of one run, handed read-only to any thread (plots, tests). Columns hold the
+// New samples of one run, built on the run's writer thread and then handed read-only
+// (shared, const) to any thread (plots, tests). Columns hold the
 // real part of each stored vector (`imag` the imaginary part of complex ones); rows
 // continue where the previous block ended, or start again at 0 with the next step.
 struct SampleBlock {

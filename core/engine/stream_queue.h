@@ -86,6 +86,10 @@ private:
 // (consumer). Batches come from a fixed pool, so the producer never allocates per value;
 // when the pool is empty the producer waits, which throttles ngspice to the writer's pace
 // instead of growing memory.
+//
+// Thread: every method locks the queue's mutex; push() also from the session thread (its
+// log notes and aborts). It is owned by a RunHandle and must outlive the producer's use:
+// SpiceEngine::detach() ends that before the handle may go.
 class StreamQueue {
 public:
     // Starts with `poolSize` batches; when the writer lags (it creates a thousand datasets

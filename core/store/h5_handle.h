@@ -12,6 +12,7 @@
 std::recursive_mutex& h5Mutex();
 
 // Owns one HDF5 identifier and closes it with the matching H5?close.
+// Thread: any, one at a time, with h5Mutex() held while it is opened, used and closed.
 class H5Handle {
 public:
     H5Handle() = default;

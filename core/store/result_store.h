@@ -68,7 +68,8 @@ struct RunData {
 // h5Mutex() for one step at a time (the list of ids, one run's summary, one dataset), never
 // for a whole read, so that a run writing into the same store meanwhile is held up by one
 // step at most. A run still being written is read as it was at the call's first step:
-// every vector has the coordinate's length then.
+// a dataset appended to since is read only to the extent the first of its rank had then,
+// so every vector is as long as the coordinate.
 class ResultStore {
 public:
     // Called after each step of readRun() (`done` of `total`), without h5Mutex() held.

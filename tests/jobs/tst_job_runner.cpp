@@ -56,10 +56,11 @@ class TestJobRunner : public QObject {
         QSignalSpy finished(&queue, &JobRunner::finished);
         QSignalSpy refused(&queue, &JobRunner::refused);
         queue.start(job);
-        QTest::qWaitFor([&] { return !finished.isEmpty() || !refused.isEmpty(); }, 180000);
+        const bool answered =
+            QTest::qWaitFor([&] { return !finished.isEmpty() || !refused.isEmpty(); }, 180000);
         if (!refused.isEmpty())
             qFatal("%s", qPrintable(refused.first().at(0).toString()));
-        if (finished.isEmpty())
+        if (!answered || finished.isEmpty())
             qFatal("job %s did not finish", job.name().c_str());
         return finished.first().at(0).value<JobSummary>();
     }

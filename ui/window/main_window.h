@@ -37,8 +37,10 @@ public:
     // dialog (and returned when found at once); the window stays usable.
     bool openFile(const QString& path);
     // Reads the design on a worker thread, the status bar saying so, and shows it when read
-    // (designOpened); false when there is no such file. A design asked for while another is
-    // read replaces it: the older one is dropped.
+    // (designOpened); false when there is no such file. A design that does not read is
+    // reported through showError (errorShown), and still opened if it is a netlist
+    // ngspice may run. A design asked for while another is read replaces it: the older
+    // one is dropped.
     bool openDesign(const QString& path);
     QString designPath() const { return m_designPath; }
     bool openStore(const QString& path);
