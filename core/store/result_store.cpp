@@ -141,22 +141,30 @@ bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag 
 
 void unstep(hid_t run, RunData& data);
 
-// The handles a read keeps open across its steps, closed with h5Mutex() held however the
-// read ends.
-struct OpenHandles {
+// Datasets (or run summaries) read in one step: few enough that a writer waits for little,
+// enough that opening the file per step costs little.
+constexpr size_t kPerStep = 16;
+
+// One step of a read: opens the store, with h5Mutex() held, and closes it again before the
+// lock is released. A file this process held open read-only between steps could not be
+// opened for writing by a run starting meanwhile (HDF5 opens a file once per process).
+template <typename Step> Result<bool> inStore(const std::string& path, const Step& step) {
+    std::lock_guard lock(h5Mutex());
+    auto file = openStore(path);
+    if (!file)
+        return Result<bool>::failure(file.error());
+    return step(file->get());
+}
+
+template <typename Step>
+Result<bool> inRun(const std::string& path, const std::string& runId, const Step& step) {
+    std::lock_guard lock(h5Mutex());
     H5Handle file;
-    H5Handle group;
-    H5Handle vectors;
-    OpenHandles() = default;
-    OpenHandles(const OpenHandles&) = delete;
-    OpenHandles& operator=(const OpenHandles&) = delete;
-    ~OpenHandles() {
-        std::lock_guard lock(h5Mutex());
-        vectors.reset();
-        group.reset();
-        file.reset();
-    }
-};
+    auto run = openRun(path, runId, file);
+    if (!run)
+        return Result<bool>::failure(run.error());
+    return step(run->get());
+}
 
 } // namespace
 
@@ -169,31 +177,35 @@ const StoredVector* RunData::find(const std::string& cref) const {
     return nullptr;
 }
 
-// Each step below holds h5Mutex() only for its own HDF5 calls, one run group or one dataset
+// Each step below holds h5Mutex() only for its own HDF5 calls, a few run groups or datasets
 // at a time: a run writing into the same file meanwhile waits for a step, not for the whole
 // read (and ngspice, through the stream's back-pressure, not for it either).
 
 Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
     using R = Result<std::vector<RunSummary>>;
-    OpenHandles open;
     std::vector<std::string> ids;
-    {
-        std::lock_guard lock(h5Mutex());
-        auto file = openStore(path);
-        if (!file)
-            return R::failure(file.error());
-        open.file = std::move(file.value());
-        if (!h5::exists(open.file.get(), "runs"))
-            return std::vector<RunSummary>{};
-        open.group = H5Handle(H5Gopen2(open.file.get(), "runs", H5P_DEFAULT));
-        ids = h5::childNames(open.group.get());
-    }
+    auto listed = inStore(path, [&](hid_t file) {
+        if (h5::exists(file, "runs")) {
+            H5Handle group(H5Gopen2(file, "runs", H5P_DEFAULT));
+            ids = h5::childNames(group.get());
+        }
+        return Result<bool>(true);
+    });
+    if (!listed)
+        return R::failure(listed.error());
     std::vector<RunSummary> runs;
-    for (const auto& id : ids) {
-        std::lock_guard lock(h5Mutex());
-        H5Handle run(H5Gopen2(open.group.get(), id.c_str(), H5P_DEFAULT));
-        if (run.valid())
-            runs.push_back(summarize(run.get(), id));
+    for (size_t first = 0; first < ids.size(); first += kPerStep) {
+        auto read = inStore(path, [&](hid_t file) {
+            H5Handle group(H5Gopen2(file, "runs", H5P_DEFAULT));
+            for (size_t i = first; i < std::min(ids.size(), first + kPerStep); ++i) {
+                H5Handle run(H5Gopen2(group.get(), ids[i].c_str(), H5P_DEFAULT));
+                if (run.valid())
+                    runs.push_back(summarize(run.get(), ids[i]));
+            }
+            return Result<bool>(true);
+        });
+        if (!read)
+            return R::failure(read.error());
     }
     std::sort(runs.begin(), runs.end(),
               [](const RunSummary& a, const RunSummary& b) { return a.started < b.started; });
@@ -215,7 +227,6 @@ Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
 Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId,
                                      const ReadProgress& progress) {
     using R = Result<RunData>;
-    OpenHandles open;
     RunData data;
     std::vector<std::string> crefs;
     // The extent of each rank's datasets when the read began (the coordinate's; for another
@@ -223,97 +234,96 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
     std::map<size_t, std::vector<hsize_t>> extents;
     std::vector<hsize_t> coordinateExtent;
     bool stepped = false;
-    {
-        std::lock_guard lock(h5Mutex());
-        auto run = openRun(path, runId, open.file);
-        if (!run)
-            return R::failure(run.error());
-        open.group = std::move(run.value());
-        const hid_t group = open.group.get();
-        data.summary = summarize(group, runId);
-        coordinateExtent = dimsOf(group, data.summary.coordinate);
+    auto began = inRun(path, runId, [&](hid_t run) {
+        data.summary = summarize(run, runId);
+        coordinateExtent = dimsOf(run, data.summary.coordinate);
         if (!coordinateExtent.empty())
             extents[coordinateExtent.size()] = coordinateExtent;
         // Written when the run finished: a stepped run is unstepped only when complete.
-        stepped = h5::readInt64Attribute(group, "steps", 0) > 0;
-        data.seed = h5::readInt64Attribute(group, "seed", -1);
-        data.ngspiceVersion = h5::readStringAttribute(group, "ngspice_version");
-        data.netlistSha256 = h5::readStringAttribute(group, "netlist_sha256");
-        data.job = h5::readStringAttribute(group, "job");
-        data.corner = h5::readStringAttribute(group, "corner");
-        data.sweep = h5::readStringAttribute(group, "sweep");
-        data.sweepIndex = h5::readInt64Attribute(group, "sweep_index", -1);
-        for (const auto& m : MeasurementStore::read(group)) {
+        stepped = h5::readInt64Attribute(run, "steps", 0) > 0;
+        data.seed = h5::readInt64Attribute(run, "seed", -1);
+        data.ngspiceVersion = h5::readStringAttribute(run, "ngspice_version");
+        data.netlistSha256 = h5::readStringAttribute(run, "netlist_sha256");
+        data.job = h5::readStringAttribute(run, "job");
+        data.corner = h5::readStringAttribute(run, "corner");
+        data.sweep = h5::readStringAttribute(run, "sweep");
+        data.sweepIndex = h5::readInt64Attribute(run, "sweep_index", -1);
+        for (const auto& m : MeasurementStore::read(run)) {
             data.measurements[m.name] = m.value;
             if (!m.message.empty())
                 data.measurementMessages[m.name] = m.message;
         }
-        if (h5::exists(group, "vectors")) {
-            open.vectors = H5Handle(H5Gopen2(group, "vectors", H5P_DEFAULT));
-            crefs = h5::childNames(open.vectors.get());
+        if (h5::exists(run, "vectors")) {
+            H5Handle vectors(H5Gopen2(run, "vectors", H5P_DEFAULT));
+            crefs = h5::childNames(vectors.get());
         }
-    }
-    const int total = static_cast<int>(crefs.size()) + 1;
+        return Result<bool>(true);
+    });
+    if (!began)
+        return R::failure(began.error());
+
+    const int total = 2 + static_cast<int>((crefs.size() + kPerStep - 1) / kPerStep);
     int done = 0;
     auto step = [&](const auto& read) {
-        {
-            std::lock_guard lock(h5Mutex());
-            read(open.group.get());
-        }
-        if (progress)
+        auto result = inRun(path, runId, read);
+        if (result && progress)
             progress(++done, total);
+        return result;
     };
-    step([&](hid_t group) {
-        if (!h5::exists(group, "inputs"))
-            return;
-        H5Handle inputs(H5Gopen2(group, "inputs", H5P_DEFAULT));
-        data.netlist = h5::readStringDataset(inputs.get(), "netlist");
-        data.probeMapJson = h5::readStringDataset(inputs.get(), "probe_map.json");
-        data.treeJson = h5::readStringDataset(inputs.get(), "tree.json");
-        if (!h5::exists(group, "logs"))
-            return;
-        H5Handle logs(H5Gopen2(group, "logs", H5P_DEFAULT));
-        data.log = h5::readStringDataset(logs.get(), "ngspice.txt");
-        data.warnings = h5::readStringDataset(logs.get(), "warnings.jsonl");
-    });
-    bool ok = true;
-    {
-        std::lock_guard lock(h5Mutex());
-        const hid_t group = open.group.get();
-        if (!data.summary.coordinate.empty() && h5::exists(group, data.summary.coordinate)) {
-            H5Handle set(H5Dopen2(group, data.summary.coordinate.c_str(), H5P_DEFAULT));
-            ok = readDoubles(set.get(), data.coordinate, nullptr, coordinateExtent);
+    auto read = step([&](hid_t run) {
+        if (h5::exists(run, "inputs")) {
+            H5Handle inputs(H5Gopen2(run, "inputs", H5P_DEFAULT));
+            data.netlist = h5::readStringDataset(inputs.get(), "netlist");
+            data.probeMapJson = h5::readStringDataset(inputs.get(), "probe_map.json");
+            data.treeJson = h5::readStringDataset(inputs.get(), "tree.json");
         }
-    }
-    if (!ok)
-        return R::failure(path + ": run \"" + runId + "\": cannot read its coordinate");
-    std::string unreadable;
-    for (const auto& cref : crefs) {
-        step([&](hid_t) {
-            const std::string dataPath = cref + "/data";
-            if (!unreadable.empty() || !h5::exists(open.vectors.get(), dataPath))
-                return;
-            H5Handle set(H5Dopen2(open.vectors.get(), dataPath.c_str(), H5P_DEFAULT));
-            StoredVector v;
-            v.cref = cref;
-            v.unit = h5::readStringAttribute(set.get(), "unit");
-            v.sourceVector = h5::readStringAttribute(set.get(), "source_vec");
-            v.nodeKind = h5::readStringAttribute(set.get(), "node_kind");
-            v.aliases = h5::readStringListAttribute(set.get(), "aliases");
-            const auto dims = dimsOfSet(set.get());
-            const auto known = extents.emplace(dims.size(), dims).first;
-            if (!readDoubles(set.get(), v.values, &v.imag, known->second))
-                unreadable = cref;
-            else
-                data.vectors.push_back(std::move(v));
+        if (h5::exists(run, "logs")) {
+            H5Handle logs(H5Gopen2(run, "logs", H5P_DEFAULT));
+            data.log = h5::readStringDataset(logs.get(), "ngspice.txt");
+            data.warnings = h5::readStringDataset(logs.get(), "warnings.jsonl");
+        }
+        return Result<bool>(true);
+    });
+    if (read)
+        read = step([&](hid_t run) {
+            if (data.summary.coordinate.empty() || !h5::exists(run, data.summary.coordinate))
+                return Result<bool>(true);
+            H5Handle set(H5Dopen2(run, data.summary.coordinate.c_str(), H5P_DEFAULT));
+            if (!readDoubles(set.get(), data.coordinate, nullptr, coordinateExtent))
+                return Result<bool>::failure(path + ": run \"" + runId +
+                                             "\": cannot read its coordinate");
+            return Result<bool>(true);
         });
-        if (!unreadable.empty())
-            return R::failure(path + ": run \"" + runId + "\": cannot read " + unreadable);
-    }
-    if (stepped) {
-        std::lock_guard lock(h5Mutex());
-        unstep(open.group.get(), data);
-    }
+    for (size_t first = 0; read && first < crefs.size(); first += kPerStep)
+        read = step([&](hid_t run) {
+            H5Handle vectors(H5Gopen2(run, "vectors", H5P_DEFAULT));
+            for (size_t i = first; i < std::min(crefs.size(), first + kPerStep); ++i) {
+                const std::string dataPath = crefs[i] + "/data";
+                if (!h5::exists(vectors.get(), dataPath))
+                    continue;
+                H5Handle set(H5Dopen2(vectors.get(), dataPath.c_str(), H5P_DEFAULT));
+                StoredVector v;
+                v.cref = crefs[i];
+                v.unit = h5::readStringAttribute(set.get(), "unit");
+                v.sourceVector = h5::readStringAttribute(set.get(), "source_vec");
+                v.nodeKind = h5::readStringAttribute(set.get(), "node_kind");
+                v.aliases = h5::readStringListAttribute(set.get(), "aliases");
+                const auto dims = dimsOfSet(set.get());
+                const auto known = extents.emplace(dims.size(), dims).first;
+                if (!readDoubles(set.get(), v.values, &v.imag, known->second))
+                    return Result<bool>::failure(path + ": run \"" + runId + "\": cannot read " +
+                                                 crefs[i]);
+                data.vectors.push_back(std::move(v));
+            }
+            return Result<bool>(true);
+        });
+    if (read && stepped)
+        read = inRun(path, runId, [&](hid_t run) {
+            unstep(run, data);
+            return Result<bool>(true);
+        });
+    if (!read)
+        return R::failure(read.error());
     return data;
 }
 

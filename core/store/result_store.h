@@ -65,14 +65,17 @@ struct RunData {
 // Reads runs back from a store written by H5Sink.
 //
 // Thread: any but the GUI thread (each call opens and reads an HDF5 file). A call holds
-// h5Mutex() for one step at a time (the list of ids, one run's summary, one dataset), never
-// for a whole read, so that a run writing into the same store meanwhile is held up by one
-// step at most. A run still being written is read as it was at the call's first step:
-// a dataset appended to since is read only to the extent the first of its rank had then,
-// so every vector is as long as the coordinate.
+// h5Mutex() for one step at a time (the list of ids, a few runs' summaries, a few
+// datasets), never for a whole read, so that a run writing into the same store meanwhile
+// is held up by one step at most. Each step opens and closes the file: between steps the
+// reader holds nothing, and a run may open the store for writing. A run still being
+// written is read as it was at the call's first step: a dataset appended to since is read
+// only to the extent the first of its rank had then, so every vector is as long as the
+// coordinate.
 class ResultStore {
 public:
-    // Called after each step of readRun() (`done` of `total`), without h5Mutex() held.
+    // Called after each step of readRun() (`done` of `total`), without h5Mutex() held and
+    // with the file closed.
     using ReadProgress = std::function<void(int done, int total)>;
 
     static Result<std::vector<RunSummary>> listRuns(const std::string& path);

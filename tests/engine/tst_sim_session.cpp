@@ -465,6 +465,40 @@ private slots:
                  writing->points());
     }
 
+    void aRunStartsWhileItsStoreIsBeingRead() {
+        // A reader paused between two steps of a read holds nothing of the file: a run
+        // starting then opens the same store for writing.
+        const std::string path = store("read_then_write.h5");
+        auto base = run(data("rc_step.cir"), path, "base");
+        QVERIFY(base->waitForFinished(30000));
+        QSemaphore paused, goOn;
+        Result<RunData> read = Result<RunData>::failure("not read");
+        std::thread reader([&] {
+            read = ResultStore::readRun(path, "base", [&](int done, int) {
+                if (done == 1) {
+                    paused.release();
+                    goOn.tryAcquire(1, 60000);
+                }
+            });
+        });
+        struct Join {
+            QSemaphore& goOn;
+            std::thread& reader;
+            ~Join() {
+                goOn.release();
+                reader.join();
+            }
+        } join{goOn, reader};
+        QVERIFY(paused.tryAcquire(1, 30000));
+        auto next = run(data("rc_step.cir"), path, "while-read");
+        QVERIFY(next->waitForFinished(30000));
+        QVERIFY2(next->status() == RunStatus::Ok, qPrintable(next->message()));
+        goOn.release();
+        QTRY_VERIFY_WITH_TIMEOUT(read.ok(), 30000);
+        QCOMPARE(read->coordinate.size(), this->read(path, "base").coordinate.size());
+        QVERIFY(this->read(path, "while-read").coordinate.size() > 100);
+    }
+
     void engineRecoversAfterControlledExit() {
         auto quit = session().cmd("quit");
         QVERIFY(!quit.ok); // ngspice left: the library must be loaded again
