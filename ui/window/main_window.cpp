@@ -250,6 +250,9 @@ bool MainWindow::openDesign(const QString& path) {
     // request is shown when several overlap.
     const int generation = ++m_designGeneration;
     const QString file = info.absoluteFilePath();
+    // Until it is shown, Run would run the design shown before.
+    m_readingDesign = true;
+    m_controls->setCanRun(false);
     const bool asNetlist =
         !kDesignSuffixes.contains(info.suffix().toLower()) && !info.suffix().isEmpty();
     statusBar()->showMessage("Reading " + info.fileName() +
@@ -257,8 +260,10 @@ bool MainWindow::openDesign(const QString& path) {
     auto* watcher = new QFutureWatcher<Result<HierarchyTree>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, file] {
         watcher->deleteLater();
-        if (generation == m_designGeneration)
-            showDesign(file, watcher->result());
+        if (generation != m_designGeneration)
+            return; // a newer design was asked for
+        m_readingDesign = false;
+        showDesign(file, watcher->result());
     });
     watcher->setFuture(
         QtConcurrent::run([file] { return DesignReader::read(file.toStdString()); }));
@@ -273,8 +278,11 @@ void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
     if (!tree) {
         // A netlist the reader cannot elaborate may still run; an ASDL design cannot.
         showError("Cannot read the design", QString::fromStdString(tree.error()));
-        if (DesignReader::isAsdl(path.toStdString()))
+        if (DesignReader::isAsdl(path.toStdString())) {
+            m_controls->setCanRun(m_session && !m_netlistPath.isEmpty() &&
+                                  !(m_jobQueue && m_jobQueue->isRunning()));
             return;
+        }
     }
     m_designPath = info.absoluteFilePath();
     m_netlistPath = netlist;
@@ -474,6 +482,10 @@ void MainWindow::startRun() {
         return;
     if (m_jobQueue && m_jobQueue->isRunning()) {
         statusBar()->showMessage("A job is running: stop it or let it finish first", 5000);
+        return;
+    }
+    if (m_readingDesign) {
+        statusBar()->showMessage("A design is being read: run it once it is shown", 5000);
         return;
     }
     if (m_run && !m_run->isFinished())

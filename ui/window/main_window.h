@@ -133,6 +133,7 @@ private:
     std::function<void(const StoredRuns&)> m_showLoadedRuns;
     StoredRunLoader* m_overlayLoader = nullptr;
     int m_designGeneration = 0; // drops designs read after a newer one was asked for
+    bool m_readingDesign = false;
 
     PlotPanel* m_plots = nullptr;
     HierarchyView* m_hierarchy = nullptr;

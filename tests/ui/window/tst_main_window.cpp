@@ -304,6 +304,10 @@ private slots:
         QVERIFY2(w.statusBar()->currentMessage().startsWith("Reading long_ring.cir"),
                  qPrintable(w.statusBar()->currentMessage()));
         QVERIFY(w.designPath() != first);
+        QVERIFY(!w.runControls()->runAction()->isEnabled());
+        const auto before = w.currentRun();
+        w.startRun(); // refused: it would run the design shown before
+        QCOMPARE(w.currentRun(), before);
         QVERIFY(w.openDesign(second));
         QVERIFY(opened.wait(30000));
         // Once the first read has ended too, only the newer design was shown.
@@ -314,6 +318,7 @@ private slots:
         QCOMPARE(opened.first().at(0).toString(), second);
         QCOMPARE(w.designPath(), second);
         QVERIFY(w.statusBar()->currentMessage().startsWith("Opened rc_step.cir"));
+        QVERIFY(w.runControls()->runAction()->isEnabled());
     }
 };
 
