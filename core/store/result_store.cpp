@@ -2,6 +2,7 @@
 
 #include "core/store/h5_handle.h"
 #include "core/store/measurement_store.h"
+#include "core/store/store_layout.h"
 
 #include <QFileInfo>
 #include <algorithm>
@@ -28,7 +29,7 @@ Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Ha
     if (!opened)
         return Result<H5Handle>::failure(opened.error());
     file = std::move(opened.value());
-    const std::string groupPath = "runs/" + runId;
+    const std::string groupPath = store_layout::runPath(runId);
     if (runId.empty() || runId.find('/') != std::string::npos || !h5::exists(file.get(), groupPath))
         return Result<H5Handle>::failure(path + ": no run \"" + runId + "\"");
     return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
@@ -62,15 +63,15 @@ std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
 RunSummary summarize(hid_t run, const std::string& runId) {
     RunSummary summary;
     summary.runId = runId;
-    summary.job = h5::readStringAttribute(run, "job");
-    summary.analysis = h5::readStringAttribute(run, "analysis");
-    summary.status = h5::readStringAttribute(run, "status");
-    summary.message = h5::readStringAttribute(run, "message");
-    summary.started = h5::readStringAttribute(run, "started");
-    summary.finished = h5::readStringAttribute(run, "finished");
-    summary.coordinate = h5::readStringAttribute(run, "coordinate");
+    summary.job = h5::readStringAttribute(run, store_layout::kJob);
+    summary.analysis = h5::readStringAttribute(run, store_layout::kAnalysis);
+    summary.status = h5::readStringAttribute(run, store_layout::kStatus);
+    summary.message = h5::readStringAttribute(run, store_layout::kMessage);
+    summary.started = h5::readStringAttribute(run, store_layout::kStarted);
+    summary.finished = h5::readStringAttribute(run, store_layout::kFinished);
+    summary.coordinate = h5::readStringAttribute(run, store_layout::kCoordinate);
     summary.points = lengthOf(run, summary.coordinate);
-    if (const long long steps = h5::readInt64Attribute(run, "steps", 0); steps > 0) {
+    if (const long long steps = h5::readInt64Attribute(run, store_layout::kSteps, 0); steps > 0) {
         // Every step's points (padding included), not one step's: a 2-D coordinate counts
         // them already, a shared one (.dc with two sources) once per step, and a stepped
         // operating point has one per step.
@@ -80,9 +81,10 @@ RunSummary summarize(hid_t run, const std::string& runId) {
         else if (dims.size() == 1)
             summary.points *= steps;
     }
-    if (summary.coordinate.empty() && h5::exists(run, "vectors") && summary.analysis == "op")
+    if (summary.coordinate.empty() && h5::exists(run, store_layout::kVectors) &&
+        summary.analysis == "op")
         summary.points = 1; // an operating point: scalars, no coordinate
-    summary.success = h5::exists(run, "_SUCCESS");
+    summary.success = h5::exists(run, store_layout::kSuccess);
     return summary;
 }
 
@@ -185,8 +187,8 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
     using R = Result<std::vector<RunSummary>>;
     std::vector<std::string> ids;
     auto listed = inStore(path, [&](hid_t file) {
-        if (h5::exists(file, "runs")) {
-            H5Handle group(H5Gopen2(file, "runs", H5P_DEFAULT));
+        if (h5::exists(file, store_layout::kRuns)) {
+            H5Handle group(H5Gopen2(file, store_layout::kRuns, H5P_DEFAULT));
             ids = h5::childNames(group.get());
         }
         return Result<bool>(true);
@@ -196,7 +198,7 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
     std::vector<RunSummary> runs;
     for (size_t first = 0; first < ids.size(); first += kPerStep) {
         auto read = inStore(path, [&](hid_t file) {
-            H5Handle group(H5Gopen2(file, "runs", H5P_DEFAULT));
+            H5Handle group(H5Gopen2(file, store_layout::kRuns, H5P_DEFAULT));
             for (size_t i = first; i < std::min(ids.size(), first + kPerStep); ++i) {
                 H5Handle run(H5Gopen2(group.get(), ids[i].c_str(), H5P_DEFAULT));
                 if (run.valid())
@@ -218,9 +220,9 @@ Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
     auto file = openStore(path);
     if (!file)
         return R::failure(file.error());
-    if (!h5::exists(file->get(), "runs"))
+    if (!h5::exists(file->get(), store_layout::kRuns))
         return std::vector<std::string>{};
-    H5Handle group(H5Gopen2(file->get(), "runs", H5P_DEFAULT));
+    H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
     return h5::childNames(group.get());
 }
 
@@ -240,21 +242,21 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         if (!coordinateExtent.empty())
             extents[coordinateExtent.size()] = coordinateExtent;
         // Written when the run finished: a stepped run is unstepped only when complete.
-        stepped = h5::readInt64Attribute(run, "steps", 0) > 0;
-        data.seed = h5::readInt64Attribute(run, "seed", -1);
-        data.ngspiceVersion = h5::readStringAttribute(run, "ngspice_version");
-        data.netlistSha256 = h5::readStringAttribute(run, "netlist_sha256");
-        data.job = h5::readStringAttribute(run, "job");
-        data.corner = h5::readStringAttribute(run, "corner");
-        data.sweep = h5::readStringAttribute(run, "sweep");
-        data.sweepIndex = h5::readInt64Attribute(run, "sweep_index", -1);
+        stepped = h5::readInt64Attribute(run, store_layout::kSteps, 0) > 0;
+        data.seed = h5::readInt64Attribute(run, store_layout::kSeed, -1);
+        data.ngspiceVersion = h5::readStringAttribute(run, store_layout::kNgspiceVersion);
+        data.netlistSha256 = h5::readStringAttribute(run, store_layout::kNetlistSha256);
+        data.job = h5::readStringAttribute(run, store_layout::kJob);
+        data.corner = h5::readStringAttribute(run, store_layout::kCorner);
+        data.sweep = h5::readStringAttribute(run, store_layout::kSweep);
+        data.sweepIndex = h5::readInt64Attribute(run, store_layout::kSweepIndex, -1);
         for (const auto& m : MeasurementStore::read(run)) {
             data.measurements[m.name] = m.value;
             if (!m.message.empty())
                 data.measurementMessages[m.name] = m.message;
         }
-        if (h5::exists(run, "vectors")) {
-            H5Handle vectors(H5Gopen2(run, "vectors", H5P_DEFAULT));
+        if (h5::exists(run, store_layout::kVectors)) {
+            H5Handle vectors(H5Gopen2(run, store_layout::kVectors, H5P_DEFAULT));
             crefs = h5::childNames(vectors.get());
         }
         return Result<bool>(true);
@@ -271,16 +273,16 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         return result;
     };
     auto read = step([&](hid_t run) {
-        if (h5::exists(run, "inputs")) {
-            H5Handle inputs(H5Gopen2(run, "inputs", H5P_DEFAULT));
-            data.netlist = h5::readStringDataset(inputs.get(), "netlist");
-            data.probeMapJson = h5::readStringDataset(inputs.get(), "probe_map.json");
-            data.treeJson = h5::readStringDataset(inputs.get(), "tree.json");
+        if (h5::exists(run, store_layout::kInputs)) {
+            H5Handle inputs(H5Gopen2(run, store_layout::kInputs, H5P_DEFAULT));
+            data.netlist = h5::readStringDataset(inputs.get(), store_layout::kNetlist);
+            data.probeMapJson = h5::readStringDataset(inputs.get(), store_layout::kProbeMapJson);
+            data.treeJson = h5::readStringDataset(inputs.get(), store_layout::kTreeJson);
         }
-        if (h5::exists(run, "logs")) {
-            H5Handle logs(H5Gopen2(run, "logs", H5P_DEFAULT));
-            data.log = h5::readStringDataset(logs.get(), "ngspice.txt");
-            data.warnings = h5::readStringDataset(logs.get(), "warnings.jsonl");
+        if (h5::exists(run, store_layout::kLogs)) {
+            H5Handle logs(H5Gopen2(run, store_layout::kLogs, H5P_DEFAULT));
+            data.log = h5::readStringDataset(logs.get(), store_layout::kNgspiceLog);
+            data.warnings = h5::readStringDataset(logs.get(), store_layout::kWarningsLog);
         }
         return Result<bool>(true);
     });
@@ -289,6 +291,7 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
             if (data.summary.coordinate.empty() || !h5::exists(run, data.summary.coordinate))
                 return Result<bool>(true);
             H5Handle set(H5Dopen2(run, data.summary.coordinate.c_str(), H5P_DEFAULT));
+            data.coordinateUnit = h5::readStringAttribute(set.get(), store_layout::kUnit);
             if (!readDoubles(set.get(), data.coordinate, nullptr, coordinateExtent))
                 return Result<bool>::failure(path + ": run \"" + runId +
                                              "\": cannot read its coordinate");
@@ -296,7 +299,7 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         });
     for (size_t first = 0; read && first < crefs.size(); first += kPerStep)
         read = step([&](hid_t run) {
-            H5Handle vectors(H5Gopen2(run, "vectors", H5P_DEFAULT));
+            H5Handle vectors(H5Gopen2(run, store_layout::kVectors, H5P_DEFAULT));
             for (size_t i = first; i < std::min(crefs.size(), first + kPerStep); ++i) {
                 const std::string dataPath = crefs[i] + "/data";
                 if (!h5::exists(vectors.get(), dataPath))
@@ -304,10 +307,10 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
                 H5Handle set(H5Dopen2(vectors.get(), dataPath.c_str(), H5P_DEFAULT));
                 StoredVector v;
                 v.cref = crefs[i];
-                v.unit = h5::readStringAttribute(set.get(), "unit");
-                v.sourceVector = h5::readStringAttribute(set.get(), "source_vec");
-                v.nodeKind = h5::readStringAttribute(set.get(), "node_kind");
-                v.aliases = h5::readStringListAttribute(set.get(), "aliases");
+                v.unit = h5::readStringAttribute(set.get(), store_layout::kUnit);
+                v.sourceVector = h5::readStringAttribute(set.get(), store_layout::kSourceVector);
+                v.nodeKind = h5::readStringAttribute(set.get(), store_layout::kNodeKind);
+                v.aliases = h5::readStringListAttribute(set.get(), store_layout::kAliases);
                 const auto dims = dimsOfSet(set.get());
                 const auto known = extents.emplace(dims.size(), dims).first;
                 if (!readDoubles(set.get(), v.values, &v.imag, known->second))
@@ -331,20 +334,24 @@ namespace {
 
 // Lays a stepped run's 2-D datasets out as consecutive steps (RunData::stepStarts).
 void unstep(hid_t run, RunData& data) {
-    const auto stepDims = dimsOf(run, "step_index");
+    const auto stepDims = dimsOf(run, store_layout::kStepIndex);
     const size_t steps = stepDims.empty() ? 0 : static_cast<size_t>(stepDims[0]);
-    data.stepSource = h5::readStringAttribute(run, "step_source");
+    data.stepSource = h5::readStringAttribute(run, store_layout::kStepSource);
+    std::string stepUnit;
     if (!data.stepSource.empty() && h5::exists(run, data.stepSource)) {
         H5Handle set(H5Dopen2(run, data.stepSource.c_str(), H5P_DEFAULT));
         readDoubles(set.get(), data.stepValues);
+        stepUnit = h5::readStringAttribute(set.get(), store_layout::kUnit);
     }
     if (steps == 0)
         return;
     if (data.summary.coordinate.empty()) {
         // A stepped operating point: one value per step, a curve over what was stepped.
-        data.summary.coordinate = data.stepValues.size() == steps ? data.stepSource : "step_index";
+        data.summary.coordinate =
+            data.stepValues.size() == steps ? data.stepSource : store_layout::kStepIndex;
         if (data.stepValues.size() == steps) {
             data.coordinate = data.stepValues;
+            data.coordinateUnit = stepUnit;
         } else {
             data.coordinate.resize(steps);
             for (size_t k = 0; k < steps; ++k)

@@ -22,47 +22,24 @@ using Row = std::function<std::vector<double>(long long row)>;
 // The events ngspice's callbacks and SimSession push (stream_queue.h says what each carries).
 StreamEvent plotStarted(const std::string& type, std::vector<VectorInfo> vectors,
                         Halt halt = Halt::None) {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::PlotStarted;
-    e.text = type;
-    e.vectors = std::move(vectors);
-    e.code = static_cast<int>(halt);
-    return e;
+    return StreamEvent::plotStarted(type, std::move(vectors), halt);
 }
 
 StreamEvent textEvent(StreamEvent::Kind kind, const std::string& text) {
-    StreamEvent e;
-    e.kind = kind;
-    e.text = text;
-    return e;
+    return kind == StreamEvent::Kind::Status ? StreamEvent::status(text) : StreamEvent::log(text);
 }
 
 StreamEvent bgStarted() {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::BgStarted;
-    return e;
+    return StreamEvent::bgStarted();
 }
-
 StreamEvent bgEnded(Halt halt = Halt::None) {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::BgEnded;
-    e.code = static_cast<int>(halt);
-    return e;
+    return StreamEvent::bgEnded(halt);
 }
-
 StreamEvent engineExit(int status) {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::EngineExit;
-    e.code = status;
-    return e;
+    return StreamEvent::engineExit(status);
 }
-
 StreamEvent abortRun(RunStatus status, const std::string& message) {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::Abort;
-    e.code = static_cast<int>(status);
-    e.text = message;
-    return e;
+    return StreamEvent::abort(status, message);
 }
 
 const std::vector<VectorInfo> kTranVectors = {{"time", false, true}, {"out"}, {"v1#branch"}};
@@ -207,10 +184,7 @@ class TestRunHandle : public QObject {
                               static_cast<std::ptrdiff_t>(batch->rows * batch->columns));
                 ++batch->rows;
             }
-            StreamEvent e;
-            e.kind = StreamEvent::Kind::Data;
-            e.batch = std::move(batch);
-            handle.queue().push(std::move(e));
+            handle.queue().push(StreamEvent::data(std::move(batch)));
         }
     }
 

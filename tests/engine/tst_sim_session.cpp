@@ -40,6 +40,13 @@ class TestSimSession : public QObject {
 
     std::string store(const char* name) const { return m_fixture.path(name); }
     SimSession& session() { return m_fixture.session(); }
+    // A run read back; empty (so the assertion on it fails) with the store's error printed.
+    static RunData read(const std::string& storePath, const std::string& runId) {
+        auto stored = SessionFixture::read(storePath, runId);
+        if (!stored)
+            qWarning("%s", stored.error().c_str());
+        return stored ? stored.value() : RunData{};
+    }
 
     std::shared_ptr<RunHandle> run(const std::string& netlist, const std::string& storePath,
                                    const std::string& runId, ProbeMap map = {}) {
@@ -371,7 +378,7 @@ private slots:
         QSemaphore busy, release;
         std::atomic<bool> sessionFree{false};
         QMetaObject::invokeMethod(
-            m_session.get(),
+            &session(),
             [&] {
                 busy.release();
                 release.tryAcquire(1, 30000);
@@ -379,10 +386,10 @@ private slots:
             },
             Qt::QueuedConnection);
         QVERIFY(busy.tryAcquire(1, 30000));
-        QVERIFY(m_session->ngspiceVersion().startsWith("ngspice-"));
+        QVERIFY(session().ngspiceVersion().startsWith("ngspice-"));
         QVERIFY(!sessionFree.load()); // answered while the session was still busy
         release.release();
-        QCOMPARE(m_session->cmd("echo free").ok, true);
+        QCOMPARE(session().cmd("echo free").ok, true);
     }
 
     void numericLocaleIsNotResetPerCommand() {
@@ -392,7 +399,7 @@ private slots:
         const std::string before = std::setlocale(LC_NUMERIC, nullptr);
         QVERIFY(std::setlocale(LC_NUMERIC, "C.utf8") || std::setlocale(LC_NUMERIC, "C.UTF-8"));
         const std::string chosen = std::setlocale(LC_NUMERIC, nullptr);
-        QVERIFY(m_session->cmd("echo 1.5").ok);
+        QVERIFY(session().cmd("echo 1.5").ok);
         auto handle = run(data("rc_step.cir"), store("locale.h5"), "locale");
         QVERIFY(handle->waitForFinished(30000));
         const std::string after = std::setlocale(LC_NUMERIC, nullptr);
@@ -407,8 +414,8 @@ private slots:
         // same store while it is read.
         const std::string path = store("shared.h5");
         auto first = run(data("long_ring.cir"), path, "first");
-        waitForPoints(first, 5000);
-        m_session->stop();
+        QVERIFY(SessionFixture::waitForPoints(*first, 5000));
+        session().stop();
         QVERIFY(first->waitForFinished(30000));
         const long long stored = first->points();
         auto writing = run(data("long_ring.cir"), path, "writing");
@@ -458,7 +465,7 @@ private slots:
         QVERIFY2(live.ok(), live.error().c_str());
         for (const auto& v : live->vectors)
             QCOMPARE(v.values.size(), live->coordinate.size());
-        m_session->stop();
+        session().stop();
         QVERIFY(writing->waitForFinished(30000));
         QCOMPARE(toString(writing->status()), toString(RunStatus::Interrupted));
         QCOMPARE(static_cast<long long>(this->read(path, "writing").coordinate.size()),

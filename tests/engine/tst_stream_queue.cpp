@@ -1,5 +1,6 @@
 // The hand-over between ngspice's callback thread and a run's writer, without ngspice:
 // synthetic events on real threads. Waits are on conditions, never on time.
+#include "core/engine/halt_reason.h"
 #include "core/engine/stream_queue.h"
 
 #include <QFile>
@@ -15,17 +16,20 @@
 namespace {
 
 StreamEvent streamEvent(StreamEvent::Kind kind, std::string text = {}) {
-    StreamEvent e;
-    e.kind = kind;
-    e.text = std::move(text);
-    return e;
+    switch (kind) {
+    case StreamEvent::Kind::BgStarted:
+        return StreamEvent::bgStarted();
+    case StreamEvent::Kind::BgEnded:
+        return StreamEvent::bgEnded(HaltReason::None);
+    case StreamEvent::Kind::Status:
+        return StreamEvent::status(std::move(text));
+    default:
+        return StreamEvent::log(std::move(text));
+    }
 }
 
 StreamEvent data(std::unique_ptr<SampleBatch> batch) {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::Data;
-    e.batch = std::move(batch);
-    return e;
+    return StreamEvent::data(std::move(batch));
 }
 
 // Joins a thread however the test function leaves (a failed QCOMPARE returns early).
@@ -213,10 +217,10 @@ private slots:
         std::thread producer([&] {
             queue.push(streamEvent(StreamEvent::Kind::BgStarted));
             for (int p = 0; p < kPlots; ++p) {
-                StreamEvent started =
-                    streamEvent(StreamEvent::Kind::PlotStarted, "tran" + std::to_string(p));
-                started.vectors = {{"time", false, true}, {"out", false, false}};
-                started.code = p;
+                // Each plot carries a halt reason of its own, so a mix-up between plots shows.
+                StreamEvent started = StreamEvent::plotStarted(
+                    "tran" + std::to_string(p), {{"time", false, true}, {"out", false, false}},
+                    static_cast<HaltReason>(p % 3));
                 queue.configure(2);
                 queue.push(std::move(started));
                 auto batch = queue.acquire();
@@ -228,9 +232,7 @@ private slots:
                 queue.push(
                     streamEvent(StreamEvent::Kind::Status, "tran: " + std::to_string(p) + "%"));
             }
-            StreamEvent ended = streamEvent(StreamEvent::Kind::BgEnded);
-            ended.code = 2;
-            queue.push(std::move(ended));
+            queue.push(StreamEvent::bgEnded(HaltReason::Stop));
         });
         JoinOnExit joined(producer);
         QCOMPARE(queue.pop().kind, StreamEvent::Kind::BgStarted);
@@ -238,7 +240,7 @@ private slots:
             StreamEvent started = queue.pop();
             QCOMPARE(started.kind, StreamEvent::Kind::PlotStarted);
             QCOMPARE(started.text, "tran" + std::to_string(p));
-            QCOMPARE(started.code, p);
+            QCOMPARE(started.haltReason, static_cast<HaltReason>(p % 3));
             QCOMPARE(started.vectors.size(), size_t(2));
             QCOMPARE(started.vectors[0].name, std::string("time"));
             QVERIFY(started.vectors[0].isScale);
@@ -259,7 +261,7 @@ private slots:
         }
         StreamEvent ended = queue.pop();
         QCOMPARE(ended.kind, StreamEvent::Kind::BgEnded);
-        QCOMPARE(ended.code, 2);
+        QCOMPARE(ended.haltReason, HaltReason::Stop);
     }
 
     // A long stream through a small pool: every row arrives in order, and the same few

@@ -365,7 +365,7 @@ private slots:
         QCOMPARE(summary.runs.size(), size_t(2));
         QCOMPARE(summary.skipped(), 2);
         for (const auto& skipped : summary.runs) {
-            const auto data = read(path("prep_stop.h5"), skipped.runId);
+            READ_RUN(data, path("prep_stop.h5"), skipped.runId);
             QCOMPARE(data.summary.status, std::string("interrupted"));
             QCOMPARE(data.summary.message, std::string("skipped: job stopped"));
             QVERIFY(data.ngspiceVersion.rfind("ngspice-", 0) == 0);

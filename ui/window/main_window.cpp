@@ -24,6 +24,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -33,6 +34,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
+#include <QtConcurrent>
 #include <algorithm>
 #include <set>
 
