@@ -4,13 +4,14 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 EXAMPLE ?= resources/examples/ota_asdl/tb_ota.asdl
 
-.PHONY: deps configure build run test bench clean format
+.PHONY: deps configure build run test bench clean format asan tsan tidy
 
 deps:
 	@bash packaging/install-deps.sh
 
+# The default preset (CMakePresets.json) with the directory and build type given here.
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --preset default -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -24,6 +25,25 @@ test: build
 bench: build
 	/usr/bin/python3 bench/bench_stream.py --build $(BUILD_DIR)
 	bash bench/bench_plot.sh --build $(BUILD_DIR)
+
+# The whole suite under AddressSanitizer + UBSan (build-asan/); the threaded engine, session
+# and job tests under ThreadSanitizer (build-tsan/). Environment, test selection and
+# suppressions: the presets in CMakePresets.json, lsan.supp, tsan.supp.
+asan: deps
+	@cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+tsan: deps
+	@cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
+
+# clang-tidy (.clang-tidy) over our sources; needs only the configured compile commands.
+# `make tidy TIDY_FILES='(core|ui)/'` widens it.
+TIDY_FILES ?= core/
+tidy: configure
+	run-clang-tidy -p $(BUILD_DIR) -quiet -j $(JOBS) '^$(CURDIR)/$(TIDY_FILES).*\.cpp$$'
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
