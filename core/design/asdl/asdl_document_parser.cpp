@@ -190,7 +190,9 @@ AsdlModuleDecl parseModule(const std::string& name, const YAML::Node& node, cons
             if (!it->second.IsSequence())
                 asdlFail(where(file, net.line) + ": net \"" + net.nameExpr +
                          "\": endpoints must be a YAML list of `instance.pin` strings");
-            for (const auto& endpoint : it->second) {
+            // yaml-cpp's it-> is a temporary proxy: a range over it->second would dangle.
+            const YAML::Node endpoints = it->second;
+            for (const auto& endpoint : endpoints) {
                 const auto text = scalar(endpoint, file, "endpoint");
                 // An unquoted `!inst.pin` is a YAML tag with no value.
                 if (text.empty() && endpoint.Tag().size() > 1 && endpoint.Tag()[0] == '!')
