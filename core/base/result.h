@@ -9,7 +9,7 @@
 template <class T> class Result {
 public:
     Result(T value) : m_value(std::move(value)) {}
-    static Result failure(std::string message) {
+    static Result failure(std::string message) { // NOLINT(performance-unnecessary-value-param)
         Result r;
         r.m_error = std::move(message);
         return r;

@@ -459,7 +459,7 @@ private:
             if (auto problem = need(nodes + 1, "its nodes and a model"); !problem.empty())
                 return R::failure(problem);
             e.nodes.assign(words.begin(), words.begin() + static_cast<long>(nodes));
-            const std::string modelName = words[e.letter == 's' ? 4 : 3];
+            const std::string& modelName = words[e.letter == 's' ? 4 : 3];
             const Model* model = findModel(scope, modelName);
             e.deviceModel =
                 model ? DeviceParameters::deviceModel(e.letter, model->type, model->level) : "";

@@ -109,7 +109,7 @@ std::string absolutePathLine(const std::string& line, const std::string& baseDir
         quote = path.front();
         path = path.substr(1, path.size() - 2);
     }
-    if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind("~", 0) == 0)
+    if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind('~', 0) == 0)
         return line;
     std::string absolute = QDir(QString::fromStdString(baseDir))
                                .absoluteFilePath(QString::fromStdString(path))

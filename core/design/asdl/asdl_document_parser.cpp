@@ -30,7 +30,7 @@ std::string scalar(const YAML::Node& node, const std::string& file, const std::s
 
 // ParamValue: int | float | bool | str. The compiler writes booleans as 1/0.
 std::string paramValue(const YAML::Node& node, const std::string& file, const std::string& what) {
-    const std::string value = scalar(node, file, what);
+    std::string value = scalar(node, file, what);
     if (node.Tag() != "!" && (value == "true" || value == "True"))
         return "1";
     if (node.Tag() != "!" && (value == "false" || value == "False"))

@@ -187,10 +187,10 @@ Result<std::vector<size_t>> AsdlPattern::broadcast(const AsdlExpansion& netAtoms
         return R::failure(location + ": " + mismatch + " (only named patterns <@name> broadcast)");
     size_t from = 0;
     for (const auto& [axis, length] : netAtoms.axisLengths) {
-        auto it =
-            std::find_if(endpointAtoms.axisLengths.begin() + static_cast<long>(from),
-                         endpointAtoms.axisLengths.end(),
-                         [&](const std::pair<std::string, int>& a) { return a.first == axis; });
+        auto it = std::find_if(
+            endpointAtoms.axisLengths.begin() + static_cast<long>(from),
+            endpointAtoms.axisLengths.end(),
+            [&name = axis](const std::pair<std::string, int>& a) { return a.first == name; });
         if (it == endpointAtoms.axisLengths.end() || it->second != length)
             return R::failure(location + ": " + mismatch +
                               " and its axes do not contain the net's axes in order");
