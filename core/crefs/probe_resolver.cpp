@@ -73,7 +73,7 @@ ProbeResolver::ProbeResolver(ProbeMap map) : m_map(std::move(map)) {}
 std::string ProbeResolver::normalizeVector(const std::string& vector) {
     std::string v = text::lower(text::trim(vector));
     if (v.size() > 3 && v.back() == ')' && (v.rfind("v(", 0) == 0 || v.rfind("i(", 0) == 0)) {
-        const std::string inner = text::trim(v.substr(2, v.size() - 3));
+        std::string inner = text::trim(v.substr(2, v.size() - 3));
         // Batch raw files write current-like device parameters as "i(@m1[id])".
         if (v[0] == 'v' || (!inner.empty() && inner[0] == '@'))
             return inner;

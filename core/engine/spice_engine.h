@@ -44,8 +44,8 @@ public:
     // Loads libngspice (again, if a controlled exit broke it). Idempotent.
     Outcome ensureLoaded();
     Outcome loadCircuit(const std::vector<std::string>& lines);
-    Outcome command(const std::string& command);
-    Outcome startBackground(const std::string& command = "run");
+    Outcome command(const std::string& text);
+    Outcome startBackground(const std::string& text = "run");
     // bg_halt waits until ngspice's thread stopped; the reason is handed to BgEnded.
     void halt(HaltReason reason);
     Outcome resume();

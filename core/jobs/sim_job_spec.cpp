@@ -460,6 +460,7 @@ Result<std::vector<SimRun>> SimJobSpec::expand() const {
         corners.push_back(Corner{});
     const auto points = sweepPoints();
     std::vector<long long> seeds;
+    seeds.reserve(static_cast<size_t>(std::max(m_monteCarloCount, 1)));
     for (int k = 0; k < m_monteCarloCount; ++k)
         seeds.push_back(m_monteCarloSeed + k);
     if (seeds.empty())

@@ -86,6 +86,7 @@ bool writeStringListAttribute(hid_t object, const std::string& name,
     if (values.empty())
         return true;
     std::vector<const char*> pointers;
+    pointers.reserve(values.size());
     for (const auto& v : values)
         pointers.push_back(v.c_str());
     return H5Awrite(attr.get(), type.get(), pointers.data()) >= 0;

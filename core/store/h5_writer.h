@@ -25,7 +25,7 @@ public:
     // Creates /runs/<id> with status=running and its inputs. Fails if the id exists.
     Result<bool> createRun(const RunMetadata& metadata);
     // Creates the coordinate and one dataset per vector of the plot.
-    Result<bool> beginPlot(const std::string& analysis, const std::vector<VectorInfo>& vectors,
+    Result<bool> beginPlot(const std::string& plotType, const std::vector<VectorInfo>& vectors,
                            const Resolution& resolution);
     // Appends rows [first, last) of the batch (all of them when last < 0).
     void append(const SampleBatch& batch, int first = 0, int last = -1);
