@@ -510,7 +510,6 @@ private slots:
     }
 
     void engineRecoversAfterControlledExit() {
-        auto quit = session().cmd("quit");
 #if defined(__SANITIZE_ADDRESS__)
         // The reload unloads libngspice; what the unloaded copy still held is then reported
         // by LeakSanitizer at exit as "<unknown module>", which GCC 12's LSan can neither
@@ -519,7 +518,7 @@ private slots:
         // a leak. It is the process's one leak check: keep this test the last one.
         __lsan_do_leak_check();
 #endif
-        auto quit = m_session->cmd("quit");
+        auto quit = session().cmd("quit");
         QVERIFY(!quit.ok); // ngspice left: the library must be loaded again
         auto handle = run(data("rc_step.cir"), store("recovered.h5"), "recovered");
         QVERIFY(handle->waitForFinished(30000));
