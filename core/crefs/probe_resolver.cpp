@@ -52,7 +52,11 @@ bool isBranch(const std::string& v) {
     return v.size() > 7 && v.compare(v.size() - 7, 7, "#branch") == 0;
 }
 
-const std::set<std::string> kReservedNames = {"time", "inputs", "logs", "vectors", "_SUCCESS"};
+// The names a run group gives its own members (store_layout.h; crefs sit below the store, so
+// tst_probe_resolver checks that the two lists agree) and the coordinates ngspice names.
+const std::set<std::string> kReservedNames = {"time",         "frequency",  "inputs",
+                                              "logs",         "vectors",    "_SUCCESS",
+                                              "measurements", "step_index", "point"};
 
 } // namespace
 

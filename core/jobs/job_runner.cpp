@@ -1,7 +1,7 @@
 #include "core/jobs/job_runner.h"
 
-#include "core/engine/design_reader.h"
 #include "core/engine/run_handle.h"
+#include "core/engine/run_planner.h"
 #include "core/engine/sim_session.h"
 #include "core/netlist/run_netlist.h"
 #include "core/store/h5_sink.h"
@@ -85,20 +85,19 @@ void JobRunner::prepare(const SimJobSpec& spec, Prepared& out) {
         out.error = runs.error();
         return;
     }
-    ProbeMap probeMap;
-    if (!spec.probeMapPath().empty()) {
-        auto loaded = ProbeMap::loadFile(spec.probeMapPath());
-        if (!loaded) {
-            out.error = loaded.error();
-            return;
-        }
-        probeMap = loaded.value();
+    // Every run records the design's hierarchy, and its crefs name the vectors: the same
+    // plan a single run of the netlist gets.
+    RunPlanner::Options options;
+    options.designPath = spec.netlistPath();
+    options.storePath = spec.storePath();
+    options.probeMapPath = spec.probeMapPath();
+    auto plan = RunPlanner::planFile(options);
+    if (!plan) {
+        out.error = plan.error();
+        return;
     }
-    // Every run records the design's hierarchy, and its crefs name the vectors.
-    if (auto tree = DesignReader::read(spec.netlistPath())) {
-        out.treeJson = tree->toJson();
-        probeMap = tree->probeMapFor(probeMap);
-    }
+    out.treeJson = plan->request.treeJson;
+    ProbeMap probeMap = plan->request.probeMap;
     if (QFileInfo::exists(QString::fromStdString(spec.storePath()))) {
         // Names only: a store of thousands of runs answers in milliseconds.
         auto existing = ResultStore::runIds(spec.storePath());

@@ -71,6 +71,9 @@ RunSummary summarize(hid_t run, const std::string& runId) {
     summary.finished = h5::readStringAttribute(run, store_layout::kFinished);
     summary.coordinate = h5::readStringAttribute(run, store_layout::kCoordinate);
     summary.points = lengthOf(run, summary.coordinate);
+    if (summary.coordinate.empty() && h5::exists(run, store_layout::kVectors) &&
+        summary.analysis == "op")
+        summary.points = 1; // an operating point: scalars, no coordinate
     if (const long long steps = h5::readInt64Attribute(run, store_layout::kSteps, 0); steps > 0) {
         // Every step's points (padding included), not one step's: a 2-D coordinate counts
         // them already, a shared one (.dc with two sources) once per step, and a stepped
@@ -81,9 +84,6 @@ RunSummary summarize(hid_t run, const std::string& runId) {
         else if (dims.size() == 1)
             summary.points *= steps;
     }
-    if (summary.coordinate.empty() && h5::exists(run, store_layout::kVectors) &&
-        summary.analysis == "op")
-        summary.points = 1; // an operating point: scalars, no coordinate
     summary.success = h5::exists(run, store_layout::kSuccess);
     return summary;
 }

@@ -1,5 +1,6 @@
 // Pure logic: the cref rules, explicit names, aliases and their errors.
 #include "core/crefs/probe_resolver.h"
+#include "core/store/store_layout.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -175,6 +176,21 @@ private slots:
         auto r = ProbeResolver(map).resolve(plot({"out"}));
         QVERIFY(!r.ok());
         QVERIFY(r.error().find("top/ota") != std::string::npos);
+    }
+
+    // A cref is linked into its run group under its own name, so none may be a name the run
+    // group uses for itself: a cref "measurements" would take the group's place.
+    void runGroupNamesAreReserved() {
+        for (const char* name :
+             {store_layout::kInputs, store_layout::kVectors, store_layout::kLogs,
+              store_layout::kMeasurements, store_layout::kSuccess, store_layout::kStepIndex,
+              store_layout::kPoint, "time", "frequency"}) {
+            QVERIFY2(!ProbeResolver::crefProblem(name).empty(), name);
+            ProbeMap map;
+            map.map[name] = "out";
+            QVERIFY2(!ProbeResolver(map).resolve(plot({"out"})).ok(), name);
+        }
+        QVERIFY(ProbeResolver::crefProblem("top.measurements").empty()); // only whole names
     }
 
     void jsonRoundTripAndErrors() {

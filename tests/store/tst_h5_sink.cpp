@@ -394,10 +394,6 @@ private slots:
         QVERIFY2(run.ok(), run.error().c_str());
         QCOMPARE(run->summary.coordinate, std::string("t"));
         QCOMPARE(run->coordinate, (std::vector<double>{-40, 27, 125}));
-        // summarize() means "one point per step" here, but its rule for an unstepped .op
-        // (points = 1) runs after and wins. Left to the store's owner; XPASS once fixed.
-        QEXPECT_FAIL("", "a stepped operating point's summary counts 1 point, not one per step",
-                     Continue);
         QCOMPARE(run->summary.points, 3LL);
         QCOMPARE(run->find("top.nodes.out.v")->values, (std::vector<double>{0.5, 0.625, 0.75}));
     }

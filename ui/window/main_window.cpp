@@ -274,9 +274,8 @@ bool MainWindow::openDesign(const QString& path) {
 
 void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
     const QFileInfo info(path);
-    QString netlist = info.absoluteFilePath();
-    if (DesignReader::isAsdl(path.toStdString()))
-        netlist = info.absolutePath() + "/" + info.completeBaseName() + ".spice";
+    const QString netlist =
+        QString::fromStdString(RunPlanner::netlistFor(info.absoluteFilePath().toStdString()));
     if (!tree) {
         // A netlist the reader cannot elaborate may still run; an ASDL design cannot.
         showError("Cannot read the design", QString::fromStdString(tree.error()));
@@ -298,7 +297,7 @@ void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
         m_jobs->setBaseDir(info.absolutePath()); // a job typed by hand sits beside the design
     }
     setTree(tree ? std::make_shared<const HierarchyTree>(std::move(tree.value())) : nullptr);
-    setStorePath(info.absolutePath() + "/" + info.completeBaseName() + ".h5");
+    setStorePath(QString::fromStdString(RunPlanner::defaultStorePath(m_designPath.toStdString())));
     m_controls->setCanRun(m_session != nullptr);
     addRecent(m_designPath);
     updateTitle();
