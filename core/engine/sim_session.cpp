@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QThread>
 #include <atomic>
+#include <future>
 #include <set>
 
 namespace {
@@ -49,32 +50,26 @@ Result<std::unique_ptr<SimSession>> SimSession::create() {
 
 SimSession::~SimSession() {
     std::shared_ptr<RunHandle> current;
-    QMetaObject::invokeMethod(
-        this,
-        [this, &current] {
-            for (auto& [handle, request] : m_pending)
-                handle->finishWithoutStore(RunStatus::Interrupted,
-                                           "session closed before the run started");
-            m_pending.clear();
-            current = m_current;
-            if (!m_current)
-                return;
-            auto& engine = SpiceEngine::instance();
-            if (engine.isRunning())
-                engine.halt(HaltReason::Stop);
-            else
-                abortRun(m_current, RunStatus::Interrupted, "session closed during the run");
-        },
-        Qt::BlockingQueuedConnection);
+    blockOnWorker([this, &current] {
+        for (auto& [handle, request] : m_pending)
+            handle->finishWithoutStore(RunStatus::Interrupted,
+                                       "session closed before the run started");
+        m_pending.clear();
+        current = m_current;
+        if (!m_current)
+            return;
+        auto& engine = SpiceEngine::instance();
+        if (engine.isRunning())
+            engine.halt(HaltReason::Stop);
+        else
+            abortRun(m_current, RunStatus::Interrupted, "session closed during the run");
+    });
     if (current)
         current->waitForFinished(30000);
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (m_current)
-                onStreamEnded(m_current.get());
-        },
-        Qt::BlockingQueuedConnection);
+    blockOnWorker([this] {
+        if (m_current)
+            onStreamEnded(m_current.get());
+    });
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
@@ -85,11 +80,29 @@ void SimSession::assertWorkerThread() const {
     Q_ASSERT(QThread::currentThread() == m_thread);
 }
 
-SpiceEngine::Outcome SimSession::onWorker(std::function<SpiceEngine::Outcome()> work) {
-    if (QThread::currentThread() == m_thread)
-        return work();
+void SimSession::blockOnWorker(const std::function<void()>& work) {
+    if (QThread::currentThread() == m_thread) {
+        work();
+        return;
+    }
+    // A std::promise rather than Qt::BlockingQueuedConnection: both wait the same way, but
+    // the promise hands back through a std::atomic ThreadSanitizer sees, where Qt's
+    // semaphore (in a Qt not built for TSan) hides that everything `work` wrote is ready.
+    std::promise<void> done;
+    auto finished = done.get_future();
+    QMetaObject::invokeMethod(
+        this,
+        [&work, &done] {
+            work();
+            done.set_value();
+        },
+        Qt::QueuedConnection);
+    finished.wait();
+}
+
+SpiceEngine::Outcome SimSession::onWorker(const std::function<SpiceEngine::Outcome()>& work) {
     SpiceEngine::Outcome outcome;
-    QMetaObject::invokeMethod(this, std::move(work), Qt::BlockingQueuedConnection, &outcome);
+    blockOnWorker([&] { outcome = work(); });
     return outcome;
 }
 

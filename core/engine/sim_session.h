@@ -56,7 +56,9 @@ private:
     void onStreamEnded(RunHandle* handle);
     void validateDeviceSaves(RunHandle& handle, const std::vector<std::string>& saves,
                              std::vector<std::string>& valid);
-    SpiceEngine::Outcome onWorker(std::function<SpiceEngine::Outcome()> work);
+    // Runs `work` on the worker thread and waits for it (directly when already there).
+    void blockOnWorker(const std::function<void()>& work);
+    SpiceEngine::Outcome onWorker(const std::function<SpiceEngine::Outcome()>& work);
 
     QThread* m_thread = nullptr; // owned: deleted after join in the destructor
     QString m_ngspiceVersion;    // written by create() before anyone else sees the session

@@ -53,14 +53,25 @@ void JobRunner::start(const SimJobSpec& spec) {
     // ~JobRunner waits for this task, so `this` is alive when it posts; if it is being
     // destroyed the queued call is dropped with its posted event.
     m_pool.start([this, spec] {
-        auto prepared = std::make_shared<Prepared>();
+        auto prepared = std::make_unique<Prepared>();
         prepare(spec, *prepared);
+        {
+            std::lock_guard lock(m_preparedMutex);
+            m_prepared = std::move(prepared);
+        }
         QMetaObject::invokeMethod(
-            this, [this, prepared] { onPrepared(prepared); }, Qt::QueuedConnection);
+            this, [this] { onPrepared(); }, Qt::QueuedConnection);
     });
 }
 
-void JobRunner::onPrepared(const std::shared_ptr<Prepared>& prepared) {
+void JobRunner::onPrepared() {
+    std::unique_ptr<Prepared> prepared;
+    {
+        std::lock_guard lock(m_preparedMutex);
+        prepared = std::move(m_prepared);
+    }
+    if (!prepared)
+        return;
     if (!prepared->error.empty()) {
         m_running = false;
         m_stopping = false;

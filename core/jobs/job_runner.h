@@ -10,6 +10,7 @@
 #include <QString>
 #include <QThreadPool>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -72,7 +73,11 @@ signals:
 private:
     struct Prepared;
     static void prepare(const SimJobSpec& spec, Prepared& out); // on the pool thread
-    void onPrepared(const std::shared_ptr<Prepared>& prepared);
+    void onPrepared();
+    // The pool thread hands its result over here, under the mutex (which TSan sees, unlike
+    // the queued call that follows), and this thread takes it.
+    std::mutex m_preparedMutex;
+    std::unique_ptr<Prepared> m_prepared;
     void submitNext();
     void onRunFinished(RunStatus status, const QString& message);
     void skipRemainingThenFinish();
