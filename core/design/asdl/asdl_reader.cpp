@@ -50,6 +50,24 @@ Result<std::vector<std::string>> atomsOf(const std::string& expression,
     return atoms;
 }
 
+// Loads the design with its imports into `program` and elaborates its top module with
+// `elaborator` (which reads `program`): what reading a tree and reading the hierarchy share.
+Result<const AsdlModuleDecl*> elaborateTop(const std::string& asdlPath, AsdlProgram& program,
+                                           AsdlElaborator& elaborator) {
+    using R = Result<const AsdlModuleDecl*>;
+    if (!QFileInfo(QString::fromStdString(asdlPath)).isFile())
+        return R::failure(asdlPath + ": no such file");
+    const auto entry = program.load(asdlPath);
+    if (!entry)
+        return R::failure(entry.error());
+    const auto top = AsdlProgram::topModule(program.document(entry.value()));
+    if (!top)
+        return R::failure(top.error());
+    if (auto elaborated = elaborator.elaborate(*top.value()); !elaborated)
+        return R::failure(elaborated.error());
+    return top.value();
+}
+
 } // namespace
 
 std::string AsdlReader::emittedNetlistBeside(const std::string& asdlPath) {
@@ -67,19 +85,11 @@ Result<HierarchyTree> AsdlReader::readFile(const std::string& asdlPath,
 Result<HierarchyTree> AsdlReader::readFile(const std::string& asdlPath,
                                            const AsdlReadOptions& options) {
     using R = Result<HierarchyTree>;
-    const QFileInfo info(QString::fromStdString(asdlPath));
-    if (!info.isFile())
-        return R::failure(asdlPath + ": no such file");
     AsdlProgram program(options.libRoots);
-    const auto entry = program.load(asdlPath);
-    if (!entry)
-        return R::failure(entry.error());
-    const auto top = AsdlProgram::topModule(program.document(entry.value()));
+    AsdlElaborator elaborator(program);
+    const auto top = elaborateTop(asdlPath, program, elaborator);
     if (!top)
         return R::failure(top.error());
-    AsdlElaborator elaborator(program);
-    if (auto elaborated = elaborator.elaborate(*top.value()); !elaborated)
-        return R::failure(elaborated.error());
 
     const std::string netlist =
         !options.emittedNetlist.empty() ? options.emittedNetlist : emittedNetlistBeside(asdlPath);
@@ -97,18 +107,11 @@ Result<HierarchyTree> AsdlReader::readFile(const std::string& asdlPath,
 Result<std::vector<AsdlTreeEntry>> AsdlReader::readHierarchy(const std::string& asdlPath,
                                                              const AsdlReadOptions& options) {
     using R = Result<std::vector<AsdlTreeEntry>>;
-    if (!QFileInfo(QString::fromStdString(asdlPath)).isFile())
-        return R::failure(asdlPath + ": no such file");
     AsdlProgram program(options.libRoots);
-    const auto entry = program.load(asdlPath);
-    if (!entry)
-        return R::failure(entry.error());
-    const auto top = AsdlProgram::topModule(program.document(entry.value()));
+    AsdlElaborator elaborator(program);
+    const auto top = elaborateTop(asdlPath, program, elaborator);
     if (!top)
         return R::failure(top.error());
-    AsdlElaborator elaborator(program);
-    if (auto elaborated = elaborator.elaborate(*top.value()); !elaborated)
-        return R::failure(elaborated.error());
     std::vector<AsdlTreeEntry> entries;
     AsdlTreeEntry root;
     root.path = top.value()->name;
