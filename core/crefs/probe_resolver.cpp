@@ -122,6 +122,8 @@ std::string ProbeResolver::defaultCref(const std::string& vector) {
         return joinCref(instances, name + ".nodes." + safeSegment(v.substr(hash + 1)) + ".v");
     }
     auto segments = text::split(v, '.');
+    if (segments.empty())
+        return {}; // no name, no cref: crefProblem() says so, and resolve() refuses it
     std::vector<std::string> instances;
     for (size_t i = 0; i + 1 < segments.size(); ++i)
         instances.push_back(safeSegment(instanceSegment(segments[i])));
@@ -175,6 +177,8 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
     for (const auto& [cref, vector] : m_map.map) {
         if (auto problem = crefProblem(cref); !problem.empty())
             return R::failure("probe map: " + problem);
+        if (normalizeVector(vector).empty())
+            return R::failure("probe map: \"" + cref + "\" names no vector (an empty name)");
         explicitCrefs[normalizeVector(vector)].push_back(cref);
     }
     // Several crefs for one vector (a net seen from each instance it passes through): the
@@ -195,6 +199,9 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
     for (size_t i = 0; i < vectors.size(); ++i) {
         const auto& info = vectors[i];
         const std::string name = normalizeVector(info.name);
+        if (name.empty())
+            return R::failure("ngspice announced a vector with no name (a device line without "
+                              "its nodes, such as a bare \"c9\"?); fix the netlist");
         present.insert(name);
         ResolvedVector resolved;
         resolved.vector = info.name;

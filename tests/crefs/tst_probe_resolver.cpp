@@ -193,6 +193,23 @@ private slots:
         QVERIFY(ProbeResolver::crefProblem("top.measurements").empty()); // only whole names
     }
 
+    // Found by fuzzing: an empty vector name, from the probe map or from ngspice (a device
+    // line without nodes), crashed defaultCref. Now it is an error that says what is wrong.
+    void emptyVectorNamesAreErrorsNotCrashes() {
+        QCOMPARE(ProbeResolver::defaultCref(""), std::string());
+        QVERIFY(!ProbeResolver::crefProblem(ProbeResolver::defaultCref("")).empty());
+        ProbeMap map;
+        map.map["top.x"] = "";
+        auto fromMap = ProbeResolver(map).resolve(plot({"out"}));
+        QVERIFY(!fromMap.ok());
+        QVERIFY2(fromMap.error().find("\"top.x\" names no vector") != std::string::npos,
+                 fromMap.error().c_str());
+        auto fromNgspice = ProbeResolver().resolve(plot({"out", ""}));
+        QVERIFY(!fromNgspice.ok());
+        QVERIFY2(fromNgspice.error().find("vector with no name") != std::string::npos,
+                 fromNgspice.error().c_str());
+    }
+
     void jsonRoundTripAndErrors() {
         ProbeMap map;
         map.map["top.ota1.nodes.out.v"] = "v(out)";
