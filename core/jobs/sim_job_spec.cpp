@@ -414,6 +414,22 @@ Result<SimJobSpec> SimJobSpec::fromYaml(const std::string& text, const std::stri
                                   std::to_string(INT_MAX));
             spec.m_monteCarloCount = static_cast<int>(count);
         }
+        // Every run is expanded (netlist text, id) before the first starts: a product of
+        // sweeps, corners and Monte Carlo beyond the limit would exhaust memory (10^12 ended
+        // in bad_alloc) or hang, so it is refused here, at the line that multiplies it.
+        double runs = 1;
+        for (const auto& sweep : spec.m_sweeps)
+            runs *= static_cast<double>(sweep.values.size());
+        runs *= static_cast<double>(std::max<size_t>(1, spec.m_corners.size()));
+        runs *= std::max(1, spec.m_monteCarloCount);
+        if (runs > static_cast<double>(kMaxRuns)) {
+            const auto where = root["montecarlo"] ? root["montecarlo"]
+                               : root["sweeps"]   ? root["sweeps"]
+                                                  : root["corners"];
+            return R::failure(p.at(where) + ": the job has " + spice_number::format(runs) +
+                              " runs (sweeps x corners x Monte Carlo); at most " +
+                              std::to_string(kMaxRuns) + " are allowed");
+        }
     } catch (const YAML::Exception& e) {
         return R::failure(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
     }

@@ -100,6 +100,8 @@ public:
     static const std::map<std::string, AnalysisForm>& analysisForms();
     // How many runs expand() makes: corners × sweep points × seeds.
     long long runCount() const;
+    // The most runs one job may have (sweeps x corners x Monte Carlo): fromText refuses more.
+    static constexpr long long kMaxRuns = 1000000;
 
 private:
     std::string m_origin;

@@ -361,6 +361,17 @@ sweeps:
                                             "  seed: -4\n"
                                          << 4 << "seeds must lie in";
         QTest::newRow("yaml syntax") << "netlist: rc.cir\nsweeps: [\n  {param: a\n" << 4 << "";
+        // Found by fuzzing: 10^12 runs ended in bad_alloc, 10^6 x 3000 hung while expanding.
+        QTest::newRow("too many runs: sweeps")
+            << "netlist: rc.cir\nsweeps:\n"
+               "  - {param: a, lin: {start: 0, stop: 1, points: 1000000}}\n"
+               "  - {param: b, lin: {start: 0, stop: 1, points: 1000000}}\n"
+            << 3 << "the job has 1000000000000 runs (sweeps x corners x Monte Carlo)";
+        QTest::newRow("too many runs: monte carlo")
+            << "netlist: rc.cir\nsweeps:\n"
+               "  - {param: a, lin: {start: 0, stop: 1, points: 1000000}}\n"
+               "montecarlo: {count: 3000}\n"
+            << 4 << "at most 1000000 are allowed";
     }
 
     void errorsNameFileAndLine() {
