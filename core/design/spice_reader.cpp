@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The deepest subckt instance nesting the reader elaborates (spice_reader.h says why).
+constexpr size_t kMaxNesting = 256;
+
 using Card = SpiceLexer::Card;
 
 bool startsWith(const std::string& text, const std::string& prefix) {
@@ -604,6 +607,13 @@ private:
             return Status::failure(where(at) + ": subckt \"" + definition->name +
                                    "\" instantiates itself (" + chain + definition->name + ")");
         }
+
+        // Elaboration recurses once per level: a chain thousands deep (a fuzzed or generated
+        // netlist) would overflow the stack. Real hierarchies are a few dozen levels deep.
+        if (m_stack.size() > kMaxNesting) // the stack holds the top level too
+            return Status::failure(where(at) + ": " + element.name + " (subckt \"" +
+                                   definition->name + "\") nests subckt instances more than " +
+                                   std::to_string(kMaxNesting) + " levels deep");
 
         Scope child;
         child.definition = definition;

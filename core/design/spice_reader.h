@@ -32,7 +32,9 @@
 //
 // Errors name the file and line: a missing include or library section, an unknown subckt,
 // a port-count mismatch, a subckt that instantiates itself, include recursion, .ends
-// without .subckt, a .subckt without .ends, two nodes with one cref.
+// without .subckt, a .subckt without .ends, two nodes with one cref, and subckt instances
+// nested more than 256 levels deep (elaboration recurses per level, and a chain thousands
+// deep would overflow the stack of the thread reading it).
 class SpiceReader {
 public:
     struct Options {

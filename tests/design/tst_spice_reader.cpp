@@ -14,6 +14,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <set>
 
 namespace {
@@ -317,6 +318,38 @@ private slots:
         QVERIFY(!tree.ok());
         QVERIFY2(contains(tree.error(), expected.toStdString()),
                  ("got: " + tree.error() + "\nwanted: " + expected.toStdString()).c_str());
+    }
+
+    // Found by fuzzing: a subckt chain 5000 levels deep overflowed the stack. Such nesting
+    // is an error naming the instance that goes too deep; 256 levels still read, on a
+    // thread with a small stack as well (a pool thread opens designs in the GUI).
+    static std::string chain(int levels) {
+        std::string text = "deep chain\n";
+        for (int i = 0; i < levels; ++i)
+            text +=
+                ".subckt s" + std::to_string(i) + " a b\n" +
+                (i + 1 < levels ? "x1 a b s" + std::to_string(i + 1) : std::string("r1 a b 1k")) +
+                "\n.ends\n";
+        return text + "v1 in 0 1\nx0 in 0 s0\n.op\n.end\n";
+    }
+
+    void deepNestingIsAnErrorNotACrash() {
+        auto tooDeep = SpiceReader::readText(chain(5000), "/virtual/deep.cir");
+        QVERIFY(!tooDeep.ok());
+        QVERIFY2(contains(tooDeep.error(), "nests subckt instances more than 256 levels deep"),
+                 tooDeep.error().c_str());
+        QVERIFY2(contains(tooDeep.error(), "/virtual/deep.cir:"), tooDeep.error().c_str());
+        Result<HierarchyTree> deepest = Result<HierarchyTree>::failure("not read");
+        QThread reader;
+        reader.setStackSize(1024 * 1024); // 1 MB, an eighth of the main thread's
+        QObject::connect(&reader, &QThread::started, [&] {
+            deepest = SpiceReader::readText(chain(256), "/virtual/deepest.cir");
+            reader.quit();
+        });
+        reader.start();
+        QVERIFY(reader.wait(60000));
+        QVERIFY2(deepest.ok(), deepest.error().c_str());
+        QVERIFY(deepest->find("top.0.1.1.1") != nullptr);
     }
 
     void moreErrors() {
