@@ -237,22 +237,42 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
         resolution.vectors.push_back(std::move(resolved));
     }
 
-    // Aliases: follow each chain to a cref that names a vector; reject cycles.
+    // Aliases: follow each chain to a cref that names a vector; reject cycles. Each link is
+    // walked once (the end of every alias on a walked path is remembered), so a chain of n
+    // aliases costs n steps, not n^2 walks of up to n (20,000 aliases never finished).
+    std::map<std::string, std::string> endOf;
     for (const auto& [alias, firstTarget] : m_map.aliases) {
         if (auto problem = crefProblem(alias); !problem.empty())
             return R::failure("probe map alias: " + problem);
-        std::vector<std::string> chain{alias};
+        if (endOf.count(alias))
+            continue;
+        std::vector<std::string> path{alias};
+        std::map<std::string, size_t> onPath{{alias, 0}};
         std::string target = firstTarget;
         while (m_map.aliases.count(target) && !indexOfCref.count(target)) {
-            if (std::find(chain.begin(), chain.end(), target) != chain.end()) {
+            if (auto known = endOf.find(target); known != endOf.end()) {
+                target = known->second;
+                break;
+            }
+            if (onPath.count(target)) {
                 std::string cycle;
-                for (const auto& c : chain)
+                for (const auto& c : path)
                     cycle += c + " -> ";
                 return R::failure("probe map: alias cycle " + cycle + target);
             }
-            chain.push_back(target);
+            onPath.emplace(target, path.size());
+            path.push_back(target);
             target = m_map.aliases.at(target);
         }
+        for (const auto& step : path)
+            endOf[step] = target;
+    }
+    // An alias is listed once per vector: those the map also gives as explicit crefs already are.
+    std::set<std::string> listed;
+    for (const auto& resolved : resolution.vectors)
+        listed.insert(resolved.aliases.begin(), resolved.aliases.end());
+    for (const auto& [alias, firstTarget] : m_map.aliases) {
+        const std::string& target = endOf.at(alias);
         auto it = indexOfCref.find(target);
         if (it == indexOfCref.end()) {
             // A target that names a map entry whose vector is absent is reported as missing;
@@ -262,9 +282,8 @@ Result<Resolution> ProbeResolver::resolve(const std::vector<VectorInfo>& vectors
             return R::failure("probe map: alias \"" + alias + "\" points to \"" + target +
                               "\", which names no vector");
         }
-        auto& aliases = resolution.vectors[it->second].aliases;
-        if (std::find(aliases.begin(), aliases.end(), alias) == aliases.end())
-            aliases.push_back(alias);
+        if (listed.insert(alias).second)
+            resolution.vectors[it->second].aliases.push_back(alias);
     }
 
     for (const auto& [vector, crefs] : explicitCrefs) {
@@ -294,10 +313,11 @@ std::vector<std::string> ProbeResolver::saveCommands(const std::vector<std::stri
 
 Result<std::string> ProbeResolver::resolveAlias(const std::string& cref) const {
     std::vector<std::string> chain{cref};
+    std::set<std::string> seen{cref};
     std::string current = cref;
     while (m_map.aliases.count(current)) {
         current = m_map.aliases.at(current);
-        if (std::find(chain.begin(), chain.end(), current) != chain.end()) {
+        if (!seen.insert(current).second) {
             std::string cycle;
             for (const auto& c : chain)
                 cycle += c + " -> ";
