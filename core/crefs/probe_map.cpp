@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QUtf8StringView>
 #include <algorithm>
 #include <yaml-cpp/yaml.h>
 
@@ -122,13 +123,25 @@ Result<ProbeMap> ProbeMap::fromYaml(const std::string& text, const std::string& 
 }
 
 Result<ProbeMap> ProbeMap::loadFile(const std::string& path) {
-    const auto suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
-    if (suffix != "yaml" && suffix != "yml")
-        return loadJsonFile(path);
+    using R = Result<ProbeMap>;
     QFile file(QString::fromStdString(path));
     if (!file.open(QIODevice::ReadOnly))
-        return Result<ProbeMap>::failure(path + ": " + file.errorString().toStdString());
-    return fromYaml(file.readAll().toStdString(), path);
+        return R::failure(path + ": " + file.errorString().toStdString());
+    const QByteArray bytes = file.readAll();
+    // A file given as a probe map that says nothing is a mistake (a truncated save, the
+    // wrong file), not an empty map; and crefs and vectors are text, never stray bytes.
+    if (bytes.trimmed().isEmpty())
+        return R::failure(path + ": the probe map file is empty");
+    int line = 1;
+    for (const auto& text : bytes.split('\n')) {
+        if (!QUtf8StringView(text).isValidUtf8())
+            return R::failure(path + ":" + std::to_string(line) + ": not valid UTF-8 text");
+        ++line;
+    }
+    const auto suffix = QFileInfo(file).suffix().toLower();
+    if (suffix != "yaml" && suffix != "yml")
+        return loadJsonFile(path);
+    return fromYaml(bytes.toStdString(), path);
 }
 
 Result<bool> ProbeMap::saveFile(const std::string& path) const {

@@ -329,8 +329,19 @@ SpiceLexer::Text SpiceLexer::lex(const std::string& text, const std::string& fil
     return out;
 }
 
+std::string SpiceLexer::binaryProblem(const std::string& text, const std::string& file) {
+    const auto nul = text.find('\0');
+    if (nul == std::string::npos)
+        return {};
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(nul), '\n');
+    return file + ":" + std::to_string(line) +
+           ": not a SPICE netlist (binary data: a NUL byte; is this the right file?)";
+}
+
 Result<SpiceLexer::Deck> SpiceLexer::expand(const std::string& text, const std::string& file,
                                             const IncludeOptions& options) {
+    if (auto problem = binaryProblem(text, file); !problem.empty())
+        return Result<Deck>::failure(problem);
     Including including(options);
     Deck deck;
     if (auto done = including.top(text, file, deck.cards); !done.ok())

@@ -91,6 +91,9 @@ public:
     // The same for a file; an unreadable one is an error, tolerated or not.
     static Result<Deck> expandFile(const std::string& path, const IncludeOptions& options);
 
+    // Why `text` is not a SPICE netlist at all ("" when it may be one): binary data, a NUL
+    // byte, names the file and line. Readers refuse such a file before lexing it.
+    static std::string binaryProblem(const std::string& text, const std::string& file);
     static std::vector<std::string> words(const std::string& text);
     // The text before ngspice's end-of-line comment (netlist rules, not .control ones).
     static std::string withoutComment(const std::string& line);

@@ -715,6 +715,8 @@ Result<HierarchyTree> SpiceReader::readFile(const std::string& path, const Optio
 Result<HierarchyTree> SpiceReader::readText(const std::string& text, const std::string& path,
                                             const Options& options,
                                             std::vector<std::string>* warnings) {
+    if (auto problem = SpiceLexer::binaryProblem(text, path); !problem.empty())
+        return Result<HierarchyTree>::failure(problem);
     try {
         return Reading(options, warnings).read(text, path);
     } catch (const std::exception& e) {

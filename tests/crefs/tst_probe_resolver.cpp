@@ -2,6 +2,7 @@
 #include "core/crefs/probe_resolver.h"
 #include "core/store/store_layout.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <set>
@@ -259,6 +260,30 @@ private slots:
         auto missingFile = ProbeMap::loadJsonFile("/nonexistent/pm.json");
         QVERIFY(!missingFile.ok());
         QVERIFY(missingFile.error().find("/nonexistent/pm.json") != std::string::npos);
+    }
+
+    // Found by fuzzing: an empty probe-map file and one with invalid UTF-8 were accepted
+    // silently. Both are errors naming the file (and the line).
+    void emptyOrNonUtf8ProbeMapFilesAreErrors() {
+        QTemporaryDir dir;
+        auto write = [&](const char* name, const QByteArray& bytes) {
+            QFile file(dir.filePath(name));
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+                return std::string();
+            return dir.filePath(name).toStdString();
+        };
+        for (const char* name : {"empty.yaml", "empty.json"}) {
+            const auto path = write(name, " \n\t\n");
+            auto loaded = ProbeMap::loadFile(path);
+            QVERIFY(!loaded.ok());
+            QCOMPARE(loaded.error(), path + ": the probe map file is empty");
+        }
+        const auto bad = write("bad.yaml", "map:\n  top.x: \"v(\xff\xfe)\"\n");
+        auto loaded = ProbeMap::loadFile(bad);
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error(), bad + ":2: not valid UTF-8 text");
+        const auto good = write("good.yaml", "map:\n  top.\xc2\xb5: \"v(out)\"\n"); // µ
+        QVERIFY2(ProbeMap::loadFile(good).ok(), ProbeMap::loadFile(good).error().c_str());
     }
 
     void yamlRoundTripAndErrors() {

@@ -3,6 +3,7 @@
 // parameter of DeviceParameters' tables) must be streamed by a run.
 #include "core/crefs/probe_resolver.h"
 #include "core/design/device_parameters.h"
+#include "core/design/spice_lexer.h"
 #include "core/design/spice_reader.h"
 #include "tests/support/session_fixture.h"
 
@@ -331,6 +332,21 @@ private slots:
                 (i + 1 < levels ? "x1 a b s" + std::to_string(i + 1) : std::string("r1 a b 1k")) +
                 "\n.ends\n";
         return text + "v1 in 0 1\nx0 in 0 s0\n.op\n.end\n";
+    }
+
+    // Found by fuzzing: a binary file read as a netlist reported `"top.<bytes>" is defined
+    // twice`. Binary data is refused as not a netlist, naming the file and line.
+    void binaryFilesAreNotNetlists() {
+        const std::string binary("title\nr1 a 0 1k\n\x7f"
+                                 "ELF\x02\x01\0\0\0junk\n",
+                                 30);
+        auto tree = SpiceReader::readText(binary, "/virtual/program.cir");
+        QVERIFY(!tree.ok());
+        QCOMPARE(tree.error(), std::string("/virtual/program.cir:3: not a SPICE netlist (binary "
+                                           "data: a NUL byte; is this the right file?)"));
+        auto deck = SpiceLexer::expand(binary, "/virtual/program.cir", {});
+        QVERIFY(!deck.ok());
+        QVERIFY(contains(deck.error(), "not a SPICE netlist"));
     }
 
     void deepNestingIsAnErrorNotACrash() {
