@@ -156,6 +156,7 @@ void MainWindow::buildJobPanel() {
         return {};
     });
     connect(m_jobs, &JobPanel::jobStarted, this, [this, d](const QString& store) {
+        dropStoredReads();
         m_controls->setCanRun(false);
         m_log->clear();
         d->raise();
@@ -272,6 +273,13 @@ bool MainWindow::openDesign(const QString& path) {
     return true;
 }
 
+void MainWindow::dropStoredReads() {
+    // A stored run or overlay still being read belongs to what the window showed before;
+    // arriving later, it would replace a live run's traces or land on another design.
+    m_runLoader->cancel();
+    m_overlayLoader->cancel();
+}
+
 void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
     const QFileInfo info(path);
     const QString netlist =
@@ -285,6 +293,7 @@ void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
             return;
         }
     }
+    dropStoredReads();
     m_designPath = info.absoluteFilePath();
     m_netlistPath = netlist;
     m_controls->setTranSpec({}, {}); // a new design runs its own analyses until told otherwise
@@ -297,8 +306,11 @@ void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
         m_jobs->setBaseDir(info.absolutePath()); // a job typed by hand sits beside the design
     }
     setTree(tree ? std::make_shared<const HierarchyTree>(std::move(tree.value())) : nullptr);
-    setStorePath(QString::fromStdString(RunPlanner::defaultStorePath(m_designPath.toStdString())));
-    m_controls->setCanRun(m_session != nullptr);
+    const bool jobRunning = m_jobQueue && m_jobQueue->isRunning();
+    if (!jobRunning) // a running job keeps the runs browser on its store
+        setStorePath(
+            QString::fromStdString(RunPlanner::defaultStorePath(m_designPath.toStdString())));
+    m_controls->setCanRun(m_session != nullptr && !jobRunning);
     addRecent(m_designPath);
     updateTitle();
     probeDefaults();
@@ -312,6 +324,14 @@ bool MainWindow::openStore(const QString& path) {
         showError("Cannot open store", path + ": no such file");
         return false;
     }
+    // A design still being read would, once shown, point the window at its own store.
+    if (m_readingDesign) {
+        ++m_designGeneration;
+        m_readingDesign = false;
+        m_controls->setCanRun(m_session && !m_netlistPath.isEmpty() &&
+                              !(m_jobQueue && m_jobQueue->isRunning()));
+    }
+    dropStoredReads();
     setStorePath(QFileInfo(path).absoluteFilePath());
     addRecent(m_storePath);
     updateTitle();
@@ -491,6 +511,7 @@ void MainWindow::startRun() {
     }
     if (m_run && !m_run->isFinished())
         return;
+    dropStoredReads();
     QString error;
     const auto tran = m_controls->tranSpec(&error);
     if (!error.isEmpty()) {

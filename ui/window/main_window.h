@@ -94,6 +94,7 @@ private:
 
     void buildMenus();
     void showError(const QString& title, const QString& message);
+    void dropStoredReads();
     void showDesign(const QString& path, Result<HierarchyTree> tree);
     void setTree(std::shared_ptr<const HierarchyTree> tree);
     void probeDefaults();
