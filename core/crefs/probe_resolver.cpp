@@ -29,6 +29,8 @@ std::string safeSegment(std::string segment) {
 // ("r.xo.r.xm.xl1.r1"). A type letter is never "x".
 std::pair<std::vector<std::string>, std::string> devicePath(const std::string& name) {
     auto segments = text::split(name, '.');
+    if (segments.empty()) // "@", "@[gm]", "#x": no device name; safeSegment makes it "_"
+        segments.emplace_back();
     for (size_t i = 0; segments.size() >= 3 && i + 1 < segments.size();) {
         if (segments[i].size() == 1 && segments[i] != "x")
             segments.erase(segments.begin() + static_cast<long>(i));

@@ -225,6 +225,10 @@ private slots:
     // line without nodes), crashed defaultCref. Now it is an error that says what is wrong.
     void emptyVectorNamesAreErrorsNotCrashes() {
         QCOMPARE(ProbeResolver::defaultCref(""), std::string());
+        // No device name before the parameter or the internal node: a cref, not a crash.
+        QCOMPARE(ProbeResolver::defaultCref("@[gm]"), std::string("top._.op.gm"));
+        QVERIFY(!ProbeResolver::defaultCref("@").empty());
+        QCOMPARE(ProbeResolver::defaultCref("#x"), std::string("top._.nodes.x.v"));
         QVERIFY(!ProbeResolver::crefProblem(ProbeResolver::defaultCref("")).empty());
         ProbeMap map;
         map.map["top.x"] = "";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <set>
 
@@ -96,7 +97,18 @@ AsdlExpansion expandOrFail(const std::string& expression, const AsdlNamedPattern
                 };
                 if (!isInteger(from) || !isInteger(to) || content.find('|') != std::string::npos)
                     malformed("<" + content + "> is not a range <start:end> of two integers");
-                const long a = std::stol(from), b = std::stol(to);
+                // Bounds beyond 10^9 would overflow (stol throws, a - b wraps); no real
+                // range is that wide, since it may expand to 10000 atoms at most.
+                auto bound = [&](const std::string& text) {
+                    long value = 0;
+                    const auto [end, error] =
+                        std::from_chars(text.data(), text.data() + text.size(), value);
+                    if (error != std::errc() || end != text.data() + text.size() ||
+                        value > 1000000000L || value < -1000000000L)
+                        malformed("<" + content + ">: a bound beyond 1000000000");
+                    return value;
+                };
+                const long a = bound(from), b = bound(to);
                 if (static_cast<size_t>(std::labs(a - b)) + 1 > kMaxAtoms)
                     malformed("the range expands to more than 10000 atoms");
                 for (long v = a;; v += (b >= a ? 1 : -1)) {

@@ -170,6 +170,13 @@ private slots:
         QTest::newRow("range too long") << "a<0:20000>"
                                         << ""
                                         << "more than 10000 atoms";
+        // Found by review: stol threw out_of_range (terminate) and a - b could overflow.
+        QTest::newRow("bound beyond long") << "n<99999999999999999999:0>"
+                                           << ""
+                                           << "<99999999999999999999:0>: a bound beyond";
+        QTest::newRow("bounds far apart") << "n<-2000000000:2000000000>"
+                                          << ""
+                                          << "a bound beyond 1000000000";
         QTest::newRow("product too long") << "<1:100><1:100><1:2>"
                                           << ""
                                           << "more than 10000";
