@@ -1,5 +1,6 @@
 #include "core/design/spice_reader.h"
 
+#include "core/base/spice_number.h"
 #include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
 #include "core/design/device_parameters.h"
@@ -23,10 +24,6 @@ namespace {
 constexpr size_t kMaxNesting = 256;
 
 using Card = SpiceLexer::Card;
-
-bool startsWith(const std::string& text, const std::string& prefix) {
-    return text.rfind(prefix, 0) == 0;
-}
 
 std::string where(const SourceLocation& at) {
     return at.line > 0 ? at.file + ":" + std::to_string(at.line) : at.file;
@@ -216,7 +213,11 @@ private:
             if (!value.empty() && value.front() == '{' && value.back() == '}')
                 value = value.substr(1, value.size() - 2);
             if (t.compare(0, eq, "level") == 0) {
-                model.level = isNumber(value) ? static_cast<int>(std::atof(value.c_str())) : -1;
+                // Model levels are small integers; anything else (1e10 would overflow an
+                // int) is no level the table knows.
+                const auto level = isNumber(value) ? spice_number::parse(value) : std::nullopt;
+                model.level =
+                    level && *level >= 0 && *level <= 1000 ? static_cast<int>(*level) : -1;
             } else if (t.compare(0, eq, "version") == 0) {
                 model.version = value;
             }
@@ -282,7 +283,7 @@ private:
             if (auto it = d->models.find(name); it != d->models.end())
                 return &it->second;
             auto it = d->models.lower_bound(name + ".");
-            if (it != d->models.end() && startsWith(it->first, name + "."))
+            if (it != d->models.end() && text::startsWith(it->first, name + "."))
                 return &it->second;
         }
         return nullptr;
@@ -379,7 +380,7 @@ private:
                                : e.letter == 'f' ? "cccs"
                                                  : "ccvs";
             e.detail = shortened(std::string(kind) + (t.size() > 3 ? " " + rest(3) : ""));
-            if (startsWith(third, "poly")) {
+            if (text::startsWith(third, "poly")) {
                 // ngspice turns a POLY source into an XSPICE code model (`a$poly$e1`): no
                 // device of this name, no branch.
                 if (voltageControlled) {
@@ -397,11 +398,12 @@ private:
             }
             e.deviceModel = DeviceParameters::deviceModel(e.letter);
             e.branch = e.letter == 'e' || e.letter == 'h';
-            const bool expression = third.empty() || third.find('=') != std::string::npos ||
-                                    third[0] == '{' || third[0] == '\'' ||
-                                    startsWith(third, "value") || startsWith(third, "vol") ||
-                                    startsWith(third, "cur") || startsWith(third, "table") ||
-                                    startsWith(third, "laplace") || startsWith(third, "freq");
+            const bool expression =
+                third.empty() || third.find('=') != std::string::npos || third[0] == '{' ||
+                third[0] == '\'' || text::startsWith(third, "value") ||
+                text::startsWith(third, "vol") || text::startsWith(third, "cur") ||
+                text::startsWith(third, "table") || text::startsWith(third, "laplace") ||
+                text::startsWith(third, "freq");
             if (voltageControlled && !expression && t.size() >= 5)
                 e.nodes.insert(e.nodes.end(), {t[3], t[4]});
             return e;
@@ -413,7 +415,7 @@ private:
             e.detail = shortened("bsource " + rest(3));
             e.deviceModel = DeviceParameters::deviceModel('b');
             for (size_t i = 3; i < t.size(); ++i)
-                if (startsWith(t[i], "v="))
+                if (text::startsWith(t[i], "v="))
                     e.branch = true; // a behavioural voltage source has a branch
             return e;
         }
