@@ -33,11 +33,17 @@ const std::set<std::string> kControlLoops = {"foreach", "repeat", "while", "dowh
 const std::set<std::string> kInteractiveOnly = {
     "quit", "exit", "plot", "iplot", "gnuplot", "xgraph", "asciiplot", "hardcopy", "edit"};
 
-// Points of a sweep from start to stop by step, as ngspice's DC loop counts them.
+// Points of a sweep from start to stop by step, as ngspice's DC loop counts them; -1 when
+// there are too many to count (a step of 1e-15, or 1e-300 whose quotient is infinite: the
+// labels of such steps would exhaust memory before ngspice even starts).
+constexpr double kMaxSweepPoints = 1e6;
 long long sweepPoints(double start, double stop, double step) {
     if (step == 0 || (stop - start) * step < 0)
         return 1;
-    return static_cast<long long>(std::floor((stop - start) / step + 1e-9)) + 1;
+    const double intervals = std::floor((stop - start) / step + 1e-9);
+    if (!std::isfinite(intervals) || intervals >= kMaxSweepPoints)
+        return -1;
+    return static_cast<long long>(intervals) + 1;
 }
 
 // ".dc v1 0 1.8 0.01 v2 0 1.8 0.3": the second source makes ngspice repeat the first sweep
@@ -56,6 +62,7 @@ RunStepping dcStepping(const std::vector<std::string>& tokens) {
     stepping.unit = stepping.source[0] == 'v' ? "V" : stepping.source[0] == 'i' ? "A" : "";
     stepping.innerPoints = sweepPoints(*numbers[0], *numbers[1], *numbers[2]);
     stepping.innerDirection = *numbers[2] < 0 ? -1.0 : 1.0;
+    // Too many outer steps to label (-1): the steps are still found, unlabelled.
     const long long outer = sweepPoints(*numbers[3], *numbers[4], *numbers[5]);
     for (long long k = 0; k < outer; ++k)
         stepping.values.push_back(*numbers[3] + static_cast<double>(k) * *numbers[5]);

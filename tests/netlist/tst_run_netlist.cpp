@@ -3,6 +3,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 
 namespace {
 bool hasLine(const RunNetlist& n, const std::string& line) {
@@ -136,6 +137,18 @@ private slots:
         QCOMPARE(down->stepping().innerPoints, 3LL);
         QCOMPARE(down->stepping().values.size(), size_t(1));
         QCOMPARE(down->stepping().unit, std::string("A"));
+        // Found by review: a tiny outer step made 10^15 step labels before ngspice started,
+        // and 1e-300 an infinite count cast to an integer. Such steps stay unlabelled.
+        for (const char* step : {"1e-15", "1e-300"}) {
+            auto tiny = RunNetlist::fromText(std::string("t\nv1 a 0 1\nv2 b 0 1\n.dc v1 0 1 0.1 ") +
+                                                 "v2 0 1 " + step + "\n",
+                                             "/", "t.cir", std::nullopt);
+            QVERIFY(tiny.ok());
+            QVERIFY(tiny->stepping().kind == RunStepping::Kind::DcSecondSource);
+            QVERIFY(tiny->stepping().values.empty());
+            QVERIFY(std::isnan(tiny->stepping().valueAt(0)));
+            QCOMPARE(tiny->stepping().innerPoints, 11LL);
+        }
         auto single =
             RunNetlist::fromText("t\nv1 a 0 1\n.dc v1 0 1 0.1\n", "/", "t.cir", std::nullopt);
         QVERIFY(single.ok() && !single->stepping().stepped());
