@@ -41,6 +41,14 @@ std::vector<std::string> words(std::string_view text) {
     return result;
 }
 
+std::string firstWord(std::string_view text) {
+    const auto begin = text.find_first_not_of(kSpace);
+    if (begin == std::string_view::npos)
+        return {};
+    const auto end = text.find_first_of(kSpace, begin);
+    return lower(text.substr(begin, end == std::string_view::npos ? end : end - begin));
+}
+
 std::vector<std::string> split(std::string_view text, char separator) {
     std::vector<std::string> result;
     if (text.empty())

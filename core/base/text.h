@@ -14,6 +14,8 @@ std::string lower(std::string_view text);
 std::string trim(std::string_view text);
 // Words separated by white space.
 std::vector<std::string> words(std::string_view text);
+// The first word, lower case: ".tran", "foreach", "r1"; "" for a blank line.
+std::string firstWord(std::string_view text);
 // "a.b..c" -> a, b, "", c; no parts for an empty text.
 std::vector<std::string> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator,

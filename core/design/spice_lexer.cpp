@@ -29,11 +29,6 @@ std::string where(const std::string& file, int line) {
     return where(SourceLocation{file, line});
 }
 
-std::string firstWord(const std::string& line) {
-    const auto words = text::words(line);
-    return words.empty() ? std::string() : text::lower(words.front());
-}
-
 std::vector<std::string> physicalLines(const std::string& text) {
     std::vector<std::string> lines;
     std::istringstream stream(text);
@@ -56,7 +51,7 @@ public:
         const std::string line = text::trim(raw);
         if (m_control >= 0) {
             auto& block = m_out.controls[static_cast<size_t>(m_control)];
-            if (firstWord(SpiceLexer::withoutComment(line)) == ".endc") {
+            if (text::firstWord(SpiceLexer::withoutComment(line)) == ".endc") {
                 block.endLine = number;
                 m_control = -1;
             } else {
@@ -83,7 +78,7 @@ public:
         }
         flush();
         m_ignoredSince = 0;
-        const std::string head = firstWord(content);
+        const std::string head = text::firstWord(content);
         if (head == ".control") {
             m_out.controls.push_back({{m_file, number}, 0, {}, {}});
             m_control = static_cast<int>(m_out.controls.size()) - 1;

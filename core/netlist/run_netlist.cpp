@@ -18,12 +18,6 @@ namespace {
 
 using text::lower;
 
-// The first word of a .control line, lower case: "foreach", "run".
-std::string firstWord(const std::string& line) {
-    const auto words = text::words(line);
-    return words.empty() ? std::string() : lower(words.front());
-}
-
 // Commands of a .control script that start analyses, that loop, and that only make sense
 // in interactive ngspice (there is no plot window in a shared library, and quit would
 // unload it).
@@ -77,7 +71,7 @@ RunStepping controlStepping(const std::vector<std::string>& script) {
     int loops = 0;
     std::vector<std::string> foreachTokens;
     for (const auto& line : script) {
-        const std::string word = firstWord(line);
+        const std::string word = text::firstWord(line);
         if (!kControlLoops.count(word))
             continue;
         ++loops;
@@ -203,7 +197,7 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
         int analysisCommands = 0;
         bool loops = false;
         for (const auto& c : control) {
-            const std::string word = firstWord(c.text);
+            const std::string word = text::firstWord(c.text);
             analysisCommands += kControlAnalyses.count(word) ? 1 : 0;
             loops = loops || kControlLoops.count(word);
         }
@@ -215,8 +209,8 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
                                                      "analysis; Wavebench runs the netlist's)");
         } else {
             for (const auto& c : control) {
-                if (kInteractiveOnly.count(firstWord(c.text)))
-                    netlist.m_notes.push_back(c.where + ": \"" + firstWord(c.text) +
+                if (kInteractiveOnly.count(text::firstWord(c.text)))
+                    netlist.m_notes.push_back(c.where + ": \"" + text::firstWord(c.text) +
                                               "\" not run (interactive ngspice only)");
                 else
                     netlist.m_controlScript.push_back(c.text);

@@ -28,6 +28,12 @@ private slots:
         QCOMPARE(text::split("a.", '.'), (Strings{"a", ""}));
     }
 
+    void firstWordIsLowerCase() {
+        QCOMPARE(text::firstWord("  .TRAN 1n 10n"), std::string(".tran"));
+        QCOMPARE(text::firstWord("foreach\trv 1k 2k"), std::string("foreach"));
+        QCOMPARE(text::firstWord(" \t "), std::string());
+    }
+
     void joinFromAnIndex() {
         QCOMPARE(text::join({"x1", "a", "b", "sub"}, " ", 1), std::string("a b sub"));
         QCOMPARE(text::join({}, ", "), std::string());
