@@ -305,6 +305,15 @@ void RunHandle::storeRows(const SampleBatch& batch, int first, int last) {
     if (first >= last)
         return;
     m_sink->append(batch, first, last);
+    if (!m_sink->failure().empty()) {
+        // A full disk or a quota: nothing more can be stored, so the run stops here. The
+        // sink's finishRun() says why and that the store is unchanged.
+        std::lock_guard lock(m_mutex);
+        m_status = RunStatus::Failed;
+        m_discard = true;
+        emit haltRequested();
+        return;
+    }
     m_points += last - first;
     static const QMetaMethod batchSignal = QMetaMethod::fromSignal(&RunHandle::batchReady);
     if (isSignalConnected(batchSignal) && m_blockCrefs) {

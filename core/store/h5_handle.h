@@ -33,6 +33,12 @@ public:
     hid_t get() const { return m_id; }
     bool valid() const { return m_id >= 0; }
     void reset();
+    // Gives the identifier up without closing it (to close it oneself and see the result).
+    hid_t release() {
+        const hid_t id = m_id;
+        m_id = -1;
+        return id;
+    }
 
 private:
     hid_t m_id = -1;
@@ -41,6 +47,11 @@ private:
 // Small typed helpers; they return false (or empty) on failure rather than throw.
 namespace h5 {
 void silenceErrorStack();
+// The file-access list of every store and part file: HDF5 1.10 formats, a bounded cache.
+H5Handle storeFileAccess();
+// Opens a file left by a process that died while writing it (HDF5 1.10 marks a file open
+// for writing in its superblock): HDF5's own h5clear does the same.
+void allowUncleanClose(hid_t fapl);
 // Complex samples as the compound {r, i}, which h5py and h5netcdf read as complex128;
 // `member` is the file type (H5T_IEEE_F64LE) or the memory type (H5T_NATIVE_DOUBLE).
 H5Handle complexType(hid_t member);

@@ -2,12 +2,12 @@
 
 #include "core/netlist/measure_results.h"
 #include "core/netlist/ngspice_output.h"
+#include "core/store/journal_driver.h"
 #include "core/store/measurement_store.h"
 #include "core/store/sample_batch.h"
 #include "core/store/store_layout.h"
 
 #include <QDateTime>
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <algorithm>
@@ -49,27 +49,6 @@ std::string isoNow() {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
 }
 
-H5Handle fileAccessList() {
-    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
-    // HDF5 1.10 object formats: appendable datasets get extensible-array chunk indexes
-    // (far smaller in memory than 1.8's B-trees when a run has a thousand vectors), and
-    // attributes go dense when a coordinate's REFERENCE_LIST grows with every vector.
-    // Readable by HDF5 >= 1.10, i.e. every current h5py, h5netcdf and HDFView.
-    H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST);
-    // The metadata cache grows to 32 MB by default while a thousand datasets are created
-    // and appended to; a few MB keep the hit rate and bound memory per run.
-    H5AC_cache_config_t config;
-    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
-    if (H5Pget_mdc_config(fapl.get(), &config) >= 0) {
-        config.set_initial_size = true;
-        config.initial_size = 1 << 20;
-        config.min_size = 1 << 20;
-        config.max_size = 4 << 20;
-        H5Pset_mdc_config(fapl.get(), &config);
-    }
-    return fapl;
-}
-
 } // namespace
 
 Result<std::unique_ptr<H5Writer>> H5Writer::open(const std::string& path) {
@@ -81,21 +60,18 @@ Result<std::unique_ptr<H5Writer>> H5Writer::open(const std::string& path) {
     H5set_free_list_limits(1 << 20, 256 << 10, 1 << 20, 256 << 10, 1 << 20, 256 << 10);
     std::unique_ptr<H5Writer> sink(new H5Writer);
     sink->m_path = path;
-    auto fapl = fileAccessList();
-    if (QFileInfo::exists(QString::fromStdString(path))) {
-        if (H5Fis_hdf5(path.c_str()) <= 0)
-            return R::failure(path + ": exists but is not a readable HDF5 file; "
-                                     "choose another store");
-        sink->m_file = H5Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()));
-        if (!sink->m_file.valid())
-            return R::failure(path + ": cannot open for writing (is another program "
-                                     "holding it open?)");
-    } else {
-        sink->m_file = H5Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()));
-        if (!sink->m_file.valid())
-            return R::failure(path + ": cannot create HDF5 file");
-    }
+    sink->m_control = std::make_unique<JournalControl>();
+    auto base = h5::storeFileAccess();
+    auto fapl = JournalDriver::fileAccess(sink->m_control.get(), base.get());
+    sink->m_file = H5Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()));
+    if (!sink->m_file.valid())
+        return R::failure(sink->m_control->openError.empty() ? path + ": cannot create HDF5 file"
+                                                             : sink->m_control->openError);
     return R(std::move(sink));
+}
+
+const std::string& H5Writer::failure() const {
+    return m_control->failure;
 }
 
 H5Writer::~H5Writer() {
@@ -576,6 +552,8 @@ Result<bool> H5Writer::finishRun(RunStatus status, const std::string& message) {
     m_stepped = false;
     m_run.reset();
     ok = H5Fflush(m_file.get(), H5F_SCOPE_LOCAL) >= 0 && ok;
+    if (!failure().empty())
+        return R::failure(failure());
     if (!ok)
         return R::failure(m_path + ": cannot finalise run \"" + m_runId + "\"");
     return true;

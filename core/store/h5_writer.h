@@ -14,9 +14,10 @@
 #include <vector>
 
 struct SampleBatch;
+struct JournalControl;
 
-// The HDF5 side of H5Sink (core/store only). Thread: as H5Sink's; every call holds
-// h5Mutex().
+// The HDF5 side of H5Sink (core/store only): writes one part file (StorePaths), which it
+// creates; it fails if the file exists. Thread: as H5Sink's; every call holds h5Mutex().
 class H5Writer {
 public:
     static Result<std::unique_ptr<H5Writer>> open(const std::string& path);
@@ -43,6 +44,8 @@ public:
         return m_finishedMeasurements;
     }
     bool hasRun() const { return m_run.valid(); }
+    // The first write that failed (a full disk, a quota), naming the file; "" while none.
+    const std::string& failure() const;
 
 private:
     H5Writer() = default;
@@ -63,6 +66,7 @@ private:
     };
 
     std::string m_path;
+    std::unique_ptr<JournalControl> m_control; // before m_file: outlives its close
     H5Handle m_file;
     H5Handle m_run;
     std::string m_runId;

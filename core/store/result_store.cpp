@@ -1,9 +1,12 @@
 #include "core/store/result_store.h"
 
 #include "core/store/h5_handle.h"
+#include "core/store/journal_driver.h"
 #include "core/store/measurement_store.h"
 #include "core/store/store_layout.h"
+#include "core/store/store_paths.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <algorithm>
 #include <cmath>
@@ -11,28 +14,68 @@
 
 namespace {
 
-Result<H5Handle> openStore(const std::string& path) {
+Result<H5Handle> openFile(const std::string& path, bool part) {
     h5::silenceErrorStack();
     if (!QFileInfo::exists(QString::fromStdString(path)))
         return Result<H5Handle>::failure(path + ": no such file");
     if (H5Fis_hdf5(path.c_str()) <= 0)
         return Result<H5Handle>::failure(path + ": not a readable HDF5 file");
-    H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!part) {
+        H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+        if (!file.valid())
+            return Result<H5Handle>::failure(path +
+                                             ": cannot open (corrupt or locked by a writer)");
+        return Result<H5Handle>(std::move(file));
+    }
+    // A part is read through the driver that writes it, so that one this process is writing
+    // is shared with its writer (HDF5 opens a file once per process and driver) and read
+    // as it is now; one another process writes is read as it was at its last flush. Its
+    // superblock says "open for writing" until it is closed.
+    static JournalControl readerControl; // written only on errors, with h5Mutex() held
+    auto base = h5::storeFileAccess();
+    h5::allowUncleanClose(base.get());
+    auto access = JournalDriver::fileAccess(&readerControl, base.get());
+    H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()));
     if (!file.valid())
-        return Result<H5Handle>::failure(path + ": cannot open (corrupt or locked by a writer)");
+        return Result<H5Handle>::failure(path + ": cannot open the run in progress");
     return Result<H5Handle>(std::move(file));
 }
 
-// Opens the store read-only and the group of one run; `file` keeps the file open.
+Result<H5Handle> openStore(const std::string& path) {
+    return openFile(path, false);
+}
+
+// The run's group where it is now: in the store once committed, else in its part file.
 Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Handle& file) {
-    auto opened = openStore(path);
-    if (!opened)
-        return Result<H5Handle>::failure(opened.error());
-    file = std::move(opened.value());
     const std::string groupPath = store_layout::runPath(runId);
-    if (runId.empty() || runId.find('/') != std::string::npos || !h5::exists(file.get(), groupPath))
+    if (runId.empty() || runId.find('/') != std::string::npos)
         return Result<H5Handle>::failure(path + ": no run \"" + runId + "\"");
+    auto opened = openStore(path);
+    if (opened && h5::exists(opened->get(), groupPath)) {
+        file = std::move(opened.value());
+        return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
+    }
+    const std::string part = store_paths::partPath(path, runId);
+    if (!QFileInfo::exists(QString::fromStdString(part)))
+        return Result<H5Handle>::failure(opened ? path + ": no run \"" + runId + "\""
+                                                : opened.error());
+    auto inPart = openFile(part, true);
+    if (!inPart)
+        return Result<H5Handle>::failure(inPart.error());
+    file = std::move(inPart.value());
+    if (!h5::exists(file.get(), groupPath))
+        return Result<H5Handle>::failure(part + ": no run \"" + runId + "\"");
     return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
+}
+
+// The ids of the runs in progress (or left by a dead process): <store>.parts/<id>.h5.
+std::vector<std::string> partIds(const std::string& path) {
+    std::vector<std::string> ids;
+    const QDir dir(QString::fromStdString(store_paths::partsDir(path)));
+    for (const QString& name : dir.entryList({"*.h5"}, QDir::Files, QDir::Name))
+        if (name != "creating.h5")
+            ids.push_back(name.chopped(3).toStdString());
+    return ids;
 }
 
 long long lengthOf(hid_t group, const std::string& name) {
@@ -209,6 +252,22 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
         if (!read)
             return R::failure(read.error());
     }
+    for (const auto& id : partIds(path)) {
+        if (std::find(ids.begin(), ids.end(), id) != ids.end())
+            continue; // committed since: the store's copy is listed
+        std::lock_guard lock(h5Mutex());
+        H5Handle file;
+        auto run = openRun(path, id, file);
+        if (run && run->valid()) {
+            runs.push_back(summarize(run->get(), id));
+        } else {
+            RunSummary summary;
+            summary.runId = id;
+            summary.status = "running";
+            summary.message = "being written; not readable yet";
+            runs.push_back(summary);
+        }
+    }
     std::sort(runs.begin(), runs.end(),
               [](const RunSummary& a, const RunSummary& b) { return a.started < b.started; });
     return runs;
@@ -220,10 +279,15 @@ Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
     auto file = openStore(path);
     if (!file)
         return R::failure(file.error());
-    if (!h5::exists(file->get(), store_layout::kRuns))
-        return std::vector<std::string>{};
-    H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
-    return h5::childNames(group.get());
+    std::vector<std::string> ids;
+    if (h5::exists(file->get(), store_layout::kRuns)) {
+        H5Handle group(H5Gopen2(file->get(), store_layout::kRuns, H5P_DEFAULT));
+        ids = h5::childNames(group.get());
+    }
+    for (auto& id : partIds(path))
+        if (std::find(ids.begin(), ids.end(), id) == ids.end())
+            ids.push_back(std::move(id));
+    return ids;
 }
 
 Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId,

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+// Where a store keeps what is not yet in it, beside the store file:
+//   <store>.parts/<run_id>.h5     a run being written (or left by a process that died)
+//   <store>.parts/commit.lock     flock'd by whoever commits into the store or recovers it
+//   <store>.parts/commit.journal  the undo journal of a commit in progress
+//   <store>.parts/unreadable/     part files recovery could not read, kept for a person
+//
+// Thread: pure functions.
+namespace store_paths {
+
+inline std::string partsDir(const std::string& store) {
+    return store + ".parts";
+}
+inline std::string partPath(const std::string& store, const std::string& runId) {
+    return partsDir(store) + "/" + runId + ".h5";
+}
+inline std::string lockPath(const std::string& store) {
+    return partsDir(store) + "/commit.lock";
+}
+inline std::string journalPath(const std::string& store) {
+    return partsDir(store) + "/commit.journal";
+}
+inline std::string unreadableDir(const std::string& store) {
+    return partsDir(store) + "/unreadable";
+}
+
+} // namespace store_paths

@@ -1,0 +1,243 @@
+#include "core/store/store_recovery.h"
+
+#include "core/store/h5_handle.h"
+#include "core/store/h5_writer.h"
+#include "core/store/journal_driver.h"
+#include "core/store/store_commit.h"
+#include "core/store/store_layout.h"
+#include "core/store/store_lock.h"
+#include "core/store/store_paths.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <hdf5_hl.h>
+#include <map>
+#include <sys/stat.h>
+
+namespace {
+
+constexpr const char* kEndedMessage =
+    "the process writing this run ended before the run did (it was killed or crashed); "
+    "the data it had flushed, up to about a second before, were recovered";
+
+std::string isoNow() {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+}
+
+struct DimensionUse {
+    std::string dataset;
+    unsigned dim = 0;
+};
+
+struct TrimState {
+    std::string prefix;                                    // "/runs/<id>/"
+    std::map<std::string, std::vector<DimensionUse>> uses; // scale -> its datasets' dims
+};
+
+herr_t collectScaleName(hid_t, unsigned, hid_t scale, void* data) {
+    const ssize_t size = H5Iget_name(scale, nullptr, 0);
+    std::string name(static_cast<size_t>(std::max<ssize_t>(size, 0)), '\0');
+    if (size > 0)
+        H5Iget_name(scale, name.data(), static_cast<size_t>(size) + 1);
+    static_cast<std::vector<std::string>*>(data)->push_back(name);
+    return 0;
+}
+
+herr_t collectUses(hid_t group, const char* name, const H5O_info_t* info, void* data) {
+    if (info->type != H5O_TYPE_DATASET)
+        return 0;
+    auto* state = static_cast<TrimState*>(data);
+    H5Handle dataset(H5Oopen(group, name, H5P_DEFAULT));
+    if (H5Aexists(dataset.get(), "DIMENSION_LIST") <= 0)
+        return 0;
+    H5Handle space(H5Dget_space(dataset.get()));
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    for (int dim = 0; dim < rank; ++dim) {
+        std::vector<std::string> scales;
+        H5DSiterate_scales(dataset.get(), static_cast<unsigned>(dim), nullptr, collectScaleName,
+                           &scales);
+        for (const auto& scale : scales)
+            if (scale.compare(0, state->prefix.size(), state->prefix) == 0)
+                state->uses[scale.substr(state->prefix.size())].push_back(
+                    {name, static_cast<unsigned>(dim)});
+    }
+    return 0;
+}
+
+std::vector<hsize_t> dimsOf(hid_t dataset) {
+    H5Handle space(H5Dget_space(dataset));
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+    if (rank > 0)
+        H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    return dims;
+}
+
+// A writer that died between two datasets of one flush left some a chunk longer than
+// others: every dimension is cut to the length all of its datasets reached.
+void trimToCommonLength(hid_t run, const std::string& runId) {
+    TrimState state;
+    state.prefix = "/" + store_layout::runPath(runId) + "/";
+    H5Ovisit2(run, H5_INDEX_NAME, H5_ITER_NATIVE, collectUses, &state, H5O_INFO_BASIC);
+    for (const auto& [scaleName, uses] : state.uses) {
+        H5Handle scale(H5Dopen2(run, scaleName.c_str(), H5P_DEFAULT));
+        auto scaleDims = dimsOf(scale.get());
+        if (scaleDims.size() != 1)
+            continue;
+        hsize_t length = scaleDims[0];
+        for (const auto& use : uses) {
+            H5Handle dataset(H5Dopen2(run, use.dataset.c_str(), H5P_DEFAULT));
+            const auto dims = dimsOf(dataset.get());
+            if (use.dim < dims.size())
+                length = std::min(length, dims[use.dim]);
+        }
+        if (length != scaleDims[0])
+            H5Dset_extent(scale.get(), &length);
+        for (const auto& use : uses) {
+            H5Handle dataset(H5Dopen2(run, use.dataset.c_str(), H5P_DEFAULT));
+            auto dims = dimsOf(dataset.get());
+            if (use.dim < dims.size() && dims[use.dim] != length) {
+                dims[use.dim] = length;
+                H5Dset_extent(dataset.get(), dims.data());
+            }
+        }
+    }
+    if (h5::exists(run, store_layout::kStepIndex)) {
+        H5Handle steps(H5Dopen2(run, store_layout::kStepIndex, H5P_DEFAULT));
+        const auto dims = dimsOf(steps.get());
+        if (dims.size() == 1)
+            h5::writeInt64Attribute(run, store_layout::kSteps, static_cast<long long>(dims[0]));
+    }
+}
+
+// Marks the part's run as ended (when it was still running) and makes its datasets agree;
+// returns the status it records.
+Result<std::string> repairPart(const std::string& partPath, const std::string& runId,
+                               RunStatus status, const std::string& message) {
+    using R = Result<std::string>;
+    std::lock_guard lock(h5Mutex());
+    h5::silenceErrorStack();
+    auto base = h5::storeFileAccess();
+    h5::allowUncleanClose(base.get());
+    JournalControl control;
+    auto access = JournalDriver::fileAccess(&control, base.get());
+    H5Handle file(H5Fopen(partPath.c_str(), H5F_ACC_RDWR, access.get()));
+    if (!file.valid())
+        return R::failure(control.openError.empty() ? "HDF5 cannot open it" : control.openError);
+    const std::string group = store_layout::runPath(runId);
+    if (!h5::exists(file.get(), group))
+        return R::failure("it holds no run \"" + runId + "\"");
+    H5Handle run(H5Gopen2(file.get(), group.c_str(), H5P_DEFAULT));
+    std::string recorded = h5::readStringAttribute(run.get(), store_layout::kStatus);
+    if (recorded.empty() || recorded == toString(RunStatus::Running)) {
+        recorded = toString(status);
+        h5::writeStringAttribute(run.get(), store_layout::kStatus, recorded);
+        h5::writeStringAttribute(run.get(), store_layout::kMessage, message);
+        h5::writeStringAttribute(run.get(), store_layout::kFinished, isoNow());
+        trimToCommonLength(run.get(), runId);
+    }
+    run.reset();
+    const bool closed = H5Fclose(file.release()) >= 0;
+    if (!closed || !control.failure.empty())
+        return R::failure(control.failure.empty() ? "cannot write it" : control.failure);
+    return recorded;
+}
+
+// A part HDF5 cannot read goes where a person can look at it; the store records the run.
+Result<std::string> replaceUnreadable(const std::string& store, const std::string& runId,
+                                      RunStatus status, const std::string& message,
+                                      const std::string& why) {
+    using R = Result<std::string>;
+    const std::string part = store_paths::partPath(store, runId);
+    const std::string dir = store_paths::unreadableDir(store);
+    mkdir(dir.c_str(), 0777);
+    std::string kept = dir + "/" + runId + ".h5";
+    for (int n = 1; QFileInfo::exists(QString::fromStdString(kept)); ++n)
+        kept = dir + "/" + runId + "." + std::to_string(n) + ".h5";
+    if (rename(part.c_str(), kept.c_str()) != 0)
+        return R::failure(part + ": unreadable (" + why +
+                          "), and cannot be moved aside: " + std::strerror(errno));
+    auto writer = H5Writer::open(part);
+    if (!writer)
+        return R::failure(writer.error());
+    RunMetadata metadata;
+    metadata.runId = runId;
+    auto created = writer.value()->createRun(metadata);
+    if (created)
+        created =
+            writer.value()->finishRun(status, message + "; its part file could not be read (" +
+                                                  why + ") and is kept as " + kept);
+    writer.value().reset();
+    if (!created)
+        return R::failure(created.error());
+    return toString(status);
+}
+
+Result<RecoveredRun> recoverOne(const std::string& store, const std::string& runId,
+                                RunStatus status, const std::string& message) {
+    using R = Result<RecoveredRun>;
+    const std::string part = store_paths::partPath(store, runId);
+    auto recorded = repairPart(part, runId, status, message);
+    if (!recorded)
+        recorded = replaceUnreadable(store, runId, status, message, recorded.error());
+    if (!recorded)
+        return R::failure(recorded.error());
+    if (auto committed = StoreCommit::commitLocked(store, part, runId); !committed)
+        return R::failure(committed.error());
+    return RecoveredRun{runId, recorded.value(),
+                        recorded.value() == toString(status) ? message
+                                                             : "it had ended; now committed"};
+}
+
+} // namespace
+
+Result<std::vector<RecoveredRun>> StoreRecovery::recover(const std::string& store) {
+    auto lock = StoreLock::acquire(store);
+    if (!lock)
+        return Result<std::vector<RecoveredRun>>::failure(lock.error());
+    return recoverLocked(store);
+}
+
+Result<std::vector<RecoveredRun>> StoreRecovery::recoverLocked(const std::string& store) {
+    using R = Result<std::vector<RecoveredRun>>;
+    if (auto undone = JournalDriver::rollBack(store, store_paths::journalPath(store)); !undone)
+        return R::failure(undone.error());
+    const QDir dir(QString::fromStdString(store_paths::partsDir(store)));
+    std::vector<RecoveredRun> recovered;
+    std::string errors;
+    for (const QString& name : dir.entryList({"*.h5"}, QDir::Files, QDir::Name)) {
+        const std::string runId = name.chopped(3).toStdString();
+        if (runId == "creating")
+            continue; // StoreCommit::createIfMissing's scratch file
+        if (JournalDriver::partHasWriter(store_paths::partPath(store, runId)))
+            continue; // a live run
+        auto one = recoverOne(store, runId, RunStatus::Interrupted, kEndedMessage);
+        if (one)
+            recovered.push_back(one.value());
+        else
+            errors += (errors.empty() ? "" : "\n") + one.error();
+    }
+    if (!errors.empty())
+        return R::failure(errors);
+    return recovered;
+}
+
+Result<RecoveredRun> StoreRecovery::recoverRun(const std::string& store, const std::string& runId,
+                                               RunStatus status, const std::string& message) {
+    using R = Result<RecoveredRun>;
+    auto lock = StoreLock::acquire(store);
+    if (!lock)
+        return R::failure(lock.error());
+    if (auto undone = JournalDriver::rollBack(store, store_paths::journalPath(store)); !undone)
+        return R::failure(undone.error());
+    const std::string part = store_paths::partPath(store, runId);
+    if (!QFileInfo::exists(QString::fromStdString(part)))
+        return R::failure(store + ": run \"" + runId + "\" has no part file to recover");
+    if (JournalDriver::partHasWriter(part))
+        return R::failure(part + ": still being written by a live process");
+    return recoverOne(store, runId, status, message);
+}
