@@ -15,7 +15,8 @@ const char* kSynopsis =
     "                         [--run-id ID] [--emitted NETLIST] [--quiet]\n"
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
     "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet]\n"
-    "       wavebench-run import | merge | recover   (not implemented yet)\n"
+    "       wavebench-run recover STORE.h5\n"
+    "       wavebench-run import | merge   (not implemented yet)\n"
     "       wavebench-run [COMMAND] --help\n";
 
 const char* kExitStatus =
@@ -32,6 +33,12 @@ const char* kRunDetail =
     "--tran replaces the netlist's own analyses; without it they run as written.\n"
     "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
     "--emitted) runs and every vector is stored under its ASDL cref.\n";
+
+const char* kRecoverDetail =
+    "Commits into the store every run a process that died left beside it (in STORE.h5.parts/),\n"
+    "as interrupted with the data it had flushed, and undoes a commit that was cut short. Every\n"
+    "run and the GUI do this by themselves when they open a store; this command does it now.\n"
+    "Runs still being written by a live process are left alone.\n";
 
 const char* kTreeDetail =
     "Prints the design hierarchy, one node a line (cref, kind, ngspice vector), or with\n"
@@ -50,7 +57,6 @@ struct PlannedCommand {
 const PlannedCommand kPlanned[] = {
     {"import", "import an ngspice raw file into a store as a run"},
     {"merge", "merge the runs of several stores (one per array task) into one"},
-    {"recover", "close the runs a crash left open in a store, as interrupted"},
 };
 
 CommandLine::Parsed usageError(const std::string& error) {
@@ -112,7 +118,13 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     job->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
     job->allow_extras();
 
-    std::set<std::string> commands{"run", "tree", "job"};
+    auto* recover = cli.add_subcommand(
+        "recover", "commit the runs a killed or crashed process left, as interrupted");
+    detail(recover, kRecoverDetail);
+    recover->add_option("STORE", given.design, "the store")->required()->type_name("STORE.h5");
+    recover->allow_extras();
+
+    std::set<std::string> commands{"run", "tree", "job", "recover"};
     std::vector<CLI::App*> planned;
     for (const auto& command : kPlanned) {
         auto* app = cli.add_subcommand(command.name, std::string("not implemented yet (exit status "
@@ -136,7 +148,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     }
 
     // The earlier parser's words for what a command does not take.
-    for (const auto* command : {run, tree, job}) {
+    for (const auto* command : {run, tree, job, recover}) {
         const auto extras = command->remaining();
         if (!command->parsed() || extras.empty())
             continue;
@@ -144,7 +156,9 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
         const std::string error = extra.size() > 1 && extra[0] == '-'
                                       ? "unknown option " + extra
                                       : "more than one " +
-                                            std::string(command == job ? "job" : "netlist") +
+                                            std::string(command == job       ? "job"
+                                                        : command == recover ? "store"
+                                                                             : "netlist") +
                                             " given: " + extra;
         return usageError(error);
     }
@@ -166,7 +180,10 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     options.json = given.json;
     if (given.tran.size() == 2)
         options.tran = TranSpec{given.tran[0], given.tran[1]};
-    if (job->parsed()) {
+    if (recover->parsed()) {
+        options.command = Command::Recover;
+        options.out = QString::fromStdString(given.design);
+    } else if (job->parsed()) {
         options.command = Command::Job;
         options.job = QString::fromStdString(given.design);
     } else {

@@ -7,17 +7,17 @@
 #include <string>
 #include <vector>
 
-// wavebench-run's command line, parsed by CLI11: the subcommands run, tree and job, the
-// ones later issues fill in (import, merge, recover: exit status 2 for now), and the
+// wavebench-run's command line, parsed by CLI11: the subcommands run, tree, job and recover,
+// the ones later issues fill in (import, merge: exit status 2 for now), and the
 // earlier flag forms through LegacyCommandLine. Help and usage errors are printed here.
 // Thread: the main thread, before the event loop starts.
 class CommandLine {
 public:
-    enum class Command { Run, Tree, Job };
+    enum class Command { Run, Tree, Job, Recover };
     struct Options {
         Command command = Command::Run;
         QString netlist; // run, tree: the design
-        QString out;
+        QString out;     // run, job: the store; recover: the store to recover
         QString probeMap;
         QString runId;
         QString emitted;

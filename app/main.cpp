@@ -4,12 +4,16 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <clocale>
+#include <csignal>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Wavebench");
     QApplication::setOrganizationName("Wavebench");
     std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
+    // A file-size limit makes a store write fail with EFBIG (reported, naming the file)
+    // instead of killing the workbench.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Waveform workbench for analog designs, on ngspice");

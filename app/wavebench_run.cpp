@@ -7,6 +7,7 @@
 #include "core/engine/sim_session.h"
 #include "core/jobs/job_runner.h"
 #include "core/jobs/sim_job_spec.h"
+#include "core/store/store_recovery.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -47,6 +48,21 @@ std::string measurementText(const SimRun& run) {
     return text;
 }
 
+// What a killed or crashed process left in the store is committed (as interrupted) before a
+// new run goes in; each run recovered is named, so that nobody wonders where it came from.
+void announceRecovered(const std::string& store) {
+    if (store.empty() || !QFileInfo::exists(QString::fromStdString(store)))
+        return;
+    auto recovered = StoreRecovery::recover(store);
+    if (!recovered) {
+        std::fprintf(stderr, "wavebench-run: %s\n", recovered.error().c_str());
+        return;
+    }
+    for (const auto& run : recovered.value())
+        std::fprintf(stderr, "wavebench-run: recovered run %s into %s: %s (%s)\n",
+                     run.runId.c_str(), store.c_str(), run.status.c_str(), run.message.c_str());
+}
+
 // --job: every run of the job, one line each; the exit status is the worst run's.
 int runJob(QCoreApplication& app, const Options& options) {
     auto spec = SimJobSpec::fromFile(options.job.toStdString());
@@ -56,6 +72,7 @@ int runJob(QCoreApplication& app, const Options& options) {
     }
     if (!options.out.isEmpty())
         spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
+    announceRecovered(spec->storePath());
     auto session = SimSession::create();
     if (!session) {
         std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
@@ -123,6 +140,26 @@ int runJob(QCoreApplication& app, const Options& options) {
     return exitCode;
 }
 
+// recover: the same, on its own; exit status 1 when something could not be recovered.
+int recoverStore(const Options& options) {
+    const std::string store = options.out.toStdString();
+    if (!QFileInfo::exists(options.out) && !QFileInfo::exists(options.out + ".parts")) {
+        std::fprintf(stderr, "wavebench-run: %s: no such store\n", store.c_str());
+        return 1;
+    }
+    auto recovered = StoreRecovery::recover(store);
+    if (!recovered) {
+        std::fprintf(stderr, "wavebench-run: %s\n", recovered.error().c_str());
+        return 1;
+    }
+    for (const auto& run : recovered.value())
+        std::printf("recovered run %s: %s (%s)\n", run.runId.c_str(), run.status.c_str(),
+                    run.message.c_str());
+    std::printf("%s: %zu run%s recovered\n", store.c_str(), recovered->size(),
+                recovered->size() == 1 ? "" : "s");
+    return 0;
+}
+
 // tree: the design's hierarchy, one node a line or tree.json.
 int printTree(const Options& options) {
     auto tree = DesignReader::read(options.netlist.toStdString(), options.emitted.toStdString());
@@ -157,6 +194,7 @@ int runDesign(QCoreApplication& app, const Options& options) {
                      planned->treeProblem.c_str());
     const RunRequest& request = planned->request;
     const QString out = QString::fromStdString(request.storePath);
+    announceRecovered(request.storePath);
 
     auto session = SimSession::create();
     if (!session) {
@@ -216,6 +254,9 @@ int runDesign(QCoreApplication& app, const Options& options) {
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
+    // A file-size limit (ulimit -f, a quota) makes a write fail with EFBIG, which the store
+    // reports naming the file, instead of killing the process mid-write.
+    std::signal(SIGXFSZ, SIG_IGN);
     const auto parsed = CommandLine::parse(std::vector<std::string>(argv + 1, argv + argc));
     if (!parsed.options)
         return parsed.exitStatus;
@@ -225,6 +266,8 @@ int main(int argc, char** argv) {
         return runJob(app, options);
     case CommandLine::Command::Tree:
         return printTree(options);
+    case CommandLine::Command::Recover:
+        return recoverStore(options);
     case CommandLine::Command::Run:
         break;
     }

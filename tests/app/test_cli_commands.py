@@ -119,8 +119,13 @@ def main():
     expect(["job", spec, "-o", work("job_sub.h5")], 1, [], ["already holds run"])
 
     # -- not implemented yet -----------------------------------------------------------------
-    for command in ("import", "merge", "recover"):
+    for command in ("import", "merge"):
         expect([command, work("x.h5")], 2, [], [f"wavebench-run {command}: not implemented yet: "])
+
+    # -- recover: nothing to recover in a clean store; a missing store is named --------------
+    expect(["recover", work("job_sub.h5")], 0, [f"{work('job_sub.h5')}: 0 runs recovered"])
+    expect(["recover", work("nowhere.h5")], 1, [], [f"{work('nowhere.h5')}: no such store"])
+    expect(["recover", work("job_sub.h5"), work("x.h5")], 2, [], ["more than one store given"])
 
     # -- usage errors: exit 2, naming what is wrong ------------------------------------------
     usage = "usage: wavebench-run run NETLIST"
