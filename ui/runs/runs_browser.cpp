@@ -1,5 +1,6 @@
 #include "ui/runs/runs_browser.h"
 
+#include "core/store/store_recovery.h"
 #include "ui/runs/runs_model.h"
 
 #include <QFileInfo>
@@ -105,5 +106,11 @@ void RunsBrowser::refresh() {
         emit refreshed();
     });
     const std::string path = m_path.toStdString();
-    watcher->setFuture(QtConcurrent::run([path] { return ResultStore::listRuns(path); }));
+    watcher->setFuture(QtConcurrent::run([path] {
+        // What a killed or crashed process left beside the store is committed first, as
+        // the CLI does; a store that cannot be written (a read-only share) is still listed.
+        if (QFileInfo::exists(QString::fromStdString(path + ".parts")))
+            StoreRecovery::recover(path);
+        return ResultStore::listRuns(path);
+    }));
 }

@@ -1,5 +1,8 @@
 // The runs browser lists a real store, read on a worker thread.
+#include "core/crefs/probe_resolver.h"
 #include "core/engine/sim_session.h"
+#include "core/store/h5_sink.h"
+#include "core/store/sample_batch.h"
 #include "ui/runs/runs_browser.h"
 #include "ui/runs/runs_model.h"
 #include "ui/runs/status_colors.h"
@@ -11,10 +14,53 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 class TestRunsBrowser : public QObject {
     Q_OBJECT
 private slots:
+    // A process killed mid-run left its part file: opening the store in the browser
+    // commits it, and it is listed as interrupted with the data it had flushed.
+    void recoversWhatAKilledRunLeft() {
+        QTemporaryDir dir;
+        const auto store = dir.filePath("killed.h5").toStdString();
+        const pid_t pid = fork();
+        if (pid == 0) {
+            auto sink = H5Sink::open(store);
+            RunMetadata metadata;
+            metadata.runId = "killed";
+            const std::vector<VectorInfo> vectors{{"time", false, true}, {"out"}};
+            auto resolution = ProbeResolver().resolve(vectors);
+            if (!sink || !resolution || !sink.value()->createRun(metadata) ||
+                !sink.value()->beginPlot("tran1", vectors, resolution.value()))
+                _exit(3);
+            SampleBatch batch;
+            batch.columns = 2;
+            batch.rows = batch.capacity = 1000;
+            batch.values.assign(2000, 1.0);
+            for (int i = 0; i < 20; ++i)
+                sink.value()->append(batch);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+            sink.value()->append(batch); // past the flush interval
+            raise(SIGKILL);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        QVERIFY(WIFSIGNALED(status));
+        RunsBrowser browser;
+        QSignalSpy refreshed(&browser, &RunsBrowser::refreshed);
+        browser.setStorePath(QString::fromStdString(store));
+        QVERIFY(refreshed.wait(10000));
+        auto* model = browser.model();
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->index(0, RunsModel::Status).data().toString(), QString("interrupted"));
+        QVERIFY(model->index(0, RunsModel::Points).data().toLongLong() >= 20000);
+        QVERIFY(!QFile::exists(QString::fromStdString(store + ".parts/killed.h5")));
+    }
+
     void listsRunsOfAStore() {
         QTemporaryDir dir;
         const auto store = dir.filePath("runs.h5");
