@@ -12,9 +12,9 @@ namespace {
 // The forms, for usage errors; --help tells the rest.
 const char* kSynopsis =
     "usage: wavebench-run run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
-    "                         [--run-id ID] [--emitted NETLIST] [--quiet]\n"
+    "                         [--run-id ID] [--emitted NETLIST] [--quiet] [--in-process]\n"
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
-    "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet]\n"
+    "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet] [--in-process]\n"
     "       wavebench-run recover STORE.h5\n"
     "       wavebench-run import | merge   (not implemented yet)\n"
     "       wavebench-run [COMMAND] --help\n";
@@ -76,7 +76,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     struct {
         std::string design, out, probeMap, runId, emitted, csv;
         std::vector<std::string> tran;
-        bool quiet = false, json = false;
+        bool quiet = false, json = false, inProcess = false;
     } given;
 
     auto detail = [](CLI::App* command, const char* text) {
@@ -98,6 +98,8 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     run->add_option("--emitted", given.emitted, "an ASDL design's netlist, if not beside it")
         ->type_name("NETLIST");
     run->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
+    run->add_flag("--in-process", given.inProcess,
+                  "run ngspice in this process, not in a wavebench-engine process");
     run->allow_extras(); // refused below, in the words of the earlier parser
 
     auto* tree = cli.add_subcommand("tree", "print a design's hierarchy of crefs");
@@ -116,6 +118,8 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     job->add_option("--csv", given.csv, "measurements of all runs as a table")
         ->type_name("FILE.csv");
     job->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
+    job->add_flag("--in-process", given.inProcess,
+                  "run ngspice in this process, not in a wavebench-engine process");
     job->allow_extras();
 
     auto* recover = cli.add_subcommand(
@@ -177,6 +181,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     options.emitted = QString::fromStdString(given.emitted);
     options.csv = QString::fromStdString(given.csv);
     options.quiet = given.quiet;
+    options.inProcess = given.inProcess;
     options.json = given.json;
     if (given.tran.size() == 2)
         options.tran = TranSpec{given.tran[0], given.tran[1]};

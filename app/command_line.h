@@ -26,6 +26,7 @@ public:
         std::optional<TranSpec> tran;
         bool quiet = false;
         bool json = false;
+        bool inProcess = false; // run, job: ngspice in this process, not in wavebench-engine
     };
     struct Parsed {
         std::optional<Options> options; // empty: nothing to run, exit with exitStatus

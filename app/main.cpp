@@ -21,7 +21,12 @@ int main(int argc, char** argv) {
     parser.addPositionalArgument("file", "A design (.asdl .cir .sp .spice .net) or a store (.h5)");
     QCommandLineOption demo("demo", "Start the design's simulation at once");
     parser.addOption(demo);
+    QCommandLineOption inProcess("in-process",
+                                 "Run ngspice in this process, not in a wavebench-engine process");
+    parser.addOption(inProcess);
     parser.process(app);
+    if (parser.isSet(inProcess))
+        qputenv("WAVEBENCH_IN_PROCESS", "1");
 
     MainWindow window;
     window.show();

@@ -2,6 +2,7 @@
 #include "app/command_line.h"
 #include "core/base/spice_number.h"
 #include "core/engine/design_reader.h"
+#include "core/engine/engine_client.h"
 #include "core/engine/run_handle.h"
 #include "core/engine/run_planner.h"
 #include "core/engine/sim_session.h"
@@ -48,6 +49,18 @@ std::string measurementText(const SimRun& run) {
     return text;
 }
 
+// ngspice in a wavebench-engine process (a crash in it fails the run, not wavebench-run),
+// or with --in-process in this one.
+Result<std::unique_ptr<RunSession>> makeSession(const Options& options) {
+    using R = Result<std::unique_ptr<RunSession>>;
+    if (options.inProcess) {
+        auto session = SimSession::create();
+        return session ? R(std::move(session.value())) : R::failure(session.error());
+    }
+    auto engine = EngineClient::create();
+    return engine ? R(std::move(engine.value())) : R::failure(engine.error());
+}
+
 // What a killed or crashed process left in the store is committed (as interrupted) before a
 // new run goes in; each run recovered is named, so that nobody wonders where it came from.
 void announceRecovered(const std::string& store) {
@@ -73,7 +86,7 @@ int runJob(QCoreApplication& app, const Options& options) {
     if (!options.out.isEmpty())
         spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
     announceRecovered(spec->storePath());
-    auto session = SimSession::create();
+    auto session = makeSession(options);
     if (!session) {
         std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
         return 1;
@@ -196,7 +209,7 @@ int runDesign(QCoreApplication& app, const Options& options) {
     const QString out = QString::fromStdString(request.storePath);
     announceRecovered(request.storePath);
 
-    auto session = SimSession::create();
+    auto session = makeSession(options);
     if (!session) {
         std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
         return 1;

@@ -69,6 +69,30 @@ void RunHandle::keepMeasurements() {
     m_measurements.insert(m_measurements.end(), stored.begin(), stored.end());
 }
 
+void RunHandle::setRemotePaused(bool paused) {
+    if (m_paused.exchange(paused) != paused)
+        emit pausedChanged(paused);
+}
+
+void RunHandle::finishRemotely(RunStatus status, const std::string& message,
+                               const std::vector<std::string>& runIds,
+                               const std::vector<MeasureResults::Measurement>& measurements) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_finished)
+            return;
+        m_status = status;
+        m_message = message;
+        m_runIds = runIds;
+        m_measurements = measurements;
+        m_finished = true;
+    }
+    if (m_paused.exchange(false))
+        emit pausedChanged(false);
+    m_finishedChanged.notify_all();
+    emit finished(status, QString::fromStdString(message));
+}
+
 RunStatus RunHandle::status() const {
     std::lock_guard lock(m_mutex);
     return m_status;

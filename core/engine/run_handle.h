@@ -68,6 +68,14 @@ signals:
 
 private:
     friend class SimSession;
+    // A run in an engine process (EngineClient's worker): what the engine's own handle
+    // reported, or what the worker saw of the engine's death.
+    friend class EngineLink;
+    void addRemotePoints(long long points) { m_points += points; }
+    void setRemotePaused(bool paused);
+    void finishRemotely(RunStatus status, const std::string& message,
+                        const std::vector<std::string>& runIds,
+                        const std::vector<MeasureResults::Measurement>& measurements);
     // Test seam: tests/engine/tst_run_handle.cpp plays SimSession's part (startWriter, then
     // synthetic events into queue()) to drive the writer without ngspice.
     friend class TestRunHandle;

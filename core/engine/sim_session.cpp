@@ -17,12 +17,6 @@ namespace {
 
 std::atomic<bool> g_sessionExists{false};
 
-std::string newRunId() {
-    static std::atomic<int> counter{0};
-    return "run-" + QDateTime::currentDateTimeUtc().toString("yyyyMMdd'T'HHmmsszzz").toStdString() +
-           "-" + std::to_string(++counter);
-}
-
 } // namespace
 
 SimSession::SimSession() = default;
@@ -109,7 +103,7 @@ SpiceEngine::Outcome SimSession::onWorker(const std::function<SpiceEngine::Outco
 std::shared_ptr<RunHandle> SimSession::submit(RunRequest request,
                                               const std::function<void(RunHandle&)>& beforeStart) {
     if (request.runId.empty())
-        request.runId = newRunId();
+        request.runId = RunSession::newRunId();
     auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath);
     if (beforeStart)
         beforeStart(*handle);

@@ -3,6 +3,7 @@
 #include "core/base/result.h"
 #include "core/engine/run_handle.h"
 #include "core/engine/run_request.h"
+#include "core/engine/run_session.h"
 #include "core/engine/spice_engine.h"
 
 #include <QObject>
@@ -14,14 +15,15 @@
 
 class QThread;
 
-// Owns the ngspice engine and runs one simulation at a time, in submission order.
+// Owns the ngspice engine in this process and runs one simulation at a time, in submission
+// order (the in-process RunSession: the C++ API, wavebench-engine itself, --in-process).
 //
 // Thread: the object lives on a worker QThread it creates ("ngspice-session"); every slot
 // and every call into SpiceEngine happens there. The public methods below may be called
 // from any thread: submit/stop/pause/resume post to the worker, cmd/sourceNetlist/reset
 // block on it, ngspiceVersion() neither. Create and destroy it on one thread with an event
 // loop; the destructor blocks until the current run has ended.
-class SimSession : public QObject {
+class SimSession : public RunSession {
     Q_OBJECT
 public:
     // One per process: ngspice is a process-wide singleton.
@@ -31,11 +33,11 @@ public:
     // Queues a run; the handle reports progress and the outcome. Connect to its signals in
     // `beforeStart`: it runs before the run can start, so no signal is missed even when the
     // run fails at once.
-    std::shared_ptr<RunHandle> submit(RunRequest request,
-                                      const std::function<void(RunHandle&)>& beforeStart = {});
-    void stop();  // the current run ends as interrupted, partial data kept
-    void pause(); // halts ngspice's background thread; resume() continues the same run
-    void resume();
+    std::shared_ptr<RunHandle>
+    submit(RunRequest request, const std::function<void(RunHandle&)>& beforeStart = {}) override;
+    void stop() override;  // the current run ends as interrupted, partial data kept
+    void pause() override; // halts ngspice's background thread; resume() continues the run
+    void resume() override;
 
     // Synchronous engine access (blocks until the worker answers); refused while a run
     // streams. For scripting and tests.
@@ -44,7 +46,7 @@ public:
     SpiceEngine::Outcome reset();
     // "ngspice-39", as the library announced itself when create() loaded it. Any thread,
     // without blocking: the value is fixed once create() returns.
-    QString ngspiceVersion() const;
+    QString ngspiceVersion() const override;
 
 private:
     SimSession();

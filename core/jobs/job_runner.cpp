@@ -2,7 +2,7 @@
 
 #include "core/engine/run_handle.h"
 #include "core/engine/run_planner.h"
-#include "core/engine/sim_session.h"
+#include "core/engine/run_session.h"
 #include "core/netlist/run_netlist.h"
 #include "core/store/h5_sink.h"
 #include "core/store/result_store.h"
@@ -13,7 +13,7 @@
 #include <QThreadPool>
 #include <set>
 
-JobRunner::JobRunner(SimSession& session, QObject* parent) : QObject(parent), m_session(session) {
+JobRunner::JobRunner(RunSession& session, QObject* parent) : QObject(parent), m_session(session) {
     static const int registered = [] {
         qRegisterMetaType<SimRun>();
         qRegisterMetaType<JobSummary>();

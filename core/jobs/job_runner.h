@@ -15,7 +15,7 @@
 #include <vector>
 
 class RunHandle;
-class SimSession;
+class RunSession;
 
 // Runs the points of a job (SimJobSpec::expand()) one after another in the session's single
 // ngspice, each into a run group of its own in the job's store, with the point's netlist
@@ -40,7 +40,7 @@ class SimSession;
 class JobRunner : public QObject {
     Q_OBJECT
 public:
-    explicit JobRunner(SimSession& session, QObject* parent = nullptr);
+    explicit JobRunner(RunSession& session, QObject* parent = nullptr);
     ~JobRunner() override;
 
     // Prepares the job on a pool thread, then either emits accepted() and schedules its
@@ -84,7 +84,7 @@ private:
     void finish();
     RunRequest requestFor(const SimRun& run) const;
 
-    SimSession& m_session;
+    RunSession& m_session;
     SimJobSpec m_spec;
     std::vector<SimRun> m_runs;
     size_t m_next = 0; // the next run to submit

@@ -2,8 +2,10 @@
 
 #include "core/crefs/node_kind.h"
 #include "core/engine/design_reader.h"
+#include "core/engine/engine_client.h"
 #include "core/engine/run_handle.h"
 #include "core/engine/run_planner.h"
+#include "core/engine/sim_session.h"
 #include "core/jobs/job_runner.h"
 #include "core/store/result_store.h"
 #include "ui/design/hierarchy_model.h"
@@ -63,9 +65,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle("Wavebench");
     setAcceptDrops(true);
     resize(1280, 800);
-    auto session = SimSession::create();
-    if (session)
-        m_session = std::move(session.value());
+    // ngspice runs in a wavebench-engine process unless asked otherwise: a design that
+    // crashes it costs a failed run, not the workbench.
+    if (!qEnvironmentVariableIntValue("WAVEBENCH_IN_PROCESS")) {
+        auto engine = EngineClient::create();
+        if (engine)
+            m_session = std::move(engine.value());
+        else
+            m_engineProblem = QString::fromStdString(engine.error());
+    }
+    QString sessionProblem;
+    if (!m_session) {
+        auto session = SimSession::create();
+        if (session)
+            m_session = std::move(session.value());
+        else
+            sessionProblem = QString::fromStdString(session.error());
+    }
 
     m_plots = new PlotPanel(this);
     setCentralWidget(m_plots);
@@ -83,6 +99,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_runs = new RunsBrowser(this);
     auto* runsDock = dock("Runs", "runsDock", m_runs, Qt::RightDockWidgetArea);
     m_log = new LogPane(this);
+    if (!m_engineProblem.isEmpty())
+        m_log->appendLines({"wavebench: ngspice runs in this process: " + m_engineProblem});
     auto* logDock = dock("Log", "logDock", m_log, Qt::BottomDockWidgetArea);
     // The probe map is a wide table: it shares the bottom with the log.
     m_probeEditor = new ProbeMapEditor(this);
@@ -131,8 +149,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }
     updateRecentMenu();
     if (!m_session)
-        showError("ngspice unavailable",
-                  "libngspice could not be loaded: " + QString::fromStdString(session.error()));
+        showError("ngspice unavailable", "libngspice could not be loaded: " + sessionProblem);
     statusBar()->showMessage("Open a design (File ▸ Open design…) or drop one here");
 }
 

@@ -3,7 +3,7 @@
 #include "core/base/result.h"
 #include "core/crefs/probe_map.h"
 #include "core/design/hierarchy_tree.h"
-#include "core/engine/sim_session.h"
+#include "core/engine/run_session.h"
 #include "ui/plot/trace_data.h"
 #include "ui/runs/stored_run_loader.h"
 
@@ -23,10 +23,10 @@ class QMenu;
 class RunControls;
 class RunsBrowser;
 
-// The workbench (GUI thread). Runs go through SimSession; their batches arrive as queued
-// signals into TraceData, and PlotPanel redraws at most ~40 times a second from a
-// decimated view. Designs are parsed and stores read on worker threads, jobs prepared on
-// the JobRunner's pool: this thread never calls ngspice or HDF5, nor parses a design.
+// The workbench (GUI thread). Runs go through a RunSession (an engine process by default); their
+// batches arrive as queued signals into TraceData, and PlotPanel redraws at most ~40 times a second
+// from a decimated view. Designs are parsed and stores read on worker threads, jobs prepared on the
+// JobRunner's pool: this thread never calls ngspice or HDF5, nor parses a design.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -116,7 +116,8 @@ private:
     void exportPlot();
     void exportCsv();
 
-    std::unique_ptr<SimSession> m_session;
+    std::unique_ptr<RunSession> m_session; // EngineClient, or SimSession (WAVEBENCH_IN_PROCESS)
+    QString m_engineProblem; // why the engine process could not start (then: in-process)
     std::unique_ptr<JobRunner> m_jobQueue; // shares m_session: one run at a time, job or not
     std::shared_ptr<RunHandle> m_run;
     QString m_designPath;

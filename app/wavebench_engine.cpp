@@ -1,0 +1,141 @@
+// wavebench-engine: ngspice in a process of its own, so that a crash in it (a stack overflow,
+// SIGSEGV, SIGABRT) never takes a front end down. The front end (EngineClient) starts it
+// and speaks EngineProtocol over its stdin and stdout; the runs go through the same core as
+// in-process (SimSession, RunHandle, H5Sink), and the engine writes the run files itself.
+#include "core/engine/engine_protocol.h"
+#include "core/engine/sim_session.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <thread>
+#include <unistd.h>
+
+namespace {
+
+// The protocol's own descriptors: stdout and stdin are pointed elsewhere, so that nothing
+// ngspice or a library prints can get into the frames.
+int g_out = -1;
+
+void writeFrame(const QByteArray& frame) {
+    const char* data = frame.constData();
+    qsizetype left = frame.size();
+    while (left > 0) {
+        const ssize_t n = ::write(g_out, data, static_cast<size_t>(left));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            _exit(0); // the front end is gone: nobody to run for
+        data += n;
+        left -= n;
+    }
+}
+
+void sendEvent(const std::string& runId, QJsonObject message) {
+    message["run"] = QString::fromStdString(runId);
+    writeFrame(EngineProtocol::frame(message));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    g_out = dup(STDOUT_FILENO);
+    const int in = dup(STDIN_FILENO);
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    if (FILE* null = std::fopen("/dev/null", "r")) {
+        dup2(fileno(null), STDIN_FILENO);
+        std::fclose(null);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN); // a file-size limit is an error naming the file
+    QCoreApplication app(argc, argv);
+    std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
+
+    auto session = SimSession::create();
+    if (!session) {
+        writeFrame(EngineProtocol::frame(
+            QJsonObject{{"ev", "hello"}, {"error", QString::fromStdString(session.error())}}));
+        return 1;
+    }
+    writeFrame(EngineProtocol::frame(
+        QJsonObject{{"ev", "hello"}, {"version", session.value()->ngspiceVersion()}}));
+
+    std::map<std::string, std::shared_ptr<RunHandle>> running;
+    auto onMessage = [&](const QJsonObject& message) {
+        const QString op = message["op"].toString();
+        if (op == "stop")
+            session.value()->stop();
+        else if (op == "pause")
+            session.value()->pause();
+        else if (op == "resume")
+            session.value()->resume();
+        if (op != "run")
+            return;
+        RunRequest request = EngineProtocol::decodeRequest(message["request"].toObject());
+        const std::string id = request.runId;
+        running[id] = session.value()->submit(std::move(request), [&, id](RunHandle& run) {
+            // Emitted on the run's writer thread; written to the pipe from this one.
+            QObject::connect(&run, &RunHandle::started, &app, [id] {
+                sendEvent(id, {{"ev", "started"}});
+            });
+            QObject::connect(
+                &run, &RunHandle::progress, &app, [id](double percent, const QString& text) {
+                    sendEvent(id, {{"ev", "progress"}, {"percent", percent}, {"text", text}});
+                });
+            QObject::connect(&run, &RunHandle::logLines, &app, [id](const QStringList& lines) {
+                sendEvent(id, {{"ev", "log"}, {"lines", QJsonArray::fromStringList(lines)}});
+            });
+            QObject::connect(&run, &RunHandle::pausedChanged, &app, [id](bool paused) {
+                sendEvent(id, {{"ev", "paused"}, {"paused", paused}});
+            });
+            QObject::connect(&run, &RunHandle::batchReady, &app, [id](SampleBlockPtr block) {
+                writeFrame(EngineProtocol::frame(*block, id));
+            });
+            QObject::connect(
+                &run, &RunHandle::finished, &app,
+                [&, id, raw = &run](RunStatus status, const QString& text) {
+                    QJsonArray ids;
+                    for (const auto& runId : raw->runIds())
+                        ids.append(runId);
+                    sendEvent(id, {{"ev", "finished"},
+                                   {"status", QString::fromStdString(toString(status))},
+                                   {"message", text},
+                                   {"runIds", ids},
+                                   {"points", double(raw->points())},
+                                   {"measurements", EngineProtocol::encode(raw->measurements())}});
+                    running.erase(id);
+                });
+        });
+    };
+
+    // Requests are read on a thread of their own (a blocking read of the pipe) and handled
+    // on this one; the end of the input is the front end's "quit".
+    std::thread reader([&app, in, &onMessage] {
+        EngineProtocol::Reader frames;
+        char buffer[1 << 16];
+        for (;;) {
+            const ssize_t n = ::read(in, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            frames.feed(QByteArray(buffer, static_cast<qsizetype>(n)));
+            while (auto frame = frames.next()) {
+                if (!*frame || frame->value().kind != EngineProtocol::Kind::Message)
+                    continue;
+                const QJsonObject message =
+                    QJsonDocument::fromJson(frame->value().payload).object();
+                QMetaObject::invokeMethod(&app, [&onMessage, message] { onMessage(message); });
+            }
+        }
+        QMetaObject::invokeMethod(&app, [&app] { app.quit(); });
+    });
+    reader.detach(); // blocked in read() until the pipe closes; the process ends with it
+    const int status = app.exec();
+    session.value().reset(); // waits for the current run to end, stopped
+    return status;
+}

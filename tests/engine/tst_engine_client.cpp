@@ -1,0 +1,146 @@
+// ngspice in a wavebench-engine process (EngineClient): runs stream back as in-process, and a
+// crash, a kill -9 or a frozen engine costs one run, never the front end; the next run works.
+// Real processes throughout: the engine built beside this test, real libngspice, real files.
+#include "core/engine/engine_client.h"
+#include "core/store/result_store.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+namespace {
+
+QString data(const char* name) {
+    return QStringLiteral(WAVEBENCH_TEST_DATA) + "/" + name;
+}
+
+RunRequest request(const QString& netlist, const QString& store, const char* runId) {
+    RunRequest r;
+    r.netlistPath = netlist.toStdString();
+    r.storePath = store.toStdString();
+    r.runId = runId;
+    return r;
+}
+
+} // namespace
+
+class TestEngineClient : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        auto client = EngineClient::create();
+        QVERIFY2(client, client ? "" : client.error().c_str());
+        m_client = std::move(client.value());
+        QVERIFY(m_client->ngspiceVersion().startsWith("ngspice"));
+        QVERIFY(m_dir.isValid());
+        m_store = m_dir.filePath("engine.h5");
+    }
+
+    void aRunStreamsBackAndIsStoredByTheEngine() {
+        int blocks = 0;
+        long long rows = 0;
+        auto handle =
+            m_client->submit(request(data("rc_step.cir"), m_store, "rc"), [&](RunHandle& run) {
+                connect(&run, &RunHandle::batchReady, this, [&](SampleBlockPtr block) {
+                    ++blocks;
+                    rows += static_cast<long long>(block->coordinateValues.size());
+                });
+            });
+        QVERIFY(handle->waitForFinished(60000));
+        QCOMPARE(QString::fromStdString(toString(handle->status())),
+                 QString::fromStdString(toString(RunStatus::Ok)));
+        QTRY_VERIFY(rows == handle->points());
+        QVERIFY(blocks > 0 && rows > 100);
+        QCOMPARE(handle->runIds(), QStringList{"rc"});
+        auto stored = ResultStore::readRun(m_store.toStdString(), "rc");
+        QVERIFY2(stored, stored ? "" : stored.error().c_str());
+        QCOMPARE(static_cast<long long>(stored->coordinate.size()), handle->points());
+        QCOMPARE(QString::fromStdString(stored->summary.status), QString("ok"));
+    }
+
+    // A netlist that crashes ngspice itself (ngspice -b dies of it too): a failed run that
+    // says so, and the next run works in a new engine.
+    void aNetlistThatCrashesNgspiceFailsOneRun() {
+        const qint64 before = m_client->enginePid();
+        auto crashed = m_client->submit(
+            request(data("robust/ngspice_crash_recursive_func.cir"), m_store, "crash"));
+        QVERIFY(crashed->waitForFinished(120000));
+        QCOMPARE(QString::fromStdString(toString(crashed->status())),
+                 QString::fromStdString(toString(RunStatus::Failed)));
+        QVERIFY2(crashed->message().contains("ngspice crashed (SIGSEGV)"),
+                 qPrintable(crashed->message()));
+        auto next = m_client->submit(request(data("rc_step.cir"), m_store, "after_crash"));
+        QVERIFY(next->waitForFinished(60000));
+        QCOMPARE(QString::fromStdString(toString(next->status())),
+                 QString::fromStdString(toString(RunStatus::Ok)));
+        QVERIFY(m_client->enginePid() != before);
+        auto runs = ResultStore::runIds(m_store.toStdString());
+        QVERIFY(runs);
+        QVERIFY(std::count(runs->begin(), runs->end(), "after_crash") == 1);
+    }
+
+    // kill -9 of the engine mid-run: the run ends failed with the data the engine had
+    // flushed, naming the signal and the simulated time reached.
+    void aKilledEngineFailsTheRunWithItsData() {
+        QSignalSpy anyBlock(this, &TestEngineClient::blockSeen);
+        auto handle = m_client->submit(
+            request(data("long_ring.cir"), m_store, "killed"), [&](RunHandle& run) {
+                connect(&run, &RunHandle::batchReady, this, [this] { emit blockSeen(); });
+            });
+        QVERIFY(anyBlock.wait(60000));
+        QTest::qWait(1500); // past a flush of the part
+        QVERIFY(!handle->isFinished());
+        QCOMPARE(::kill(static_cast<pid_t>(m_client->enginePid()), SIGKILL), 0);
+        QVERIFY(handle->waitForFinished(60000));
+        QCOMPARE(QString::fromStdString(toString(handle->status())),
+                 QString::fromStdString(toString(RunStatus::Failed)));
+        QVERIFY2(handle->message().contains("ngspice crashed (SIGKILL) at time = "),
+                 qPrintable(handle->message()));
+        auto stored = ResultStore::readRun(m_store.toStdString(), "killed");
+        QVERIFY2(stored, stored ? "" : stored.error().c_str());
+        QCOMPARE(QString::fromStdString(stored->summary.status), QString("failed"));
+        QVERIFY(QString::fromStdString(stored->summary.message).contains("SIGKILL"));
+        QVERIFY(stored->coordinate.size() > 1000);
+        for (const auto& vector : stored->vectors)
+            QCOMPARE(vector.values.size(), stored->coordinate.size());
+        auto next = m_client->submit(request(data("rc_step.cir"), m_store, "after_kill"));
+        QVERIFY(next->waitForFinished(60000));
+        QCOMPARE(QString::fromStdString(toString(next->status())),
+                 QString::fromStdString(toString(RunStatus::Ok)));
+    }
+
+    // An engine that does not answer (frozen here with SIGSTOP, as ngspice is while it
+    // loads a huge netlist): Stop still works, by killing it; the run is interrupted.
+    void stopKillsAnEngineThatDoesNotAnswer() {
+        QSignalSpy anyBlock(this, &TestEngineClient::blockSeen);
+        auto handle = m_client->submit(
+            request(data("long_ring.cir"), m_store, "frozen"), [&](RunHandle& run) {
+                connect(&run, &RunHandle::batchReady, this, [this] { emit blockSeen(); });
+            });
+        QVERIFY(anyBlock.wait(60000));
+        QCOMPARE(::kill(static_cast<pid_t>(m_client->enginePid()), SIGSTOP), 0);
+        m_client->stop();
+        QVERIFY(handle->waitForFinished(30000));
+        QCOMPARE(QString::fromStdString(toString(handle->status())),
+                 QString::fromStdString(toString(RunStatus::Interrupted)));
+        QVERIFY2(handle->message().contains("did not answer"), qPrintable(handle->message()));
+        auto next = m_client->submit(request(data("rc_step.cir"), m_store, "after_stop"));
+        QVERIFY(next->waitForFinished(60000));
+        QCOMPARE(QString::fromStdString(toString(next->status())),
+                 QString::fromStdString(toString(RunStatus::Ok)));
+    }
+
+    void cleanupTestCase() { m_client.reset(); }
+
+signals:
+    void blockSeen();
+
+private:
+    std::unique_ptr<EngineClient> m_client;
+    QTemporaryDir m_dir;
+    QString m_store;
+};
+
+QTEST_GUILESS_MAIN(TestEngineClient)
+#include "tst_engine_client.moc"
