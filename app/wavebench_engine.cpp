@@ -20,16 +20,21 @@ namespace {
 // The protocol's own descriptors: stdout and stdin are pointed elsewhere, so that nothing
 // ngspice or a library prints can get into the frames.
 int g_out = -1;
+bool g_outClosed = false; // the front end is gone; the end of stdin says so too
 
 void writeFrame(const QByteArray& frame) {
+    if (g_outClosed)
+        return;
     const char* data = frame.constData();
     qsizetype left = frame.size();
     while (left > 0) {
         const ssize_t n = ::write(g_out, data, static_cast<size_t>(left));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
-            _exit(0); // the front end is gone: nobody to run for
+        if (n <= 0) {
+            g_outClosed = true; // nobody listens; the run still lands in the store
+            return;
+        }
         data += n;
         left -= n;
     }
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
         QJsonObject{{"ev", "hello"}, {"version", session.value()->ngspiceVersion()}}));
 
     std::map<std::string, std::shared_ptr<RunHandle>> running;
+    bool frontEndGone = false;
     auto onMessage = [&](const QJsonObject& message) {
         const QString op = message["op"].toString();
         if (op == "stop")
@@ -108,13 +114,15 @@ int main(int argc, char** argv) {
                                    {"points", double(raw->points())},
                                    {"measurements", EngineProtocol::encode(raw->measurements())}});
                     running.erase(id);
+                    if (frontEndGone && running.empty())
+                        QCoreApplication::quit();
                 });
         });
     };
 
     // Requests are read on a thread of their own (a blocking read of the pipe) and handled
     // on this one; the end of the input is the front end's "quit".
-    std::thread reader([&app, in, &onMessage] {
+    std::thread reader([&, in] {
         EngineProtocol::Reader frames;
         char buffer[1 << 16];
         for (;;) {
@@ -132,7 +140,16 @@ int main(int argc, char** argv) {
                 QMetaObject::invokeMethod(&app, [&onMessage, message] { onMessage(message); });
             }
         }
-        QMetaObject::invokeMethod(&app, [&app] { app.quit(); });
+        QMetaObject::invokeMethod(&app, [&] {
+            // The front end is gone (it quit, or was killed): its run ends interrupted and is
+            // committed with all its data, and then this engine goes too.
+            frontEndGone = true;
+            if (running.empty())
+                app.quit();
+            else
+                session.value()->stopBecause("stopped: the front end that started this run "
+                                             "went away (it was killed or crashed)");
+        });
     });
     reader.detach(); // blocked in read() until the pipe closes; the process ends with it
     const int status = app.exec();

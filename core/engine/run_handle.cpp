@@ -69,6 +69,16 @@ void RunHandle::keepMeasurements() {
     m_measurements.insert(m_measurements.end(), stored.begin(), stored.end());
 }
 
+void RunHandle::setStopReason(const std::string& reason) {
+    std::lock_guard lock(m_mutex);
+    m_stopReason = reason;
+}
+
+std::string RunHandle::stopReason() const {
+    std::lock_guard lock(m_mutex);
+    return m_stopReason.empty() ? "stopped by request" : m_stopReason;
+}
+
 void RunHandle::setRemotePaused(bool paused) {
     if (m_paused.exchange(paused) != paused)
         emit pausedChanged(paused);
@@ -181,7 +191,7 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
                 break;
             }
             if (event.haltReason == HaltReason::Stop)
-                finalize(RunStatus::Interrupted, "stopped by request; partial data kept");
+                finalize(RunStatus::Interrupted, stopReason() + "; partial data kept");
             else if (!m_errorLines.empty())
                 finalize(RunStatus::Failed, m_errorLines);
             else

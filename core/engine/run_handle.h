@@ -80,6 +80,9 @@ private:
     // synthetic events into queue()) to drive the writer without ngspice.
     friend class TestRunHandle;
     StreamQueue& queue() { return *m_queue; }
+    // Why a stop ends the run, for its message ("stopped by request" unless set).
+    void setStopReason(const std::string& reason);
+    std::string stopReason() const;
     void addMissing(const std::string& what);
     // Hands the sink (with its run group created) to the writer thread and starts it.
     void startWriter(std::unique_ptr<H5Sink> sink, const RunMetadata& metadata);
@@ -107,6 +110,7 @@ private:
     std::condition_variable m_finishedChanged;
     RunStatus m_status = RunStatus::Running;
     std::string m_message;
+    std::string m_stopReason;
     std::vector<std::string> m_missing;
     std::vector<std::string> m_runIds;
     std::vector<MeasureResults::Measurement> m_measurements;

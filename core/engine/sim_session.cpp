@@ -308,11 +308,17 @@ void SimSession::onStreamEnded(RunHandle* handle) {
 }
 
 void SimSession::stop() {
+    stopBecause({});
+}
+
+void SimSession::stopBecause(const std::string& reason) {
     QMetaObject::invokeMethod(
         this,
-        [this] {
+        [this, reason] {
             if (!m_current)
                 return;
+            if (!reason.empty())
+                m_current->setStopReason(reason);
             auto& engine = SpiceEngine::instance();
             if (engine.isRunning())
                 engine.halt(HaltReason::Stop);

@@ -35,7 +35,9 @@ public:
     // run fails at once.
     std::shared_ptr<RunHandle>
     submit(RunRequest request, const std::function<void(RunHandle&)>& beforeStart = {}) override;
-    void stop() override;  // the current run ends as interrupted, partial data kept
+    void stop() override; // the current run ends as interrupted, partial data kept
+    // The same, `reason` opening the run's message instead of "stopped by request".
+    void stopBecause(const std::string& reason);
     void pause() override; // halts ngspice's background thread; resume() continues the run
     void resume() override;
 

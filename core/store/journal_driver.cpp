@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,12 @@ constexpr haddr_t kMaxAddress = (static_cast<haddr_t>(1) << (8 * sizeof(off_t) -
 constexpr uint64_t kPage = 4096;
 constexpr char kHeaderMagic[8] = {'W', 'B', 'J', 'R', 'N', 'L', '0', '1'};
 constexpr char kFooterMagic[8] = {'W', 'B', 'J', 'R', 'N', 'E', 'N', 'D'};
+
+// The parts this process has open for writing, as (device, inode); with h5Mutex() held.
+std::set<std::pair<dev_t, ino_t>>& writtenHere() {
+    static std::set<std::pair<dev_t, ino_t>> parts;
+    return parts;
+}
 
 struct DriverInfo {
     JournalControl* control;
@@ -262,6 +269,8 @@ H5FD_t* driverOpen(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr
             close(file->fd);
             return nullptr;
         }
+        if (part)
+            writtenHere().insert({file->device, file->inode});
     }
     return &file.release()->pub;
 }
@@ -291,6 +300,8 @@ herr_t driverClose(H5FD_t* handle) {
             result = -1;
         }
     }
+    if (file->writable && file->control->mode == JournalControl::Mode::Part)
+        writtenHere().erase({file->device, file->inode});
     if (file->fd >= 0 && close(file->fd) != 0 && file->writable) {
         fail(file.get(), "cannot close", errno);
         result = -1;
@@ -559,4 +570,12 @@ bool JournalDriver::partHasWriter(const std::string& partPath) {
     const bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
     close(fd); // drops our shared lock, if we got it
     return held;
+}
+
+bool JournalDriver::partWrittenHere(const std::string& partPath) {
+    struct stat info {};
+    if (stat(partPath.c_str(), &info) != 0)
+        return false;
+    std::lock_guard lock(h5Mutex());
+    return writtenHere().count({info.st_dev, info.st_ino}) > 0;
 }

@@ -51,4 +51,7 @@ public:
     static Result<bool> rollBack(const std::string& storePath, const std::string& journalPath);
     // Another open (in any process) holds the part file for writing.
     static bool partHasWriter(const std::string& partPath);
+    // This process writes the part (an open of it is shared with the writer). A part another
+    // live process writes is not read: HDF5 could meet half-written metadata there.
+    static bool partWrittenHere(const std::string& partPath);
 };

@@ -59,6 +59,10 @@ Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Ha
     if (!QFileInfo::exists(QString::fromStdString(part)))
         return Result<H5Handle>::failure(opened ? path + ": no run \"" + runId + "\""
                                                 : opened.error());
+    if (JournalDriver::partHasWriter(part) && !JournalDriver::partWrittenHere(part))
+        return Result<H5Handle>::failure(path + ": run \"" + runId +
+                                         "\" is being written by another process; it can be "
+                                         "read once it ends");
     auto inPart = openFile(part, true);
     if (!inPart)
         return Result<H5Handle>::failure(inPart.error());
@@ -264,7 +268,7 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
             RunSummary summary;
             summary.runId = id;
             summary.status = "running";
-            summary.message = "being written; not readable yet";
+            summary.message = "being written by another process; readable once it ends";
             runs.push_back(summary);
         }
     }

@@ -62,7 +62,10 @@ struct RunData {
     const StoredVector* find(const std::string& cref) const;
 };
 
-// Reads runs back from a store written by H5Sink.
+// Reads runs back from a store written by H5Sink, and the runs still in its part files
+// (<store>.parts/): a run this process writes is read as it is now; one a live process
+// elsewhere writes (an engine) is listed as running but not read until it ends, since HDF5
+// could meet its metadata half written.
 //
 // Thread: any but the GUI thread (each call opens and reads an HDF5 file). A call holds
 // h5Mutex() for one step at a time (the list of ids, a few runs' summaries, a few

@@ -9,6 +9,7 @@ recovered as interrupted by `wavebench-run recover`, and the next run appends.
         --root . --workdir /tmp/x
 """
 import argparse
+import fcntl
 import hashlib
 import os
 import random
@@ -62,6 +63,32 @@ def snapshot(store):
         return {run_id: run_digest(f["runs"][run_id]) for run_id in f["runs"]}
 
 
+def live_parts(store):
+    """The part files a live process still writes (it holds their flock)."""
+    live = []
+    folder = store + ".parts"
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        if not name.endswith(".h5"):
+            continue
+        try:
+            with open(os.path.join(folder, name), "rb") as f:
+                fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            live.append(name)
+        except FileNotFoundError:
+            pass
+    return live
+
+
+def wait_until(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
 def opens_with_xarray(store, run_id):
     try:
         with xarray.open_dataset(store, group=f"runs/{run_id}", engine="h5netcdf") as ds:
@@ -100,15 +127,24 @@ def main():
     duration = time.monotonic() - started
     check(code == 0, f"the long run alone: {duration:.1f} s", err)
     earlier = snapshot(store)
+    # Half the kills hit wavebench-run with ngspice in it (--in-process): the run is left
+    # to recovery. The other half hit the front end of an engine process: the engine sees
+    # its front end go, stops the run and commits it as interrupted with all its data.
     for i in range(KILLS):
-        moment = rng.uniform(0.5, max(1.0, duration - 0.3))
+        moment = rng.uniform(0.5, max(1.0, 0.8 * duration))
         run_id = f"k{i}"
+        in_process = i % 2 == 1
         process = subprocess.Popen([a.cli, "run", long_ring, "--out", store, "--run-id", run_id,
-                                    "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                    "-q"] + (["--in-process"] if in_process else []),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(moment)
+        if process.poll() is not None:
+            print(f"NOTE  kill -9 #{i + 1}: the run ended before {moment:.2f} s; not counted")
+            continue
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=TIMEOUT_S)
-        label = f"kill -9 #{i + 1} at {moment:.2f} s"
+        label = (f"kill -9 #{i + 1} at {moment:.2f} s"
+                 f" ({'in-process' if in_process else 'engine process'})")
         try:
             with h5py.File(store, "r") as f:
                 listed = set(f["runs"])
@@ -122,14 +158,24 @@ def main():
               f"changed: {[r for r in earlier if now.get(r) != earlier[r]]}")
         ok, why = opens_with_xarray(store, "a")
         check(ok, f"{label}: xarray opens an earlier run", why)
-        check(run_id not in listed or process.returncode == 0,
-              f"{label}: the killed run is not in the store before recovery")
+        if in_process:
+            check(run_id not in listed, f"{label}: the killed run is not in the store before "
+                  "recovery")
+        else:
+            check(wait_until(lambda: not live_parts(store), 30),
+                  f"{label}: the orphaned engine ends the run and exits", str(live_parts(store)))
         code, out, err = cli("recover", store)
         recovered = f"recovered run {run_id}: interrupted" in out
-        finished_first = process.returncode == 0
-        check(code == 0 and (recovered or finished_first),
-              f"{label}: `wavebench-run recover` commits it as interrupted", out + err)
-        if recovered:
+        check(code == 0 and (recovered if in_process else "0 runs recovered" in out),
+              f"{label}: " + ("`wavebench-run recover` commits it as interrupted" if in_process
+                              else "the engine committed it; nothing left to recover"),
+              out + err)
+        with h5py.File(store, "r") as f:
+            landed = run_id in f["runs"]
+            status = f["runs"][run_id].attrs["status"] if landed else ""
+        check(landed and status == "interrupted", f"{label}: the run is in the store, "
+              "interrupted", str(status))
+        if landed:
             with h5py.File(store, "r") as f:
                 run = f["runs"][run_id]
                 message = run.attrs["message"]
@@ -139,6 +185,8 @@ def main():
                            and run[name].ndim == 1}
             check("killed" in message, f"{label}: its message says the process was killed",
                   message)
+            check(in_process or "front end" in message,
+                  f"{label}: the engine says its front end went away", message)
             check(len(lengths) <= 1, f"{label}: every vector as long as the time axis ({points})",
                   str(lengths))
             if moment > 2.5:

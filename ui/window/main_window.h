@@ -70,6 +70,7 @@ public:
     JobPanel* jobPanel() const { return m_jobs; } // null without ngspice
     JobRunner* jobQueue() const { return m_jobQueue.get(); }
     std::shared_ptr<RunHandle> currentRun() const { return m_run; }
+    RunSession* runSession() const { return m_session.get(); } // for tests and scripting
     const TraceData& traces() const { return m_traces; }
     QStringList probedCrefs() const;
     QString lastError() const { return m_lastError; }

@@ -1,4 +1,5 @@
 // The workbench end to end: real widgets, real libngspice, real HDF5 files.
+#include "core/engine/engine_client.h"
 #include "core/engine/spice_engine.h"
 #include "core/store/result_store.h"
 #include "ui/design/hierarchy_filter_model.h"
@@ -24,6 +25,7 @@
 #include <QThreadPool>
 #include <QTreeView>
 #include <cmath>
+#include <csignal>
 
 namespace {
 
@@ -291,6 +293,41 @@ private slots:
         auto good = w.currentRun();
         QTRY_VERIFY_WITH_TIMEOUT(good->isFinished(), 20000);
         QCOMPARE(toString(good->status()), std::string("ok"));
+    }
+
+    // ngspice runs in an engine process: a netlist that crashes ngspice, or a kill -9 of
+    // the engine, fails one run; the window lives on and the next run is ok.
+    void anEngineCrashFailsOneRunAndTheWindowLivesOn() {
+        QTemporaryDir dir;
+        auto& w = *m_window;
+        auto* engine = dynamic_cast<EngineClient*>(w.runSession());
+        QVERIFY2(engine, "the window runs ngspice in a wavebench-engine process");
+        QVERIFY(openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA) + "/robust",
+                                    "ngspice_crash_recursive_func.cir")));
+        w.startRun();
+        auto crashed = w.currentRun();
+        QVERIFY(crashed);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *crashed), 60000);
+        QCOMPARE(toString(crashed->status()), std::string("failed"));
+        QVERIFY2(crashed->message().contains("ngspice crashed (SIGSEGV)"),
+                 qPrintable(crashed->message()));
+
+        QVERIFY(openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "long_ring.cir")));
+        w.startRun();
+        auto killed = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(killed->points() > 1000, 60000);
+        QCOMPARE(::kill(static_cast<pid_t>(engine->enginePid()), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *killed), 60000);
+        QCOMPARE(toString(killed->status()), std::string("failed"));
+        QVERIFY2(killed->message().contains("SIGKILL"), qPrintable(killed->message()));
+        QVERIFY(w.isVisible());
+
+        QVERIFY(openDesign(w, stage(dir, QStringLiteral(WAVEBENCH_TEST_DATA), "rc_step.cir")));
+        w.startRun();
+        auto next = w.currentRun();
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *next), 60000);
+        QCOMPARE(toString(next->status()), std::string("ok"));
+        QVERIFY(next->points() > 100);
     }
 
     void aDesignStillBeingReadIsReplacedByANewerOne() {
