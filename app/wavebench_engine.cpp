@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
             return;
         RunRequest request = EngineProtocol::decodeRequest(message["request"].toObject());
         const std::string id = request.runId;
-        running[id] = session.value()->submit(std::move(request), [&, id](RunHandle& run) {
+        const bool blocks = message["blocks"].toBool(true);
+        running[id] = session.value()->submit(std::move(request), [&, id, blocks](RunHandle& run) {
             // Emitted on the run's writer thread; written to the pipe from this one.
             QObject::connect(&run, &RunHandle::started, &app, [id] {
                 sendEvent(id, {{"ev", "started"}});
@@ -98,9 +99,10 @@ int main(int argc, char** argv) {
             QObject::connect(&run, &RunHandle::pausedChanged, &app, [id](bool paused) {
                 sendEvent(id, {{"ev", "paused"}, {"paused", paused}});
             });
-            QObject::connect(&run, &RunHandle::batchReady, &app, [id](SampleBlockPtr block) {
-                writeFrame(EngineProtocol::frame(*block, id));
-            });
+            if (blocks)
+                QObject::connect(&run, &RunHandle::batchReady, &app, [id](SampleBlockPtr block) {
+                    writeFrame(EngineProtocol::frame(*block, id));
+                });
             QObject::connect(
                 &run, &RunHandle::finished, &app,
                 [&, id, raw = &run](RunStatus status, const QString& text) {

@@ -68,6 +68,7 @@ private:
     std::deque<Job> m_pending;
     std::optional<Job> m_current;
     SampleBlockPtr m_lastBlock;
+    QString m_lastProgress; // ngspice's status ("tran: 45.3%"), where no blocks come
     bool m_recovering = false;
     bool m_killedForStop = false;
     bool m_shuttingDown = false;
@@ -130,8 +131,12 @@ void EngineLink::startNext() {
     }
     m_current = std::move(job);
     m_lastBlock.reset();
+    m_lastProgress.clear();
     m_killedForStop = false;
-    send(QJsonObject{{"op", "run"}, {"request", EngineProtocol::encode(m_current->request)}});
+    // Sample blocks cross the pipe only for a front end that plots them (not the CLI).
+    send(QJsonObject{{"op", "run"},
+                     {"blocks", m_current->handle->hasBlockReceivers()},
+                     {"request", EngineProtocol::encode(m_current->request)}});
 }
 
 void EngineLink::send(const QJsonObject& message) {
@@ -191,6 +196,8 @@ void EngineLink::onMessage(const QJsonObject& message) {
     if (event == "started") {
         emit handle.started();
     } else if (event == "progress") {
+        if (message["percent"].toDouble() >= 0)
+            m_lastProgress = message["text"].toString();
         emit handle.progress(message["percent"].toDouble(), message["text"].toString());
     } else if (event == "log") {
         QStringList lines;
@@ -227,6 +234,8 @@ void EngineLink::onExited(int exitCode, QProcess::ExitStatus exitStatus) {
         where = " at " + m_lastBlock->coordinate + " = " +
                 spice_number::format(m_lastBlock->coordinateValues.back()) +
                 (m_lastBlock->coordinateUnit.empty() ? "" : " " + m_lastBlock->coordinateUnit);
+    else if (!m_lastProgress.isEmpty())
+        where = " during " + m_lastProgress.toStdString();
     RunStatus status = RunStatus::Failed;
     std::string message;
     if (m_killedForStop) {

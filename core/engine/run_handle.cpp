@@ -69,6 +69,11 @@ void RunHandle::keepMeasurements() {
     m_measurements.insert(m_measurements.end(), stored.begin(), stored.end());
 }
 
+bool RunHandle::hasBlockReceivers() const {
+    static const QMetaMethod batchSignal = QMetaMethod::fromSignal(&RunHandle::batchReady);
+    return isSignalConnected(batchSignal);
+}
+
 void RunHandle::setStopReason(const std::string& reason) {
     std::lock_guard lock(m_mutex);
     m_stopReason = reason;

@@ -51,6 +51,9 @@ public:
     long long points() const { return m_points.load(); }
     bool isFinished() const;
     bool isPaused() const { return m_paused.load(); }
+    // Someone is connected to batchReady: blocks are worth building (and, from an engine
+    // process, sending).
+    bool hasBlockReceivers() const;
     // Blocks the calling thread (not the writer) until finished; false on time-out.
     bool waitForFinished(int milliseconds);
 
