@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 EXAMPLE ?= resources/examples/ota_asdl/tb_ota.asdl
 
-.PHONY: deps configure build run test bench clean format asan tsan tidy
+.PHONY: deps configure build run test bench clean format asan tsan tidy fuzz
 
 deps:
 	@bash packaging/install-deps.sh
@@ -38,6 +38,18 @@ tsan: deps
 	@cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS)
 	ctest --preset tsan -j $(JOBS)
+
+# The libFuzzer targets (fuzz/, the `fuzz` preset in build-fuzz/), each for FUZZ_SECONDS
+# from its seeds (fuzz/corpus/<target>) with its dictionary (fuzz/dict/). New inputs go to
+# build-fuzz/corpus/, crashes, timeouts and out-of-memory inputs to build-fuzz/artifacts/;
+# any of those fails the run. `make fuzz FUZZ_TARGETS=fuzz_job_spec` runs one.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fuzz_spice_reader fuzz_asdl_reader fuzz_probe_map_json fuzz_probe_map_yaml \
+	fuzz_job_spec fuzz_tree_json fuzz_store_reader
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	bash fuzz/run_fuzzers.sh $(CURDIR)/build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # clang-tidy (.clang-tidy) over our sources; needs only the configured compile commands.
 # `make tidy TIDY_FILES='(core|ui)/'` widens it.

@@ -9,6 +9,11 @@
 #include <algorithm>
 #include <yaml-cpp/yaml.h>
 
+namespace {
+// 1024 characters over the longest escape of a byte (\xNN, \uNNNN): 6.
+constexpr size_t kLongestImplicitKey = 1024 / 6;
+} // namespace
+
 std::string ProbeMap::toJson() const {
     QJsonObject mapObject;
     for (const auto& [cref, vector] : map)
@@ -76,8 +81,14 @@ std::string ProbeMap::toYaml() const {
             continue;
         }
         out << YAML::BeginMap;
-        for (const auto& [key, value] : *entries)
+        for (const auto& [key, value] : *entries) {
+            // An implicit key may be at most 1024 characters long (escapes included):
+            // yaml-cpp writes longer ones all the same, then refuses to read them back. Past
+            // a length that escaping could take there, this map's keys are written `? key`.
+            if (key.size() > kLongestImplicitKey)
+                out << YAML::LongKey;
             out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << value;
+        }
         out << YAML::EndMap;
     }
     out << YAML::EndMap;
@@ -113,7 +124,14 @@ Result<ProbeMap> ProbeMap::fromYaml(const std::string& text, const std::string& 
                 const auto name = item.first.as<std::string>();
                 if (target.count(name))
                     return R::failure(at(item.first) + ": " + key + "." + name + " is given twice");
-                target[name] = item.second.as<std::string>();
+                const auto value = item.second.as<std::string>();
+                // yaml-cpp decodes the escapes \N and \_ (and a NUL byte before N) to single
+                // Latin-1 bytes: text that no JSON map, HDF5 attribute or Python reads back.
+                if (!QUtf8StringView(name).isValidUtf8() || !QUtf8StringView(value).isValidUtf8())
+                    return R::failure(at(item.first) + ": " + key +
+                                      " entry is not valid UTF-8 text (the escapes \\N and "
+                                      "\\_ are not supported)");
+                target[name] = value;
             }
         }
         return probeMap;

@@ -4,6 +4,7 @@
 #include "core/jobs/sim_job_spec.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
 
@@ -57,12 +58,18 @@ struct Reader {
     bool map(const YAML::Node& node, const std::string& what) {
         return node.IsMap() || fail(node, what + ": expected a mapping");
     }
-    // A key the form has no field for would be lost when the form rewrites the YAML.
+    // A key the form has no field for would be lost when the form rewrites the YAML, and
+    // of a key given twice it would keep another one than SimJobSpec reads.
     bool keysIn(const YAML::Node& node, const std::vector<std::string>& allowed,
                 const std::string& what) {
-        for (const auto& entry : node)
-            if (std::find(allowed.begin(), allowed.end(), entry.first.Scalar()) == allowed.end())
-                return fail(entry.first, what + ": unknown key \"" + entry.first.Scalar() + "\"");
+        std::set<std::string> seen;
+        for (const auto& entry : node) {
+            const std::string key = entry.first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+                return fail(entry.first, what + ": unknown key \"" + key + "\"");
+            if (!seen.insert(key).second)
+                return fail(entry.first, what + ": \"" + key + "\" is given twice");
+        }
         return true;
     }
     bool pairs(const YAML::Node& node, const std::string& what,
@@ -126,9 +133,14 @@ Result<JobSpecDraft> JobSpecDraft::fromYaml(const std::string& text, const std::
         return d;
     if (!r.map(root, "the job"))
         return R::failure(r.error);
+    std::set<std::string> seen;
     for (const auto& entry : root) {
         const std::string key = entry.first.Scalar();
         const YAML::Node& value = entry.second;
+        if (!seen.insert(key).second) {
+            r.fail(entry.first, "\"" + key + "\" is given twice");
+            return R::failure(r.error);
+        }
         bool ok = true;
         if (key == "name")
             ok = r.scalar(value, key, d.name);

@@ -52,14 +52,19 @@ public:
         return false;
     }
 
-    // Every key of `map` must be one of `allowed`.
+    // Every key of `map` must be one of `allowed`, each given once: yaml-cpp keeps both of
+    // a key given twice, and lookups (here) and iteration (JobSpecDraft) would each see
+    // another one.
     bool keysIn(const YAML::Node& map, const std::vector<std::string>& allowed,
                 const std::string& where) {
+        std::set<std::string> seen;
         for (const auto& entry : map) {
             const std::string key = entry.first.Scalar();
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
                 return fail(entry.first, "unknown key \"" + key + "\" in " + where + " (expected " +
                                              joined(allowed) + ")");
+            if (!seen.insert(key).second)
+                return fail(entry.first, "\"" + key + "\" is given twice in " + where);
         }
         return true;
     }

@@ -140,10 +140,21 @@ bool writeStringDataset(hid_t group, const std::string& name, const std::string&
     return H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data) >= 0;
 }
 
+// Whether an attribute's or dataset's dataspace holds exactly one value: a read of one value
+// into one variable is only safe then (a list of N would be written over N of them).
+static bool holdsOneValue(hid_t object, bool isAttribute) {
+    H5Handle space(isAttribute ? H5Aget_space(object) : H5Dget_space(object));
+    return space.valid() && H5Sget_simple_extent_npoints(space.get()) == 1;
+}
+
+bool holdsOneValue(hid_t dataset) {
+    return holdsOneValue(dataset, false);
+}
+
 // Reads a scalar string whatever its storage (variable or fixed length).
 static std::string readString(hid_t object, hid_t fileType, bool isAttribute) {
     std::string result;
-    if (H5Tget_class(fileType) != H5T_STRING)
+    if (H5Tget_class(fileType) != H5T_STRING || !holdsOneValue(object, isAttribute))
         return result;
     if (H5Tis_variable_str(fileType) > 0) {
         auto memType = utf8StringType();
@@ -202,7 +213,7 @@ long long readInt64Attribute(hid_t object, const std::string& name, long long fa
         return fallback;
     H5Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT));
     long long value = fallback;
-    if (H5Aread(attr.get(), H5T_NATIVE_LLONG, &value) < 0)
+    if (!holdsOneValue(attr.get(), true) || H5Aread(attr.get(), H5T_NATIVE_LLONG, &value) < 0)
         return fallback;
     return value;
 }

@@ -67,7 +67,9 @@ std::vector<MeasureResults::Measurement> MeasurementStore::read(hid_t run) {
         MeasureResults::Measurement m;
         m.name = name;
         m.value = std::nan("");
-        if (H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &m.value) < 0)
+        // A measurement is one double; any other shape would be read over it.
+        if (!h5::holdsOneValue(set.get()) ||
+            H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &m.value) < 0)
             m.value = std::nan("");
         m.message = h5::readStringAttribute(set.get(), store_layout::kMessage);
         m.analysis = h5::readStringAttribute(set.get(), store_layout::kAnalysis);

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace {
@@ -129,10 +130,25 @@ RunSummary summarize(hid_t run, const std::string& runId) {
         if (dims.empty())
             summary.points = steps;
         else if (dims.size() == 1)
-            summary.points *= steps;
+            summary.points = summary.points > std::numeric_limits<long long>::max() / steps
+                                 ? std::numeric_limits<long long>::max() // a damaged file
+                                 : summary.points * steps;
     }
     summary.success = h5::exists(run, store_layout::kSuccess);
     return summary;
+}
+
+// A dataset's extent is what the file says, not what it stores: a damaged file can claim
+// 10^12 points in a few bytes (chunks never written read as the fill value), and reading it
+// would take all memory. A run's writer leaves unwritten only the NaN padding of ragged
+// steps, and compression stores less than it holds; both stay far within this ratio of the
+// bytes stored, plus a slack for small datasets.
+constexpr double kMaxUnstoredRatio = 4096;
+constexpr double kUnstoredSlack = 1 << 20; // elements
+
+bool plausibleExtent(hid_t set, double elements, double elementSize) {
+    const double stored = static_cast<double>(H5Dget_storage_size(set));
+    return elements <= kUnstoredSlack + kMaxUnstoredRatio * stored / elementSize;
 }
 
 // Reads a dataset of doubles (or {r, i} compounds). With `within`, a dataset of that rank
@@ -167,7 +183,10 @@ bool readDoubles(hid_t set, std::vector<double>& out, std::vector<double>* imag 
         }
     }
     H5Handle type(H5Dget_type(set));
-    if (H5Tget_class(type.get()) == H5T_COMPOUND) {
+    const bool isComplex = H5Tget_class(type.get()) == H5T_COMPOUND;
+    if (!plausibleExtent(set, static_cast<double>(n), isComplex ? 16.0 : 8.0))
+        return false;
+    if (isComplex) {
         std::vector<double> pairs(static_cast<size_t>(n) * 2);
         H5Handle memType = h5::complexType(H5T_NATIVE_DOUBLE);
         if (n > 0 &&
@@ -402,8 +421,15 @@ namespace {
 
 // Lays a stepped run's 2-D datasets out as consecutive steps (RunData::stepStarts).
 void unstep(hid_t run, RunData& data) {
-    const auto stepDims = dimsOf(run, store_layout::kStepIndex);
-    const size_t steps = stepDims.empty() ? 0 : static_cast<size_t>(stepDims[0]);
+    // The step count is step_index's extent; one the file does not store (a damaged file
+    // claiming 10^12 steps) is no stepping at all.
+    size_t steps = 0;
+    if (h5::exists(run, store_layout::kStepIndex)) {
+        H5Handle set(H5Dopen2(run, store_layout::kStepIndex, H5P_DEFAULT));
+        const auto stepDims = dimsOfSet(set.get());
+        if (!stepDims.empty() && plausibleExtent(set.get(), static_cast<double>(stepDims[0]), 8))
+            steps = static_cast<size_t>(stepDims[0]);
+    }
     data.stepSource = h5::readStringAttribute(run, store_layout::kStepSource);
     std::string stepUnit;
     if (!data.stepSource.empty() && h5::exists(run, data.stepSource)) {
@@ -429,8 +455,14 @@ void unstep(hid_t run, RunData& data) {
     }
     const auto coordinateDims = dimsOf(run, data.summary.coordinate);
     if (coordinateDims.size() == 1) {
-        // Every step sweeps the same values (.dc with a second source).
+        // Every step sweeps the same values (.dc with a second source). The vectors hold
+        // steps x sweep values; a damaged file's step count is not repeated past them.
         const std::vector<double> sweep = data.coordinate;
+        size_t held = 0;
+        for (const auto& v : data.vectors)
+            held = std::max(held, v.values.size());
+        if (!sweep.empty())
+            steps = std::min(steps, std::max<size_t>(1, held / sweep.size()));
         data.coordinate.clear();
         for (size_t k = 0; k < steps; ++k) {
             data.stepStarts.push_back(data.coordinate.size());

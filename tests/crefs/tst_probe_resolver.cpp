@@ -290,6 +290,43 @@ private slots:
         QVERIFY2(ProbeMap::loadFile(good).ok(), ProbeMap::loadFile(good).error().c_str());
     }
 
+    // Found by fuzzing: yaml-cpp decodes the escapes \N and \_ (and a NUL byte before an N)
+    // to single Latin-1 bytes, so a valid UTF-8 file gave a map whose JSON (and HDF5
+    // attributes) said something else. Such an entry is an error naming the line.
+    void yamlEscapesThatAreNotUtf8AreErrors() {
+        for (const std::string& yaml :
+             {std::string("map:\n  top.a: \"v(out)\"\n  top.b: \"v(\\N)\"\n"),
+              std::string("map:\n  top.a: \"v(out)\"\n  \"top.\\_\": \"v(x)\"\n"),
+              std::string("map:\n  top.a: \"v(out)\"\n  top.\x03\0N4: \"v(x)\"\n", 42)}) {
+            auto map = ProbeMap::fromYaml(yaml, "pm.yaml");
+            QVERIFY2(!map.ok(), yaml.c_str());
+            QCOMPARE(map.error(), std::string("pm.yaml:3: map entry is not valid UTF-8 text (the "
+                                              "escapes \\N and \\_ are not supported)"));
+        }
+        auto fine = ProbeMap::fromYaml("map:\n  top.a: \"v(\\xff)\\L\"\n", "pm.yaml");
+        QVERIFY2(fine.ok(), fine.error().c_str());
+        QCOMPARE(fine->map.at("top.a"), std::string("v(\u00ff)\u2028"));
+        QVERIFY(ProbeMap::fromJson(fine->toJson(), "pm.json").value() == fine.value());
+    }
+
+    // Found by fuzzing: a cref longer than YAML's 1024-character limit on implicit keys (a
+    // JSON map's key of control characters, escaped four times as long) was written to YAML
+    // that yaml-cpp then refused ("illegal map value"). Such keys are written `? key`.
+    void longCrefsRoundTripThroughYaml() {
+        ProbeMap map;
+        map.map["top.a.nodes.out.v"] = "v(out)";
+        map.map["top." + std::string(2000, 'x') + ".v"] = "v(x)";
+        map.map["top.\x05" + std::string(300, '\0') + ".v"] = "v(y)";
+        map.aliases["top.short"] = "top.a.nodes.out.v";
+        const auto yaml = map.toYaml();
+        auto back = ProbeMap::fromYaml(yaml, "long.yaml");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QVERIFY(back.value() == map);
+        QVERIFY(yaml.find("\n  top.a.nodes.out.v: \"v(out)\"\n") != std::string::npos);
+        auto viaJson = ProbeMap::fromJson(map.toJson(), "long.json");
+        QVERIFY(viaJson.ok() && viaJson.value() == map);
+    }
+
     void yamlRoundTripAndErrors() {
         const std::string yaml = "map:\n"
                                  "  top.ota1.nodes.out.v: \"v(out)\"\n"

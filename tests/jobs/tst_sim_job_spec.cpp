@@ -360,6 +360,12 @@ sweeps:
         QTest::newRow("montecarlo seed") << "netlist: rc.cir\nmontecarlo:\n  count: 2\n"
                                             "  seed: -4\n"
                                          << 4 << "seeds must lie in";
+        // Found by fuzzing: a key given twice; SimJobSpec read the first, the form the last.
+        QTest::newRow("key twice") << "netlist: rc.cir\nname: a\nnetlist: other.cir\n"
+                                   << 3 << "\"netlist\" is given twice in the job";
+        QTest::newRow("sweep key twice")
+            << "netlist: rc.cir\nsweeps:\n  - {param: r, values: [1], param: c}\n"
+            << 3 << "\"param\" is given twice in sweeps[0]";
         QTest::newRow("yaml syntax") << "netlist: rc.cir\nsweeps: [\n  {param: a\n" << 4 << "";
         // Found by fuzzing: 10^12 runs ended in bad_alloc, 10^6 x 3000 hung while expanding.
         QTest::newRow("too many runs: sweeps")
@@ -383,6 +389,25 @@ sweeps:
         const std::string prefix = path("job.yaml") + ":" + std::to_string(line) + ":";
         QVERIFY2(spec.error().rfind(prefix, 0) == 0, spec.error().c_str());
         QVERIFY2(contains(spec.error(), fragment.toStdString()), spec.error().c_str());
+    }
+
+    // Found by fuzzing: of a key given twice SimJobSpec read the first and JobSpecDraft the
+    // last, so the form rewrote another job than the one that ran. Both refuse it, at the
+    // line of the second.
+    void keysGivenTwiceAreRefusedByTheFormToo() {
+        for (const std::string& yaml :
+             {std::string("name: a\nnetlist: rc.cir\nname: b\n"),
+              std::string("netlist: rc.cir\nmontecarlo:\n  count: 2\n  count: 3\n"),
+              std::string("netlist: rc.cir\nanalysis: {type: op, type: tran}\n")}) {
+            auto draft = JobSpecDraft::fromYaml(yaml, "job.yaml");
+            QVERIFY2(!draft.ok(), yaml.c_str());
+            QVERIFY2(contains(draft.error(), "is given twice"), draft.error().c_str());
+            auto spec = parse(yaml);
+            QVERIFY2(!spec.ok(), yaml.c_str());
+            QVERIFY2(contains(spec.error(), "is given twice"), spec.error().c_str());
+        }
+        auto draft = JobSpecDraft::fromYaml("name: a\nnetlist: rc.cir\nname: b\n", "job.yaml");
+        QCOMPARE(draft.error(), std::string("job.yaml:3: \"name\" is given twice"));
     }
 
     void noNetlistKeyNamesTheFile() {

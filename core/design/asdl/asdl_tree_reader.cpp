@@ -198,15 +198,22 @@ Result<HierarchyTree> AsdlTreeReader::toHierarchyTree(const std::vector<AsdlTree
     auto crefOf = [&](const std::string& path) {
         return path == rootPath ? std::string("top") : "top" + path.substr(rootPath.size());
     };
+    auto isBelowRoot = [&](const std::string& path) {
+        return path.compare(0, rootPath.size() + 1, rootPath + ".") == 0;
+    };
     std::map<std::string, bool> hasChildren;
     for (const auto& entry : entries)
         if (!entry.parentPath.empty())
             hasChildren[entry.parentPath] = true;
     for (size_t i = 1; i < entries.size(); ++i) {
         const auto& entry = entries[i];
-        if (entry.path.compare(0, rootPath.size() + 1, rootPath + ".") != 0)
+        if (!isBelowRoot(entry.path))
             return R::failure(origin + ": path \"" + entry.path + "\" is not below the root \"" +
                               rootPath + "\"");
+        // A parent outside the root (none, or another tree's) has no cref to hang under.
+        if (entry.parentPath != rootPath && !isBelowRoot(entry.parentPath))
+            return R::failure(origin + ": the parent \"" + entry.parentPath + "\" of \"" +
+                              entry.path + "\" is not the root \"" + rootPath + "\" or below it");
         HierarchyNode node;
         node.cref = crefOf(entry.path);
         node.name = entry.instance;

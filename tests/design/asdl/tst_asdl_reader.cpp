@@ -252,6 +252,33 @@ private slots:
         QVERIFY2(contains(broken.error(), "t.json:"), broken.error().c_str());
     }
 
+    // Found by fuzzing: a compiler tree whose entry had an empty parent_path (yaml-cpp reads
+    // one line of tb_ota.tree.verbose.emitted.json indented a space less so) threw
+    // std::out_of_range out of toHierarchyTree. A parent outside the root is an error naming
+    // the entry.
+    void compilerTreeParentOutsideTheRootIsAnError() {
+        auto entries = AsdlTreeReader::readTreeJson(R"({"kind": "query.tree", "schema_version": 1,
+ "payload": {"path": "tb", "children": {
+   "a": {"path": "tb.a", "parent_path": "tb", "instance": "a"},
+   "b": {"path": "tb.a.b", "parent_path": null, "instance": "b"}}}})",
+                                                    "t.json");
+        QVERIFY2(entries.ok(), entries.error().c_str());
+        QCOMPARE(entries->size(), size_t(3));
+        auto tree = AsdlTreeReader::toHierarchyTree(entries.value(), "t.json");
+        QVERIFY(!tree.ok());
+        QCOMPARE(tree.error(), std::string("t.json: the parent \"\" of \"tb.a.b\" is not the "
+                                           "root \"tb\" or below it"));
+        auto other = entries.value();
+        other[2].parentPath = "t"; // a prefix of the root's path, not the root
+        tree = AsdlTreeReader::toHierarchyTree(other, "t.json");
+        QVERIFY(!tree.ok());
+        QVERIFY2(contains(tree.error(), "the parent \"t\" of \"tb.a.b\""), tree.error().c_str());
+        other[2].parentPath = "tb.a";
+        tree = AsdlTreeReader::toHierarchyTree(other, "t.json");
+        QVERIFY2(tree.ok(), tree.error().c_str());
+        QCOMPARE(tree->find("top.a.b")->parent, std::string("top.a"));
+    }
+
     void compileLogNameMap() {
         auto names = AsdlTreeReader::readCompileLogFile(
             kMosbius + "/top_mosbius_devices_v1_nmos/top_mosbius_devices_v1_nmos.log.json");
