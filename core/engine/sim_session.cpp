@@ -183,7 +183,9 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         abortRun(handle, RunStatus::Failed, netlist.error());
         return;
     }
-    if (auto loaded = engine.ensureLoaded(); !loaded.ok) {
+    // Every run starts from a library as a new process has it: B after A gives exactly what
+    // B alone gives.
+    if (auto loaded = engine.ensureFresh(); !loaded.ok) {
         abortRun(handle, RunStatus::Failed, loaded.message);
         return;
     }
