@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QStringList>
 #include <QTemporaryFile>
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -33,7 +35,10 @@ public:
     // run fails at once.
     std::shared_ptr<RunHandle> submit(RunRequest request,
                                       const std::function<void(RunHandle&)>& beforeStart = {});
-    void stop();  // the current run ends as interrupted, partial data kept
+    // The current run ends as interrupted, partial data kept. While ngspice loads the
+    // netlist (ngSpice_Circ cannot be interrupted) it ends when the load returns, before
+    // anything is simulated.
+    void stop();
     void pause(); // halts ngspice's background thread; resume() continues the same run
     void resume();
 
@@ -62,9 +67,22 @@ private:
 
     QThread* m_thread = nullptr; // owned: deleted after join in the destructor
     QString m_ngspiceVersion;    // written by create() before anyone else sees the session
-    std::deque<std::pair<std::shared_ptr<RunHandle>, RunRequest>> m_pending;
+    struct Pending {
+        std::shared_ptr<RunHandle> handle;
+        RunRequest request;
+        std::uint64_t sequence; // its submit(), counted from 1
+    };
+    std::deque<Pending> m_pending;
     std::shared_ptr<RunHandle> m_current;
     bool m_circuitLoaded = false;
+    // stop() also marks its run at once, not only through the queue: the worker may be
+    // inside ngSpice_Circ (a huge netlist loads for tens of seconds) and cannot take the
+    // queued stop until the load returns; then that run simulates nothing. Runs are told
+    // apart by their submit() sequence: the current run's (the worker's, 0 when idle), else
+    // the latest submitted, about to start.
+    std::atomic<std::uint64_t> m_submitted{0};
+    std::atomic<std::uint64_t> m_currentSequence{0};
+    std::atomic<std::uint64_t> m_stopTarget{0};
     bool m_pausedBySession = false;
     // The current run's .control script, sourced from a file (`*ng_script`) in ngspice's
     // background thread; kept until the run ends.
