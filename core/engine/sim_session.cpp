@@ -206,7 +206,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         abortRun(handle, RunStatus::Failed, origin + ": " + circuit.message);
         return;
     }
-    if (m_stopTarget.load() == m_currentSequence.load()) {
+    if (m_currentSequence <= m_stoppedUpTo.load()) {
         // ngSpice_Circ cannot be interrupted: the stop waited for the load to end.
         abortRun(handle, RunStatus::Interrupted,
                  "stopped while ngspice loaded the netlist; nothing was simulated");
@@ -320,7 +320,6 @@ void SimSession::onStreamEnded(RunHandle* handle) {
     }
     m_circuitLoaded = false;
     m_pausedBySession = false;
-    m_currentSequence = 0;
     m_script.reset();
     disconnect(handle, nullptr, this, nullptr);
     m_current.reset();
@@ -328,8 +327,7 @@ void SimSession::onStreamEnded(RunHandle* handle) {
 }
 
 void SimSession::stop() {
-    const std::uint64_t current = m_currentSequence.load();
-    m_stopTarget = current ? current : m_submitted.load();
+    m_stoppedUpTo = m_submitted.load();
     QMetaObject::invokeMethod(
         this,
         [this] {

@@ -37,7 +37,8 @@ public:
                                       const std::function<void(RunHandle&)>& beforeStart = {});
     // The current run ends as interrupted, partial data kept. While ngspice loads the
     // netlist (ngSpice_Circ cannot be interrupted) it ends when the load returns, before
-    // anything is simulated.
+    // anything is simulated; so does a run submitted before the stop that had not started
+    // yet (the clients submit one run at a time, after the one before has finished).
     void stop();
     void pause(); // halts ngspice's background thread; resume() continues the same run
     void resume();
@@ -75,14 +76,13 @@ private:
     std::deque<Pending> m_pending;
     std::shared_ptr<RunHandle> m_current;
     bool m_circuitLoaded = false;
-    // stop() also marks its run at once, not only through the queue: the worker may be
-    // inside ngSpice_Circ (a huge netlist loads for tens of seconds) and cannot take the
-    // queued stop until the load returns; then that run simulates nothing. Runs are told
-    // apart by their submit() sequence: the current run's (the worker's, 0 when idle), else
-    // the latest submitted, about to start.
+    // stop() also marks the runs submitted before it at once, not only through the queue:
+    // the worker may be inside ngSpice_Circ (a huge netlist loads for tens of seconds) and
+    // cannot take the queued stop until the load returns; then that run simulates nothing.
+    // Runs are told apart by their submit() sequence, counted from 1.
     std::atomic<std::uint64_t> m_submitted{0};
-    std::atomic<std::uint64_t> m_currentSequence{0};
-    std::atomic<std::uint64_t> m_stopTarget{0};
+    std::atomic<std::uint64_t> m_stoppedUpTo{0};
+    std::uint64_t m_currentSequence = 0; // worker only
     bool m_pausedBySession = false;
     // The current run's .control script, sourced from a file (`*ng_script`) in ngspice's
     // background thread; kept until the run ends.

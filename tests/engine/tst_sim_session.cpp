@@ -299,11 +299,6 @@ private slots:
             text += "+ )\nr1 in out 1k\nc1 out 0 1n\n.tran 1n 10n\n.end\n";
             file.write(text);
         }
-        // The run before has ended on the session's side too (its handle released): a stop
-        // then targets the next run submitted.
-        QVERIFY(QTest::qWaitFor([&] {
-            return session().cmd("echo idle").message.find("streaming") == std::string::npos;
-        }));
         const auto request = SessionFixture::request(netlist, store("long_load.h5"), "long-load");
         std::unique_ptr<QSignalSpy> startedSpy;
         auto handle = m_fixture.submit(request, [&](RunHandle& run) {
