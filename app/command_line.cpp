@@ -11,8 +11,8 @@ namespace {
 
 // The forms, for usage errors; --help tells the rest.
 const char* kSynopsis =
-    "usage: wavebench-run run NETLIST [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
-    "                         [--run-id ID] [--emitted NETLIST] [--quiet] [--in-process]\n"
+    "usage: wavebench-run run NETLIST... [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
+    "                         [--run-id ID]... [--emitted NETLIST] [--quiet] [--in-process]\n"
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
     "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet] [--in-process]\n"
     "       wavebench-run recover STORE.h5\n"
@@ -32,7 +32,13 @@ const char* kRunDetail =
     "Streams every node voltage, source current and probed device parameter into FILE.h5.\n"
     "--tran replaces the netlist's own analyses; without it they run as written.\n"
     "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
-    "--emitted) runs and every vector is stored under its ASDL cref.\n";
+    "--emitted) runs and every vector is stored under its ASDL cref.\n"
+    "Several NETLISTs run one after another in this one process and engine, in the order\n"
+    "given, each its own run (into FILE.h5, or each beside its netlist), each starting from a\n"
+    "freshly loaded ngspice: a run gives what it gives alone. A netlist that fails does not\n"
+    "stop the ones after it; Ctrl-C stops the current run and runs none after it. --run-id\n"
+    "is given once per NETLIST, in order, or not at all. The exit status is the worst run's:\n"
+    "1 if any failed, else 4 if one was interrupted, else 3 if a probe was missing, else 0.\n";
 
 const char* kRecoverDetail =
     "Commits into the store every run a process that died left beside it (in STORE.h5.parts/),\n"
@@ -74,8 +80,8 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     cli.require_subcommand(1);
 
     struct {
-        std::string design, out, probeMap, runId, emitted, csv;
-        std::vector<std::string> tran;
+        std::string design, out, probeMap, emitted, csv;
+        std::vector<std::string> designs, runIds, tran;
         bool quiet = false, json = false, inProcess = false;
     } given;
 
@@ -84,7 +90,9 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     };
     auto* run = cli.add_subcommand("run", "run a netlist or an ASDL design into an HDF5 store");
     detail(run, kRunDetail);
-    run->add_option("NETLIST", given.design, "SPICE netlist or ASDL design")->required();
+    run->add_option("NETLIST", given.designs,
+                    "SPICE netlists or ASDL designs, run in this order, each its own run")
+        ->required();
     run->add_option("--tran", given.tran, "replace the netlist's own analyses with .tran STEP STOP")
         ->expected(2)
         ->type_name("STEP STOP");
@@ -94,7 +102,12 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     run->add_option("-o,--out", given.out,
                     "store (default: NETLIST's name with .h5, beside it); never overwritten")
         ->type_name("FILE.h5");
-    run->add_option("--run-id", given.runId, "the run's id (default: generated)")->type_name("ID");
+    run->add_option("--run-id", given.runIds,
+                    "the run's id (default: generated); with several NETLISTs, once per "
+                    "NETLIST, in order")
+        ->type_name("ID")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run->add_option("--emitted", given.emitted, "an ASDL design's netlist, if not beside it")
         ->type_name("NETLIST");
     run->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
@@ -174,10 +187,19 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
         }
     }
 
+    if (run->parsed() && !given.runIds.empty() && given.runIds.size() != given.designs.size())
+        return usageError("--run-id given " + std::to_string(given.runIds.size()) +
+                          " time(s) for " + std::to_string(given.designs.size()) +
+                          " netlists: give one per NETLIST, in order, or none");
+    if (run->parsed() && !given.emitted.empty() && given.designs.size() > 1)
+        return usageError("--emitted names the netlist of one ASDL design; " +
+                          std::to_string(given.designs.size()) + " netlists given");
+
     Options options;
     options.out = QString::fromStdString(given.out);
     options.probeMap = QString::fromStdString(given.probeMap);
-    options.runId = QString::fromStdString(given.runId);
+    for (const auto& id : given.runIds)
+        options.runIds << QString::fromStdString(id);
     options.emitted = QString::fromStdString(given.emitted);
     options.csv = QString::fromStdString(given.csv);
     options.quiet = given.quiet;
@@ -191,9 +213,14 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     } else if (job->parsed()) {
         options.command = Command::Job;
         options.job = QString::fromStdString(given.design);
-    } else {
-        options.command = tree->parsed() ? Command::Tree : Command::Run;
+    } else if (tree->parsed()) {
+        options.command = Command::Tree;
         options.netlist = QString::fromStdString(given.design);
+    } else {
+        options.command = Command::Run;
+        for (const auto& design : given.designs)
+            options.netlists << QString::fromStdString(design);
+        options.netlist = options.netlists.value(0);
     }
     return {options, 0};
 }

@@ -3,6 +3,7 @@
 #include "core/netlist/run_netlist.h"
 
 #include <QString>
+#include <QStringList>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,10 +17,11 @@ public:
     enum class Command { Run, Tree, Job, Recover };
     struct Options {
         Command command = Command::Run;
-        QString netlist; // run, tree: the design
-        QString out;     // run, job: the store; recover: the store to recover
+        QString netlist;      // tree: the design; run: the first of `netlists`
+        QStringList netlists; // run: the designs, run in this order, each its own run
+        QString out;          // run, job: the store; recover: the store to recover
         QString probeMap;
-        QString runId;
+        QStringList runIds; // run: none, or one per netlist
         QString emitted;
         QString job; // job: the spec
         QString csv;

@@ -17,6 +17,9 @@
 #include <clocale>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <set>
 #include <unistd.h>
 
 namespace {
@@ -184,31 +187,19 @@ int printTree(const Options& options) {
     return 0;
 }
 
-// run: one run of a design into its store.
-int runDesign(QCoreApplication& app, const Options& options) {
-    // The design's hierarchy is stored with the run (tree.json) and names the vectors by
-    // its crefs where they differ from ngspice's names (ASDL, port nets).
-    RunPlanner::Options wanted;
-    wanted.designPath = options.netlist.toStdString();
-    wanted.emittedNetlist = options.emitted.toStdString();
-    wanted.storePath = options.out.toStdString();
-    wanted.runId = options.runId.toStdString();
-    wanted.tran = options.tran;
-    wanted.probeMapPath = options.probeMap.toStdString();
-    auto planned = RunPlanner::planFile(wanted);
-    if (!planned) {
-        std::fprintf(stderr, "wavebench-run: %s\n", planned.error().c_str());
-        return 1;
-    }
-    if (!planned->tree)
-        std::fprintf(stderr,
-                     "wavebench-run: note: no hierarchy for this netlist (%s); "
-                     "vectors get their default crefs\n",
-                     planned->treeProblem.c_str());
-    const RunRequest& request = planned->request;
-    const QString out = QString::fromStdString(request.storePath);
-    announceRecovered(request.storePath);
+// The worst of several runs' exit statuses, as a job ranks them: failed, then interrupted,
+// then probes missing, then ok.
+int worseExitCode(int a, int b) {
+    for (int code : {1, 4, 3})
+        if (a == code || b == code)
+            return code;
+    return 0;
+}
 
+// run: each design, in order, one run each into its store, through one session (one
+// engine). Each run starts from a freshly loaded ngspice; a design that fails does not stop
+// the ones after it, Ctrl-C does. The exit status is the worst run's.
+int runDesigns(QCoreApplication& app, const Options& options) {
     auto session = makeSession(options);
     if (!session) {
         std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
@@ -216,49 +207,104 @@ int runDesign(QCoreApplication& app, const Options& options) {
     }
     const bool tty = isatty(fileno(stderr));
     const bool quiet = options.quiet;
-    int exitCode = 1;
+    const int count = static_cast<int>(options.netlists.size());
+    int exitCode = 0;
+    int next = 0;
+    std::map<RunStatus, int> outcomes; // a design that could not be planned counts as failed
+    bool stopping = false;
     std::shared_ptr<RunHandle> handle;
-    handle = session.value()->submit(request, [&](RunHandle& run) {
-        QObject::connect(
-            &run, &RunHandle::progress, &app,
-            [tty, quiet, lastDecile = -1](double percent, const QString& text) mutable {
-                if (quiet || percent < 0)
-                    return;
-                if (tty) {
-                    std::fprintf(stderr, "\r%-40s", qPrintable(text));
-                    std::fflush(stderr);
-                } else if (static_cast<int>(percent / 10) != lastDecile) {
-                    lastDecile = static_cast<int>(percent / 10);
-                    std::fprintf(stderr, "%s\n", qPrintable(text));
-                }
+    std::set<std::string> announced; // the stores recovered already
+
+    // Plans and submits the next design; a design that cannot be planned (a missing file,
+    // an ASDL design that cannot be read) fails without a run, and the next one follows.
+    std::function<void()> startNext = [&] {
+        handle.reset();
+        while (next < count && !stopping) {
+            const int index = next++;
+            RunPlanner::Options wanted;
+            wanted.designPath = options.netlists[index].toStdString();
+            wanted.emittedNetlist = options.emitted.toStdString();
+            wanted.storePath = options.out.toStdString();
+            wanted.runId = options.runIds.value(index).toStdString();
+            wanted.tran = options.tran;
+            wanted.probeMapPath = options.probeMap.toStdString();
+            auto planned = RunPlanner::planFile(wanted);
+            if (!planned) {
+                std::fprintf(stderr, "wavebench-run: %s\n", planned.error().c_str());
+                exitCode = worseExitCode(exitCode, 1);
+                ++outcomes[RunStatus::Failed];
+                continue;
+            }
+            if (!planned->tree)
+                std::fprintf(stderr,
+                             "wavebench-run: note: no hierarchy for %s (%s); "
+                             "vectors get their default crefs\n",
+                             qPrintable(options.netlists[index]), planned->treeProblem.c_str());
+            const QString out = QString::fromStdString(planned->request.storePath);
+            if (announced.insert(planned->request.storePath).second)
+                announceRecovered(planned->request.storePath);
+            handle = session.value()->submit(planned->request, [&, out](RunHandle& run) {
+                QObject::connect(
+                    &run, &RunHandle::progress, &app,
+                    [tty, quiet, lastDecile = -1](double percent, const QString& text) mutable {
+                        if (quiet || percent < 0)
+                            return;
+                        if (tty) {
+                            std::fprintf(stderr, "\r%-40s", qPrintable(text));
+                            std::fflush(stderr);
+                        } else if (static_cast<int>(percent / 10) != lastDecile) {
+                            lastDecile = static_cast<int>(percent / 10);
+                            std::fprintf(stderr, "%s\n", qPrintable(text));
+                        }
+                    });
+                QObject::connect(&run, &RunHandle::finished, &app,
+                                 [&, out, raw = &run](RunStatus status, const QString& message) {
+                                     if (tty && !quiet)
+                                         std::fprintf(stderr, "\r%-40s\r", "");
+                                     const QString ids = raw->runIds().join(", ");
+                                     std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
+                                                 qPrintable(raw->runId()), toString(status).c_str(),
+                                                 raw->points(), qPrintable(out),
+                                                 qPrintable(ids.isEmpty() ? raw->runId() : ids));
+                                     std::fflush(stdout);
+                                     if (!message.isEmpty())
+                                         std::fprintf(status == RunStatus::Ok ? stdout : stderr,
+                                                      "%s\n", qPrintable(message));
+                                     exitCode = worseExitCode(exitCode, exitCodeOf(status));
+                                     ++outcomes[status];
+                                     // Queued: the handle that emitted this is released in
+                                     // startNext.
+                                     QMetaObject::invokeMethod(&app, startNext,
+                                                               Qt::QueuedConnection);
+                                 });
             });
-        QObject::connect(
-            &run, &RunHandle::finished, &app, [&](RunStatus status, const QString& message) {
-                if (tty && !quiet)
-                    std::fprintf(stderr, "\r%-40s\r", "");
-                const QString ids = run.runIds().join(", ");
-                std::printf("run %s: %s, %lld points -> %s (group /runs/%s)\n",
-                            qPrintable(run.runId()), toString(status).c_str(), run.points(),
-                            qPrintable(out), qPrintable(ids.isEmpty() ? run.runId() : ids));
-                if (!message.isEmpty())
-                    std::fprintf(status == RunStatus::Ok ? stdout : stderr, "%s\n",
-                                 qPrintable(message));
-                exitCode = exitCodeOf(status);
-                app.quit();
-            });
-    });
+            return;
+        }
+        if (count > 1) {
+            std::printf("%d netlists: %d ok, %d failed, %d missing, %d interrupted, %d not run\n",
+                        count, outcomes[RunStatus::Ok], outcomes[RunStatus::Failed],
+                        outcomes[RunStatus::Missing], outcomes[RunStatus::Interrupted],
+                        count - next);
+        }
+        app.quit();
+    };
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     QTimer interruptPoll;
     QObject::connect(&interruptPoll, &QTimer::timeout, &app, [&] {
         if (g_interrupted.exchange(false)) {
-            std::fprintf(stderr, "\nwavebench-run: stopping; partial data is kept\n");
+            std::fprintf(stderr, "\nwavebench-run: stopping; partial data is kept%s\n",
+                         next < count ? ", the netlists after this one are not run" : "");
+            stopping = true;
             session.value()->stop();
         }
     });
     interruptPoll.start(100);
+    QMetaObject::invokeMethod(&app, startNext, Qt::QueuedConnection);
     app.exec(); // also when already finished: the queued finished() ends the loop
+    if (stopping && next < count)
+        exitCode = worseExitCode(exitCode, 4); // netlists left not run
     return exitCode;
 }
 
@@ -284,5 +330,5 @@ int main(int argc, char** argv) {
     case CommandLine::Command::Run:
         break;
     }
-    return runDesign(app, options);
+    return runDesigns(app, options);
 }

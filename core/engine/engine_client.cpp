@@ -346,7 +346,8 @@ std::shared_ptr<RunHandle>
 EngineClient::submit(RunRequest request, const std::function<void(RunHandle&)>& beforeStart) {
     if (request.runId.empty())
         request.runId = newRunId();
-    auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath);
+    auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath,
+                                              request.netlistPath);
     if (beforeStart)
         beforeStart(*handle);
     QMetaObject::invokeMethod(m_link,

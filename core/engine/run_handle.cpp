@@ -17,6 +17,9 @@ namespace {
 constexpr int kPoolBatches = 4;
 constexpr int kMaxPoolBatches = 16;
 constexpr int kBatchDoubles = 1 << 15; // 256 KB a batch
+constexpr size_t kExitContextLines = 12;
+// What ngspice 39 prints on every controlled exit after an error; says nothing of the cause.
+constexpr const char* kExitBoilerplate = "cannot recover and awaits to be detached";
 
 double percentOf(const std::string& status) {
     if (status.find("--ready--") != std::string::npos)
@@ -31,8 +34,10 @@ double percentOf(const std::string& status) {
 
 } // namespace
 
-RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath)
-    : m_runId(std::move(runId)), m_storePath(std::move(storePath)), m_resolver(std::move(probeMap)),
+RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath,
+                     std::string netlist)
+    : m_runId(std::move(runId)), m_storePath(std::move(storePath)), m_netlist(std::move(netlist)),
+      m_resolver(std::move(probeMap)),
       m_queue(std::make_unique<StreamQueue>(kPoolBatches, kMaxPoolBatches, kBatchDoubles)) {
     static const int registered = [] {
         qRegisterMetaType<SampleBlockPtr>();
@@ -172,6 +177,12 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
             if (NgspiceOutput::isError(event.text))
                 m_errorLines +=
                     (m_errorLines.empty() ? "" : "\n") + NgspiceOutput::text(event.text);
+            if (event.text.rfind("stderr ", 0) == 0 &&
+                event.text.find(kExitBoilerplate) == std::string::npos) {
+                m_recentStderr.push_back(NgspiceOutput::text(event.text));
+                if (m_recentStderr.size() > kExitContextLines)
+                    m_recentStderr.pop_front();
+            }
             m_pendingLog << QString::fromStdString(event.text);
             break;
         case StreamEvent::Kind::Status: {
@@ -203,11 +214,17 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
                 finalize(RunStatus::Ok, {});
             return;
         }
-        case StreamEvent::Kind::EngineExit:
+        case StreamEvent::Kind::EngineExit: {
+            std::string reason;
+            for (const auto& line : m_recentStderr)
+                reason += (reason.empty() ? "" : "\n") + line;
+            if (reason.empty())
+                reason = m_errorLines;
             finalize(RunStatus::Failed, "ngspice exited (controlled exit, status " +
                                             std::to_string(event.exitStatus) + ")" +
-                                            (m_errorLines.empty() ? "" : ": " + m_errorLines));
+                                            (reason.empty() ? "" : ": " + reason));
             return;
+        }
         case StreamEvent::Kind::Abort:
             finalize(event.abortStatus, event.text);
             return;
@@ -235,7 +252,8 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     }
     if (m_plotCount > 1) {
         // A netlist with several analyses: each plot gets a run group of its own.
-        m_sink->finishRun(m_errorLines.empty() ? RunStatus::Ok : RunStatus::Failed, m_errorLines);
+        m_sink->finishRun(m_errorLines.empty() ? RunStatus::Ok : RunStatus::Failed,
+                          naming(m_errorLines));
         keepMeasurements();
         metadata.runId = m_runId + "_" + event.text;
         auto created = m_sink->createRun(metadata);
@@ -400,6 +418,12 @@ void RunHandle::flushLogLines() {
     m_pendingLog.clear();
 }
 
+std::string RunHandle::naming(const std::string& message) const {
+    if (m_netlist.empty() || message.empty() || message.find(m_netlist) != std::string::npos)
+        return message;
+    return m_netlist + ": " + message;
+}
+
 void RunHandle::finalize(RunStatus status, std::string message) {
     RunStatus final;
     {
@@ -415,12 +439,15 @@ void RunHandle::finalize(RunStatus status, std::string message) {
             message +=
                 (message.empty() ? "" : "\n") + std::string("not produced by ngspice: ") + list;
         }
+        // A stop is not the netlist's failure; every other outcome but ok names it.
+        if (final == RunStatus::Failed || final == RunStatus::Missing)
+            message = naming(message);
     }
     if (m_sink) {
         if (m_sink->hasRun()) {
             if (auto done = m_sink->finishRun(final, message); !done) {
                 final = RunStatus::Failed;
-                message += "\n" + done.error();
+                message = naming(message + (message.empty() ? "" : "\n") + done.error());
             }
             keepMeasurements();
         }

@@ -11,6 +11,7 @@
 #include <QStringList>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,7 +36,10 @@ struct StreamEvent;
 class RunHandle : public QObject {
     Q_OBJECT
 public:
-    RunHandle(std::string runId, ProbeMap probeMap, std::string storePath);
+    // `netlist` is the file the run runs; a failure message names it (when it does not
+    // already), so that a message read from a batch, a job or a store tells which design.
+    RunHandle(std::string runId, ProbeMap probeMap, std::string storePath,
+              std::string netlist = {});
     ~RunHandle() override;
 
     QString runId() const { return QString::fromStdString(m_runId); }
@@ -100,10 +104,12 @@ private:
     void nextStep();
     void finalize(RunStatus status, std::string message);
     void flushLogLines();
+    std::string naming(const std::string& message) const; // "netlist: message"
     void keepMeasurements(); // writer thread, after the sink finished a run group
 
     const std::string m_runId;
     const std::string m_storePath;
+    const std::string m_netlist;
     const ProbeResolver m_resolver;
     std::unique_ptr<StreamQueue> m_queue;
     std::unique_ptr<H5Sink> m_sink;
@@ -135,6 +141,9 @@ private:
     std::vector<char> m_blockComplex;
     std::string m_blockCoordinate;
     long long m_plotRows = 0;
+    // The last lines ngspice printed on stderr: a controlled exit's reason ("Undefined
+    // parameter [nosuch]") is there, not in a line that reads as an error.
+    std::deque<std::string> m_recentStderr;
     // Stepped runs (RunStepping): several sweeps ngspice loops over inside the run.
     RunStepping m_stepping;
     std::string m_plotAnalysis;

@@ -45,9 +45,9 @@ Result<std::unique_ptr<SimSession>> SimSession::create() {
 SimSession::~SimSession() {
     std::shared_ptr<RunHandle> current;
     blockOnWorker([this, &current] {
-        for (auto& [handle, request] : m_pending)
-            handle->finishWithoutStore(RunStatus::Interrupted,
-                                       "session closed before the run started");
+        for (auto& pending : m_pending)
+            pending.handle->finishWithoutStore(RunStatus::Interrupted,
+                                               "session closed before the run started");
         m_pending.clear();
         current = m_current;
         if (!m_current)
@@ -104,13 +104,15 @@ std::shared_ptr<RunHandle> SimSession::submit(RunRequest request,
                                               const std::function<void(RunHandle&)>& beforeStart) {
     if (request.runId.empty())
         request.runId = RunSession::newRunId();
-    auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath);
+    const std::uint64_t sequence = ++m_submitted;
+    auto handle = std::make_shared<RunHandle>(request.runId, request.probeMap, request.storePath,
+                                              request.netlistPath);
     if (beforeStart)
         beforeStart(*handle);
     QMetaObject::invokeMethod(
         this,
-        [this, handle, request = std::move(request)]() mutable {
-            m_pending.emplace_back(handle, std::move(request));
+        [this, handle, sequence, request = std::move(request)]() mutable {
+            m_pending.push_back({handle, std::move(request), sequence});
             startNext();
         },
         Qt::QueuedConnection);
@@ -121,8 +123,11 @@ void SimSession::startNext() {
     assertWorkerThread();
     if (m_current || m_pending.empty())
         return;
-    auto [handle, request] = std::move(m_pending.front());
+    Pending next = std::move(m_pending.front());
     m_pending.pop_front();
+    auto& handle = next.handle;
+    const auto& request = next.request;
+    m_currentSequence = next.sequence;
     m_current = handle;
     connect(
         handle.get(), &RunHandle::streamEnded, this,
@@ -177,7 +182,9 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         abortRun(handle, RunStatus::Failed, netlist.error());
         return;
     }
-    if (auto loaded = engine.ensureLoaded(); !loaded.ok) {
+    // Every run starts from a library as a new process has it: B after A gives exactly what
+    // B alone gives.
+    if (auto loaded = engine.ensureFresh(); !loaded.ok) {
         abortRun(handle, RunStatus::Failed, loaded.message);
         return;
     }
@@ -191,6 +198,12 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     m_circuitLoaded = true;
     if (!circuit.ok) {
         abortRun(handle, RunStatus::Failed, origin + ": " + circuit.message);
+        return;
+    }
+    if (m_currentSequence <= m_stoppedUpTo.load()) {
+        // ngSpice_Circ cannot be interrupted: the stop waited for the load to end.
+        abortRun(handle, RunStatus::Interrupted,
+                 "stopped while ngspice loaded the netlist; nothing was simulated");
         return;
     }
 
@@ -312,6 +325,7 @@ void SimSession::stop() {
 }
 
 void SimSession::stopBecause(const std::string& reason) {
+    m_stoppedUpTo = m_submitted.load();
     QMetaObject::invokeMethod(
         this,
         [this, reason] {

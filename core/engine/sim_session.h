@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QStringList>
 #include <QTemporaryFile>
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -35,7 +37,11 @@ public:
     // run fails at once.
     std::shared_ptr<RunHandle>
     submit(RunRequest request, const std::function<void(RunHandle&)>& beforeStart = {}) override;
-    void stop() override; // the current run ends as interrupted, partial data kept
+    // The current run ends as interrupted, partial data kept. While ngspice loads the
+    // netlist (ngSpice_Circ cannot be interrupted) it ends when the load returns, before
+    // anything is simulated; so does a run submitted before the stop that had not started
+    // yet (the clients submit one run at a time, after the one before has finished).
+    void stop() override;
     // The same, `reason` opening the run's message instead of "stopped by request".
     void stopBecause(const std::string& reason);
     void pause() override; // halts ngspice's background thread; resume() continues the run
@@ -66,9 +72,21 @@ private:
 
     QThread* m_thread = nullptr; // owned: deleted after join in the destructor
     QString m_ngspiceVersion;    // written by create() before anyone else sees the session
-    std::deque<std::pair<std::shared_ptr<RunHandle>, RunRequest>> m_pending;
+    struct Pending {
+        std::shared_ptr<RunHandle> handle;
+        RunRequest request;
+        std::uint64_t sequence; // its submit(), counted from 1
+    };
+    std::deque<Pending> m_pending;
     std::shared_ptr<RunHandle> m_current;
     bool m_circuitLoaded = false;
+    // stop() also marks the runs submitted before it at once, not only through the queue:
+    // the worker may be inside ngSpice_Circ (a huge netlist loads for tens of seconds) and
+    // cannot take the queued stop until the load returns; then that run simulates nothing.
+    // Runs are told apart by their submit() sequence, counted from 1.
+    std::atomic<std::uint64_t> m_submitted{0};
+    std::atomic<std::uint64_t> m_stoppedUpTo{0};
+    std::uint64_t m_currentSequence = 0; // worker only
     bool m_pausedBySession = false;
     // The current run's .control script, sourced from a file (`*ng_script`) in ngspice's
     // background thread; kept until the run ends.

@@ -43,6 +43,15 @@ public:
 
     // Loads libngspice (again, if a controlled exit broke it). Idempotent.
     Outcome ensureLoaded();
+    // A library as a new process loads it, for a run that must see nothing of the runs and
+    // commands before it. ngspice 39 keeps state across circuits that `destroy all` and
+    // `remcirc` leave and no command undoes: `save none` sets a C static that cuts every
+    // later plot to one point (each .measure then fails "out of interval"), `.options
+    // interp` latches another, and `set` variables, `define`d functions and aliases of a
+    // .control block stay. So a library that has run anything since it was loaded is told
+    // to `quit` (which frees what it holds) and loaded again; a fresh one is kept. Fails,
+    // without touching the library, while ngspice's background thread still runs.
+    Outcome ensureFresh();
     Outcome loadCircuit(const std::vector<std::string>& lines);
     Outcome command(const std::string& text);
     Outcome startBackground(const std::string& text = "run");
@@ -88,6 +97,7 @@ private:
     std::string m_version;
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_broken{false};
+    bool m_fresh = false; // loaded, and nothing sent to it since but our setup commands
     std::atomic<HaltReason> m_haltReason{HaltReason::None};
     std::mutex m_bgMutex; // with m_bgEnded: m_running turned false
     std::condition_variable m_bgEnded;

@@ -96,6 +96,55 @@ RunStepping controlStepping(const std::vector<std::string>& script) {
     return stepping;
 }
 
+// Why ngspice 39 would crash or never end on this card, or "" when it would not. Measured
+// with ngspice 39 (`ngspice -b` crashes the same way; the library takes the process with it):
+// a .model without a name and a type segfaults while the circuit loads; a .measure without
+// what to measure, or a `find` without `at` or `when ...`, segfaults in ngspice's thread
+// once another measure of the netlist is evaluated; a .dc step of 0, a missing one, or a
+// word that is no number (".dc vd 0 1.8 vg ...", read as 0), sweeps forever.
+std::string unrunnableCard(const SpiceLexer::Card& card) {
+    const std::string head = card.head();
+    const auto& tokens = card.tokens;
+    if (head == ".model" && tokens.size() < 3)
+        return ".model needs a name and a type (\".model nch nmos level=1 ...\"); ngspice 39 "
+               "crashes on this one";
+    if (head == ".meas" || head == ".measure") {
+        if (tokens.size() < 4)
+            return head + " needs an analysis, a name and what to measure (\"" + head +
+                   " tran tdelay find v(out) at=1u\"); ngspice 39 crashes on this one";
+        if (lower(tokens[3]) == "find") {
+            bool where = false;
+            for (size_t i = 5; i < tokens.size() && !where; ++i) {
+                const std::string word = lower(tokens[i]);
+                where =
+                    text::startsWith(word, "at") ||
+                    (text::startsWith(word, "when") && (word.size() > 4 || i + 1 < tokens.size()));
+            }
+            if (!where)
+                return head + " ... find needs a vector and at=TIME or when CONDITION; ngspice "
+                              "39 crashes on this one";
+        }
+    }
+    if (head == ".dc") {
+        // .dc SRC START STOP STEP [SRC2 START2 STOP2 STEP2]; a missing step is read as 0.
+        if (tokens.size() < 5 || (tokens.size() > 5 && tokens.size() < 9))
+            return ".dc needs a source, start, stop and step" +
+                   std::string(tokens.size() > 5 ? " for each of its two sources" : "") +
+                   " (\".dc v1 0 1.8 0.01\"); without them ngspice 39 sweeps forever";
+        for (size_t step : {size_t(4), size_t(8)}) {
+            if (step >= tokens.size())
+                break;
+            const std::string& word = tokens[step];
+            const auto value = spice_number::parse(word);
+            const bool expression = !word.empty() && (word[0] == '{' || word[0] == '\'');
+            if ((value && *value == 0) || (!value && !expression))
+                return ".dc step " + word + (value ? "" : " (not a number)") +
+                       " never reaches the stop value; ngspice 39 sweeps forever";
+        }
+    }
+    return {};
+}
+
 // ".include models.lib" -> ".include /abs/dir/models.lib"; quotes are kept.
 std::string absolutePathLine(const std::string& line, const std::string& baseDir) {
     std::istringstream stream(line);
@@ -152,6 +201,8 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
     bool hasAnalysis = false;
     for (const auto& card : lexed.cards) {
         const std::string head = card.head();
+        if (const std::string why = unrunnableCard(card); !why.empty())
+            return R::failure(origin + ":" + std::to_string(card.at.line) + ": " + why);
         if (head == ".save") {
             for (size_t i = 1; i < card.tokens.size(); ++i)
                 if (ProbeResolver::isDeviceParameter(card.tokens[i]))

@@ -133,7 +133,11 @@ def main():
     expect([rc_step, "--frobnicate"], 2, [], ["unknown option --frobnicate", usage])
     expect(["run", rc_step, "--frobnicate"], 2, [], ["unknown option --frobnicate"])
     expect(["run", "--tran", "1n", rc_step], 2, [], ["--tran"], what="--tran with one value")
-    expect([rc_step, rc_step], 2, [], ["more than one netlist given"])
+    # Several netlists are a batch (test_cli_batch.py); a command that takes one refuses more.
+    expect(["tree", asdl, asdl], 2, [], ["more than one netlist given"])
+    expect([rc_step, rc_step, "--run-id", "x"], 2, [],
+           ["--run-id given 1 time(s) for 2 netlists", usage])
+    expect(["run", asdl, asdl, "--emitted", rc_step], 2, [], ["--emitted names the netlist of one"])
     expect(["tree", asdl, "--out", work("t.h5")], 2, [], ["unknown option --out"])
     expect(["job", spec, "--tran", "1n", "1u"], 2, [], ["unknown option --tran"])
     expect(["--job", spec, "--tree"], 2, [], ["unknown option --tree"])

@@ -256,6 +256,66 @@ private slots:
         QCOMPARE(toString(next->status()), toString(RunStatus::Ok));
     }
 
+    // Issue 10 reported that 100,000 `+` continuation lines crash in ngspice's thread. Not
+    // reproduced on ngspice 39 with ten shapes of them (PWL points, model parameters, bare
+    // `+`, tokens, lines between comments, a .param list, a .control command, a 100,000-term
+    // expression, instance parameters, source specs); every thread that calls into ngspice
+    // has an 8 MB stack, as `ngspice -b` has. This keeps the PWL shape running to its end: it
+    // loads for about 25 s (ngspice joins continuation lines in quadratic time).
+    void hundredThousandContinuationLinesRun() {
+        const std::string netlist = m_fixture.path("continued.cir");
+        {
+            QFile file(QString::fromStdString(netlist));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QByteArray text = "* a source of 100,000 continuation lines\nv1 in 0 pwl(0 0\n";
+            for (int i = 1; i <= 100000; ++i)
+                text += "+ " + QByteArray::number(i) + "p " + QByteArray::number(i % 2) + "\n";
+            text += "+ )\nr1 in out 1\nc1 out 0 1f\n.tran 1p 10n\n.end\n";
+            file.write(text);
+        }
+        auto handle = m_fixture.runToEnd(
+            SessionFixture::request(netlist, store("continued.h5"), "continued"), 240000);
+        QVERIFY_RUN_STATUS(handle, RunStatus::Ok);
+        READ_RUN(run, store("continued.h5"), "continued");
+        const auto* in = run.find("top.nodes.in.v");
+        QVERIFY(in && !in->values.empty());
+        // The source follows its 100,000 points: 1 V at odd picoseconds, 0 V at even ones.
+        QCOMPARE(run.coordinate.back(), 10e-9);
+        QCOMPARE(in->values.back(), 0.0); // t = 10 ns = 10,000 ps
+    }
+
+    // ngSpice_Circ cannot be interrupted: a netlist of 40,000 continuation lines loads for
+    // seconds (ngspice stitches them quadratically). A stop during the load takes effect as
+    // the load returns, and nothing is simulated. Measured with 100,000 lines: a 25 s load,
+    // and Ctrl-C 3 s in ended the CLI 21.6 s later.
+    void stopDuringTheLoadSimulatesNothing() {
+        const std::string netlist = m_fixture.path("long_load.cir");
+        {
+            QFile file(QString::fromStdString(netlist));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QByteArray text = "* a source of 40,000 continuation lines\nv1 in 0 pwl(0 0\n";
+            for (int i = 1; i <= 40000; ++i)
+                text += "+ " + QByteArray::number(i) + "n " + QByteArray::number(i % 2) + "\n";
+            text += "+ )\nr1 in out 1k\nc1 out 0 1n\n.tran 1n 10n\n.end\n";
+            file.write(text);
+        }
+        const auto request = SessionFixture::request(netlist, store("long_load.h5"), "long-load");
+        std::unique_ptr<QSignalSpy> startedSpy;
+        auto handle = m_fixture.submit(request, [&](RunHandle& run) {
+            startedSpy = std::make_unique<QSignalSpy>(&run, &RunHandle::started);
+        });
+        session().stop(); // the worker is reading or loading the netlist now
+        QVERIFY(handle->waitForFinished(120000));
+        QCOMPARE(toString(handle->status()), toString(RunStatus::Interrupted));
+        QVERIFY2(handle->message().contains("while ngspice loaded the netlist"),
+                 qPrintable(handle->message()));
+        QCOMPARE(handle->points(), 0LL);
+        QCOMPARE(startedSpy->size(), 0); // ngspice's background thread never ran
+        auto next = run(data("rc_step.cir"), store("long_load.h5"), "after-load-stop");
+        QVERIFY(next->waitForFinished(30000));
+        QCOMPARE(toString(next->status()), toString(RunStatus::Ok));
+    }
+
     void pauseHoldsAndResumeContinues() {
         const auto request =
             SessionFixture::request(data("long_ring.cir"), store("pause.h5"), "paused");

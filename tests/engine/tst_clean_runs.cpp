@@ -1,0 +1,218 @@
+// Every run starts clean: design A then design B in one process gives B exactly what B alone
+// gives, stored vectors and measurements bit for bit. Real libngspice, real HDF5 files.
+#include "core/engine/run_planner.h"
+#include "tests/support/session_fixture.h"
+
+#include <QTest>
+#include <cmath>
+#include <cstring>
+#include <set>
+
+namespace {
+
+const QString kData = QStringLiteral(WAVEBENCH_TEST_DATA);
+const QString kExamples = QStringLiteral(WAVEBENCH_EXAMPLES);
+
+std::string data(const char* name) {
+    return (kData + "/" + name).toStdString();
+}
+
+// Bit for bit: NaN equals NaN, 0.0 differs from -0.0.
+bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+bool sameBits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+// The lines a design printed with `echo probe: ...` (its view of ngspice's shell state).
+std::vector<std::string> probeLines(const std::string& log) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < log.size()) {
+        size_t end = log.find('\n', start);
+        if (end == std::string::npos)
+            end = log.size();
+        const std::string line = log.substr(start, end - start);
+        if (line.find("probe:") != std::string::npos)
+            lines.push_back(line);
+        start = end + 1;
+    }
+    return lines;
+}
+
+} // namespace
+
+class TestCleanRuns : public QObject {
+    Q_OBJECT
+
+    SessionFixture m_fixture;
+    int m_runs = 0;
+
+    std::string store() const { return m_fixture.path("clean.h5"); }
+
+    // Plans a design as the GUI and the CLI do (an ASDL design runs its emitted netlist
+    // with its tree's probe map) and runs it to its end; the run id, or "" on failure.
+    std::string run(const std::string& design, const char* label) {
+        RunPlanner::Options options;
+        options.designPath = design;
+        options.storePath = store();
+        options.runId = std::string(label) + "-" + std::to_string(++m_runs);
+        auto plan = RunPlanner::planFile(options);
+        if (!plan) {
+            qWarning("%s", plan.error().c_str());
+            return {};
+        }
+        auto handle = m_fixture.runToEnd(plan->request);
+        if (!handle->isFinished()) {
+            qWarning("%s did not finish", options.runId.c_str());
+            return {};
+        }
+        return options.runId;
+    }
+
+    // The design run on a library loaded for it alone: `quit` makes the session load
+    // libngspice again before the next run, as a new process would. This does not rely on
+    // the session starting each run clean, which is what the tests check.
+    std::string runAlone(const std::string& design, const char* label) {
+        SpiceEngine::Outcome quit;
+        // The finished run's handle is released on the session's thread just after
+        // finished(); until then cmd() answers that a run is streaming.
+        const bool quitted = QTest::qWaitFor([&] {
+            quit = m_fixture.session().cmd("quit");
+            return quit.message.find("streaming") == std::string::npos;
+        });
+        if (!quitted || quit.ok)
+            qWarning("quit did not make ngspice exit: %s", quit.message.c_str());
+        return run(design, label);
+    }
+
+    // B after whatever ran before it equals B alone: the same status and message, the same
+    // coordinate, crefs and values bit for bit, and the same measurements and reasons.
+    static void compareRuns(const std::string& store, const std::string& aloneId,
+                            const std::string& afterId) {
+        QVERIFY(!aloneId.empty() && !afterId.empty());
+        READ_RUN(alone, store, aloneId);
+        READ_RUN(after, store, afterId);
+        QCOMPARE(after.summary.status, alone.summary.status);
+        QCOMPARE(after.summary.message, alone.summary.message);
+        QCOMPARE(after.summary.points, alone.summary.points);
+        QVERIFY2(sameBits(after.coordinate, alone.coordinate),
+                 qPrintable(QString("coordinate: %1 points after, %2 alone")
+                                .arg(after.coordinate.size())
+                                .arg(alone.coordinate.size())));
+        QCOMPARE(after.vectors.size(), alone.vectors.size());
+        for (const auto& expected : alone.vectors) {
+            const StoredVector* got = after.find(expected.cref);
+            QVERIFY2(got, expected.cref.c_str());
+            QVERIFY2(sameBits(got->values, expected.values), expected.cref.c_str());
+            QVERIFY2(sameBits(got->imag, expected.imag), expected.cref.c_str());
+        }
+        QCOMPARE(after.measurements.size(), alone.measurements.size());
+        for (const auto& [name, value] : alone.measurements) {
+            QVERIFY2(after.measurements.count(name), name.c_str());
+            QVERIFY2(sameBits(after.measurements.at(name), value),
+                     qPrintable(QString("%1: %2 after, %3 alone")
+                                    .arg(name.c_str())
+                                    .arg(after.measurements.at(name))
+                                    .arg(value)));
+        }
+        QCOMPARE(after.measurementMessages, alone.measurementMessages);
+        QCOMPARE(probeLines(after.log), probeLines(alone.log));
+    }
+
+    static void expectMeasured(const std::string& store, const std::string& id) {
+        READ_RUN(run, store, id);
+        QCOMPARE(run.summary.status, std::string("ok"));
+        QVERIFY(!run.measurements.empty());
+        for (const auto& [name, value] : run.measurements)
+            QVERIFY2(std::isfinite(value),
+                     qPrintable(QString::fromStdString(name + ": " +
+                                                       (run.measurementMessages.count(name)
+                                                            ? run.measurementMessages.at(name)
+                                                            : std::string("NaN")))));
+    }
+
+private slots:
+    void initTestCase() {
+        const auto started = m_fixture.start();
+        QVERIFY2(started.ok(), started.error().c_str());
+    }
+
+    void cleanupTestCase() { m_fixture.stop(); }
+
+    // The reported case: the GUI ran the ASDL OTA example, then rc_mc.cir, whose every
+    // .measure was NaN ("out of interval") from then on. A run without measures streams with
+    // `save none`, which ngspice 39 latches in a C static that cut every later plot to one
+    // point. rc_mc draws agauss() without a seed: a freshly loaded library draws the same
+    // values in one process, so even its Monte Carlo resistor compares bit for bit.
+    void measuresAfterTheOtaExample() {
+        const std::string rcMc = data("jobs/rc_mc.cir");
+        const std::string alone = runAlone(rcMc, "rc_mc-alone");
+        expectMeasured(store(), alone);
+        const std::string ota =
+            run((kExamples + "/ota_asdl/tb_ota.asdl").toStdString(), "ota_asdl");
+        QVERIFY(!ota.empty());
+        const std::string after = run(rcMc, "rc_mc-after-ota");
+        expectMeasured(store(), after);
+        compareRuns(store(), alone, after);
+        // And on every later run, not only the next one.
+        const std::string again = run(rcMc, "rc_mc-again");
+        compareRuns(store(), alone, again);
+    }
+
+    // A run with no measures (save none) before one with them, on the plain SPICE example.
+    void measuresAfterARunWithout() {
+        const std::string probe = data("clean/probe_state.cir");
+        const std::string alone = runAlone(probe, "probe-alone");
+        expectMeasured(store(), alone);
+        QVERIFY(!run(data("rc_step.cir"), "rc_step").empty());
+        compareRuns(store(), alone, run(probe, "probe-after-rc_step"));
+    }
+
+    // A leaves options (reltol, interp, temp, method), a .param and a .csparam, and from its
+    // .control block shell variables (one that changes how netlists are parsed, a seed, a
+    // loop variable), a function and an alias. B prints which of them it sees and measures;
+    // a third design after both, the Monte Carlo RC, must not see them either.
+    void optionsAndVariablesDoNotLeak() {
+        const std::string leaky = data("clean/leaky_state.cir");
+        const std::string probe = data("clean/probe_state.cir");
+        const std::string rcMc = data("jobs/rc_mc.cir");
+        const std::string probeAlone = runAlone(probe, "probe-alone");
+        const std::string rcMcAlone = runAlone(rcMc, "rc_mc-alone");
+        const std::string leakyAlone = runAlone(leaky, "leaky-alone");
+        {
+            READ_RUN(probeRun, store(), probeAlone);
+            QCOMPARE(probeLines(probeRun.log).size(), size_t(1));
+            QVERIFY2(probeLines(probeRun.log)
+                             .front()
+                             .find("myvar=0 rv=0 cspar=0 interp=0 ngbehavior=0") !=
+                         std::string::npos,
+                     probeLines(probeRun.log).front().c_str());
+        }
+        QVERIFY(!run(leaky, "leaky").empty());
+        const std::string probeAfter = run(probe, "probe-after-leaky");
+        compareRuns(store(), probeAlone, probeAfter);
+        compareRuns(store(), rcMcAlone, run(rcMc, "rc_mc-after-leaky-probe"));
+        // The other order: what B and C leave does not reach A either.
+        compareRuns(store(), leakyAlone, run(leaky, "leaky-after-probe-rc_mc"));
+    }
+
+    // A failed run, a controlled exit (a formula that names no parameter), does not change
+    // the next run either.
+    void aRunAfterAControlledExit() {
+        const std::string probe = data("clean/probe_state.cir");
+        const std::string alone = runAlone(probe, "probe-alone");
+        const std::string failed = run(data("clean/unknown_param.cir"), "unknown_param");
+        {
+            READ_RUN(failedRun, store(), failed);
+            QCOMPARE(failedRun.summary.status, std::string("failed"));
+        }
+        compareRuns(store(), alone, run(probe, "probe-after-exit"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCleanRuns)
+#include "tst_clean_runs.moc"
