@@ -250,7 +250,9 @@ void EngineLink::onExited(int exitCode, QProcess::ExitStatus exitStatus) {
         message = "the engine process exited (status " + std::to_string(exitCode) + ")" + where +
                   "; it was restarted";
     }
-    endCurrent(status, message);
+    // Named like every failure message, so that a batch's or a job's tells which design.
+    const std::string& netlist = m_current->request.netlistPath;
+    endCurrent(status, (netlist.empty() ? std::string("<netlist>") : netlist) + ": " + message);
 }
 
 // The run's part is committed with what the engine flushed, on a pool thread (HDF5), before
