@@ -1,5 +1,8 @@
 #include "core/store/h5_handle.h"
 
+#include <algorithm>
+#include <hdf5_hl.h>
+
 std::recursive_mutex& h5Mutex() {
     static std::recursive_mutex mutex;
     return mutex;
@@ -249,6 +252,24 @@ std::vector<std::string> childNames(hid_t group) {
     std::vector<std::string> names;
     hsize_t index = 0;
     H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, collectName, &names);
+    return names;
+}
+
+} // namespace h5
+
+namespace h5 {
+
+std::vector<std::string> scalesOf(hid_t dataset, unsigned dim) {
+    std::vector<std::string> names;
+    auto collect = [](hid_t, unsigned, hid_t scale, void* data) -> herr_t {
+        const ssize_t size = H5Iget_name(scale, nullptr, 0);
+        std::string name(static_cast<size_t>(std::max<ssize_t>(size, 0)), '\0');
+        if (size > 0)
+            H5Iget_name(scale, name.data(), static_cast<size_t>(size) + 1);
+        static_cast<std::vector<std::string>*>(data)->push_back(name);
+        return 0;
+    };
+    H5DSiterate_scales(dataset, dim, nullptr, collect, &names);
     return names;
 }
 

@@ -65,6 +65,8 @@ std::vector<std::string> readStringListAttribute(hid_t object, const std::string
 long long readInt64Attribute(hid_t object, const std::string& name, long long fallback);
 std::string readStringDataset(hid_t group, const std::string& name);
 bool exists(hid_t location, const std::string& path);
+// The paths ("/runs/r1/time") of the dimension scales attached to a dataset's dimension.
+std::vector<std::string> scalesOf(hid_t dataset, unsigned dim);
 // Whether a dataset holds exactly one value (scalar, or a simple extent of one element).
 bool holdsOneValue(hid_t dataset);
 std::vector<std::string> childNames(hid_t group);

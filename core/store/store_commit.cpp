@@ -38,16 +38,6 @@ struct ScaleUse {
     std::string scale;
 };
 
-herr_t collectScale(hid_t, unsigned, hid_t scale, void* data) {
-    auto* names = static_cast<std::vector<std::string>*>(data);
-    const ssize_t size = H5Iget_name(scale, nullptr, 0);
-    std::string name(static_cast<size_t>(std::max<ssize_t>(size, 0)), '\0');
-    if (size > 0)
-        H5Iget_name(scale, name.data(), static_cast<size_t>(size) + 1);
-    names->push_back(name);
-    return 0;
-}
-
 // Copies an object's attributes but the dimension-scale ones, whose object references
 // point into their own file.
 struct AttributeCopy {
@@ -107,9 +97,7 @@ herr_t copyAttributesOf(hid_t partRun, const char* name, const H5O_info_t* info,
     H5Handle space(H5Dget_space(source.get()));
     const int rank = H5Sget_simple_extent_ndims(space.get());
     for (int dim = 0; dim < rank; ++dim) {
-        std::vector<std::string> scales;
-        H5DSiterate_scales(source.get(), static_cast<unsigned>(dim), nullptr, collectScale,
-                           &scales);
+        const auto scales = h5::scalesOf(source.get(), static_cast<unsigned>(dim));
         for (const auto& scale : scales)
             if (scale.compare(0, state->prefix.size(), state->prefix) == 0)
                 state->uses.push_back(

@@ -38,15 +38,6 @@ struct TrimState {
     std::map<std::string, std::vector<DimensionUse>> uses; // scale -> its datasets' dims
 };
 
-herr_t collectScaleName(hid_t, unsigned, hid_t scale, void* data) {
-    const ssize_t size = H5Iget_name(scale, nullptr, 0);
-    std::string name(static_cast<size_t>(std::max<ssize_t>(size, 0)), '\0');
-    if (size > 0)
-        H5Iget_name(scale, name.data(), static_cast<size_t>(size) + 1);
-    static_cast<std::vector<std::string>*>(data)->push_back(name);
-    return 0;
-}
-
 herr_t collectUses(hid_t group, const char* name, const H5O_info_t* info, void* data) {
     if (info->type != H5O_TYPE_DATASET)
         return 0;
@@ -57,9 +48,7 @@ herr_t collectUses(hid_t group, const char* name, const H5O_info_t* info, void* 
     H5Handle space(H5Dget_space(dataset.get()));
     const int rank = H5Sget_simple_extent_ndims(space.get());
     for (int dim = 0; dim < rank; ++dim) {
-        std::vector<std::string> scales;
-        H5DSiterate_scales(dataset.get(), static_cast<unsigned>(dim), nullptr, collectScaleName,
-                           &scales);
+        const auto scales = h5::scalesOf(dataset.get(), static_cast<unsigned>(dim));
         for (const auto& scale : scales)
             if (scale.compare(0, state->prefix.size(), state->prefix) == 0)
                 state->uses[scale.substr(state->prefix.size())].push_back(
