@@ -109,10 +109,17 @@ std::shared_ptr<RunHandle> SimSession::submit(RunRequest request,
                                               request.netlistPath);
     if (beforeStart)
         beforeStart(*handle);
+    // The request goes over in a shared_ptr: Qt may destroy the queued lambda on this
+    // thread after the session ran it, and the shared count (which TSan sees, where it
+    // cannot see Qt's own) orders the session's move out of it before that destruction.
+    auto shared = std::make_shared<RunRequest>(std::move(request));
     QMetaObject::invokeMethod(
         this,
-        [this, handle, sequence, request = std::move(request)]() mutable {
-            m_pending.push_back({handle, std::move(request), sequence});
+        [this, handle, sequence, shared] {
+            // Dropped when this returns, after the move: its decrement orders the move
+            // before the free, on whichever thread drops the last reference.
+            const auto request = shared;
+            m_pending.push_back({handle, std::move(*request), sequence});
             startNext();
         },
         Qt::QueuedConnection);
