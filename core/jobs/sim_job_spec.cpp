@@ -295,6 +295,11 @@ public:
                     !existingFile(libs[i]["file"], what + ".file", lib.file) ||
                     !scalar(libs[i]["section"], what + ".section", lib.section))
                     return false;
+                // It becomes the last word of a `.lib file section` line (and of the form's
+                // "file section" text); a `;` there would start a comment.
+                if (lib.section.find_first_of(" \t\r\n\f\v;") != std::string::npos)
+                    return fail(libs[i]["section"], what + ".section \"" + lib.section +
+                                                        "\": a library section is one word");
                 out.libs.push_back(std::move(lib));
             }
         }

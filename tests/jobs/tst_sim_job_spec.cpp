@@ -366,6 +366,16 @@ sweeps:
         QTest::newRow("sweep key twice")
             << "netlist: rc.cir\nsweeps:\n  - {param: r, values: [1], param: c}\n"
             << 3 << "\"param\" is given twice in sweeps[0]";
+        // Found by fuzzing: a section of several words, which the form (and the .lib line)
+        // read as part of the file name.
+        QTest::newRow("lib section of two words")
+            << "netlist: rc.cir\ncorners:\n  - name: ss\n"
+               "    lib: [{file: models.lib, section: \"s s\"}]\n"
+            << 4 << "corners[0].lib[0].section \"s s\": a library section is one word";
+        QTest::newRow("lib section with a comment")
+            << "netlist: rc.cir\ncorners:\n  - name: ss\n"
+               "    lib: [{file: models.lib, section: \"ss;x\"}]\n"
+            << 4 << "a library section is one word";
         QTest::newRow("yaml syntax") << "netlist: rc.cir\nsweeps: [\n  {param: a\n" << 4 << "";
         // Found by fuzzing: 10^12 runs ended in bad_alloc, 10^6 x 3000 hung while expanding.
         QTest::newRow("too many runs: sweeps")
