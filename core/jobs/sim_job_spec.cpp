@@ -25,6 +25,26 @@ bool isIdentifier(const std::string& text) {
                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
+// Whether a comma stands outside (), {}, [] and '...': there it separates .param
+// assignments.
+bool hasCommaOutsideBrackets(const std::string& text) {
+    int depth = 0;
+    bool quoted = false;
+    for (const char c : text) {
+        if (c == '\'')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '(' || c == '{' || c == '[')
+            ++depth;
+        else if ((c == ')' || c == '}' || c == ']') && depth > 0)
+            --depth;
+        else if (c == ',' && depth == 0)
+            return true;
+    }
+    return false;
+}
+
 std::string joined(const std::vector<std::string>& items) {
     std::string text;
     for (size_t i = 0; i < items.size(); ++i)
@@ -136,6 +156,11 @@ public:
             std::string value;
             if (!scalar(entry.second, what + "." + name, value))
                 return false;
+            // ngspice reads `.param a=1,2` as a second assignment after the comma and stops
+            // with "sign expected"; the form's "a=1, b=2" text would split it too.
+            if (hasCommaOutsideBrackets(value))
+                return fail(entry.second, what + "." + name + ": \"" + value +
+                                              "\": a comma outside brackets ends a .param value");
             out.emplace_back(name, value);
         }
         return true;

@@ -376,6 +376,13 @@ sweeps:
             << "netlist: rc.cir\ncorners:\n  - name: ss\n"
                "    lib: [{file: models.lib, section: \"ss;x\"}]\n"
             << 4 << "a library section is one word";
+        // Found beside a fuzz finding of the form: ngspice stops at `.param a=1,2`
+        // ("sign expected"), and the form split the value into two parameters.
+        QTest::newRow("comma in a parameter")
+            << "netlist: rc.cir\ncorners:\n  - name: ss\n    parameters: {b: \"x,y=3\"}\n"
+            << 4 << "corners[0].parameters.b: \"x,y=3\": a comma outside brackets ends";
+        QTest::newRow("comma in a job parameter") << "netlist: rc.cir\nparameters: {a: \"1,2\"}\n"
+                                                  << 2 << "parameters.a: \"1,2\": a comma";
         QTest::newRow("yaml syntax") << "netlist: rc.cir\nsweeps: [\n  {param: a\n" << 4 << "";
         // Found by fuzzing: 10^12 runs ended in bad_alloc, 10^6 x 3000 hung while expanding.
         QTest::newRow("too many runs: sweeps")
