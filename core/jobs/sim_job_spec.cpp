@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QUtf8StringView>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -92,6 +93,10 @@ public:
     bool scalar(const YAML::Node& node, const std::string& what, std::string& out) {
         if (!node.IsScalar() || node.Scalar().empty())
             return fail(node, what + ": expected a value");
+        // Values end up in netlists, HDF5 attributes and the form's YAML, all UTF-8: stray
+        // bytes, or yaml-cpp's Latin-1 reading of the escapes \N and \_, would be garbled.
+        if (!QUtf8StringView(node.Scalar()).isValidUtf8())
+            return fail(node, what + ": not valid UTF-8 text");
         out = node.Scalar();
         return true;
     }
