@@ -7,11 +7,34 @@
 #include "core/jobs/sim_job_spec.h"
 #include "fuzz/scratch_dir.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace {
 constexpr long long kMaxExpandedRuns = 64;
+
+bool sameJob(const SimJobSpec& a, const SimJobSpec& b) {
+    auto sameCorners = [](const SimJobSpec::Corner& x, const SimJobSpec::Corner& y) {
+        auto sameLib = [](const SimJobSpec::Lib& l, const SimJobSpec::Lib& m) {
+            return l.file == m.file && l.section == m.section;
+        };
+        return x.name == y.name && x.parameters == y.parameters &&
+               std::equal(x.libs.begin(), x.libs.end(), y.libs.begin(), y.libs.end(), sameLib);
+    };
+    auto sameSweeps = [](const SimJobSpec::Sweep& x, const SimJobSpec::Sweep& y) {
+        return x.param == y.param && x.values == y.values;
+    };
+    return a.name() == b.name() && a.netlistPath() == b.netlistPath() &&
+           a.storePath() == b.storePath() && a.probeMapPath() == b.probeMapPath() &&
+           a.analysis().line == b.analysis().line && a.parameters() == b.parameters() &&
+           std::equal(a.sweeps().begin(), a.sweeps().end(), b.sweeps().begin(), b.sweeps().end(),
+                      sameSweeps) &&
+           std::equal(a.corners().begin(), a.corners().end(), b.corners().begin(),
+                      b.corners().end(), sameCorners) &&
+           a.monteCarloCount() == b.monteCarloCount() &&
+           (a.monteCarloCount() == 0 || a.monteCarloSeed() == b.monteCarloSeed());
 }
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto& dir = ScratchDir::instance();
@@ -31,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const std::string yaml = draft->toYaml();
         const auto again = SimJobSpec::fromYaml(yaml, specPath, dir.root());
         // The draft writes back any job SimJobSpec accepts, as the same job.
-        if (spec && (!again || again->runCount() != spec->runCount()))
+        if (spec && (!again || !sameJob(spec.value(), again.value())))
             abort();
     }
     dir.clear();

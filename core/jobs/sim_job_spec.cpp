@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QUtf8StringView>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -23,6 +24,26 @@ bool isIdentifier(const std::string& text) {
         return false;
     return std::all_of(text.begin(), text.end(),
                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+// Whether a comma stands outside (), {}, [] and '...': there it separates .param
+// assignments.
+bool hasCommaOutsideBrackets(const std::string& text) {
+    int depth = 0;
+    bool quoted = false;
+    for (const char c : text) {
+        if (c == '\'')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '(' || c == '{' || c == '[')
+            ++depth;
+        else if ((c == ')' || c == '}' || c == ']') && depth > 0)
+            --depth;
+        else if (c == ',' && depth == 0)
+            return true;
+    }
+    return false;
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -72,6 +93,10 @@ public:
     bool scalar(const YAML::Node& node, const std::string& what, std::string& out) {
         if (!node.IsScalar() || node.Scalar().empty())
             return fail(node, what + ": expected a value");
+        // Values end up in netlists, HDF5 attributes and the form's YAML, all UTF-8: stray
+        // bytes, or yaml-cpp's Latin-1 reading of the escapes \N and \_, would be garbled.
+        if (!QUtf8StringView(node.Scalar()).isValidUtf8())
+            return fail(node, what + ": not valid UTF-8 text");
         out = node.Scalar();
         return true;
     }
@@ -136,6 +161,11 @@ public:
             std::string value;
             if (!scalar(entry.second, what + "." + name, value))
                 return false;
+            // ngspice reads `.param a=1,2` as a second assignment after the comma and stops
+            // with "sign expected"; the form's "a=1, b=2" text would split it too.
+            if (hasCommaOutsideBrackets(value))
+                return fail(entry.second, what + "." + name + ": \"" + value +
+                                              "\": a comma outside brackets ends a .param value");
             out.emplace_back(name, value);
         }
         return true;
@@ -295,6 +325,11 @@ public:
                     !existingFile(libs[i]["file"], what + ".file", lib.file) ||
                     !scalar(libs[i]["section"], what + ".section", lib.section))
                     return false;
+                // It becomes the last word of a `.lib file section` line (and of the form's
+                // "file section" text); a `;` there would start a comment.
+                if (lib.section.find_first_of(" \t\r\n\f\v;") != std::string::npos)
+                    return fail(libs[i]["section"], what + ".section \"" + lib.section +
+                                                        "\": a library section is one word");
                 out.libs.push_back(std::move(lib));
             }
         }

@@ -366,6 +366,26 @@ sweeps:
         QTest::newRow("sweep key twice")
             << "netlist: rc.cir\nsweeps:\n  - {param: r, values: [1], param: c}\n"
             << 3 << "\"param\" is given twice in sweeps[0]";
+        // Found by fuzzing: a section of several words, which the form (and the .lib line)
+        // read as part of the file name.
+        QTest::newRow("lib section of two words")
+            << "netlist: rc.cir\ncorners:\n  - name: ss\n"
+               "    lib: [{file: models.lib, section: \"s s\"}]\n"
+            << 4 << "corners[0].lib[0].section \"s s\": a library section is one word";
+        QTest::newRow("lib section with a comment")
+            << "netlist: rc.cir\ncorners:\n  - name: ss\n"
+               "    lib: [{file: models.lib, section: \"ss;x\"}]\n"
+            << 4 << "a library section is one word";
+        // Found beside a fuzz finding of the form: ngspice stops at `.param a=1,2`
+        // ("sign expected"), and the form split the value into two parameters.
+        QTest::newRow("comma in a parameter")
+            << "netlist: rc.cir\ncorners:\n  - name: ss\n    parameters: {b: \"x,y=3\"}\n"
+            << 4 << "corners[0].parameters.b: \"x,y=3\": a comma outside brackets ends";
+        QTest::newRow("comma in a job parameter") << "netlist: rc.cir\nparameters: {a: \"1,2\"}\n"
+                                                  << 2 << "parameters.a: \"1,2\": a comma";
+        // As in probe maps (fuzzing found it there): yaml-cpp reads \N as a Latin-1 byte.
+        QTest::newRow("escape \\N") << "netlist: rc.cir\nname: \"a\\Nb\"\n"
+                                    << 2 << "name: not valid UTF-8 text";
         QTest::newRow("yaml syntax") << "netlist: rc.cir\nsweeps: [\n  {param: a\n" << 4 << "";
         // Found by fuzzing: 10^12 runs ended in bad_alloc, 10^6 x 3000 hung while expanding.
         QTest::newRow("too many runs: sweeps")
@@ -408,6 +428,18 @@ sweeps:
         }
         auto draft = JobSpecDraft::fromYaml("name: a\nnetlist: rc.cir\nname: b\n", "job.yaml");
         QCOMPARE(draft.error(), std::string("job.yaml:3: \"name\" is given twice"));
+    }
+
+    // Found by fuzzing: a value of stray bytes was accepted; the form's YAML wrote it back
+    // as U+FFFD (another job), and netlists and HDF5 attributes would carry it garbled.
+    void invalidUtf8ValuesAreErrors() {
+        auto spec = parse("netlist: rc.cir\nanalysis: {type: dc, source: \"v\xff\",\n"
+                          "  start: 0, stop: 1, step: 0.1}\n");
+        QVERIFY(!spec.ok());
+        QCOMPARE(spec.error(), path("job.yaml") + ":2: analysis.source: not valid UTF-8 text");
+        auto fine = parse("netlist: rc.cir\nname: \"\xc2\xb5job\"\n"); // µ
+        QVERIFY2(fine.ok(), fine.error().c_str());
+        QCOMPARE(fine->name(), std::string("\xc2\xb5job"));
     }
 
     void noNetlistKeyNamesTheFile() {
