@@ -6,6 +6,7 @@
 #include "core/engine/sim_session.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <clocale>
@@ -90,7 +91,13 @@ int main(int argc, char** argv) {
                 sendEvent(id, {{"ev", "started"}});
             });
             QObject::connect(
-                &run, &RunHandle::progress, &app, [id](double percent, const QString& text) {
+                &run, &RunHandle::progress, &app,
+                [id, last = QElapsedTimer()](double percent, const QString& text) mutable {
+                    // ngspice reports progress about every time point: a few a second
+                    // are all a progress bar shows, and all the pipe should carry.
+                    if (percent >= 0 && last.isValid() && last.elapsed() < 50)
+                        return;
+                    last.start();
                     sendEvent(id, {{"ev", "progress"}, {"percent", percent}, {"text", text}});
                 });
             QObject::connect(&run, &RunHandle::logLines, &app, [id](const QStringList& lines) {
