@@ -1,6 +1,7 @@
 #include "core/jobs/sim_job_spec.h"
 
 #include "core/base/spice_number.h"
+#include "core/base/text.h"
 #include "core/netlist/job_netlist.h"
 #include "core/netlist/run_netlist.h"
 
@@ -90,14 +91,16 @@ public:
         return true;
     }
 
+    // Surrounding blanks are not part of a value (yaml-cpp keeps a `\r` that ends the file,
+    // and the form writes values trimmed).
     bool scalar(const YAML::Node& node, const std::string& what, std::string& out) {
-        if (!node.IsScalar() || node.Scalar().empty())
+        if (!node.IsScalar() || text::trim(node.Scalar()).empty())
             return fail(node, what + ": expected a value");
         // Values end up in netlists, HDF5 attributes and the form's YAML, all UTF-8: stray
         // bytes, or yaml-cpp's Latin-1 reading of the escapes \N and \_, would be garbled.
         if (!QUtf8StringView(node.Scalar()).isValidUtf8())
             return fail(node, what + ": not valid UTF-8 text");
-        out = node.Scalar();
+        out = text::trim(node.Scalar());
         return true;
     }
 

@@ -442,6 +442,23 @@ sweeps:
         QCOMPARE(fine->name(), std::string("\xc2\xb5job"));
     }
 
+    // Found by fuzzing: yaml-cpp keeps a `\r` that ends the file in the last value, so
+    // `store: out.h5\r` named another store than the form wrote back (it trims values).
+    // Values are read without surrounding blanks; a blank value is no value.
+    void valuesAreReadWithoutSurroundingBlanks() {
+        auto spec = parse("netlist: rc.cir\nstore: out.h5\r");
+        QVERIFY2(spec.ok(), spec.error().c_str());
+        QCOMPARE(spec->storePath(), path("out.h5"));
+        auto draft = JobSpecDraft::fromYaml("netlist: rc.cir\nstore: out.h5\r", "job.yaml");
+        QVERIFY2(draft.ok(), draft.error().c_str());
+        auto again = parse(draft->toYaml());
+        QVERIFY2(again.ok(), again.error().c_str());
+        QCOMPARE(again->storePath(), spec->storePath());
+        auto blank = parse("netlist: rc.cir\nname: \"  \"\n");
+        QVERIFY(!blank.ok());
+        QCOMPARE(blank.error(), path("job.yaml") + ":2: name: expected a value");
+    }
+
     void noNetlistKeyNamesTheFile() {
         auto spec = parse("name: x\n");
         QVERIFY(!spec.ok());
