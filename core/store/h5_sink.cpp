@@ -7,6 +7,10 @@
 #include "core/store/store_paths.h"
 #include "core/store/store_recovery.h"
 
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -97,6 +101,15 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
     }
     m_writer = std::move(writer.value());
     m_runId = id;
+    QFile info(QString::fromStdString(store_paths::partInfoPath(m_path, id)));
+    if (info.open(QIODevice::WriteOnly))
+        info.write(QJsonDocument(
+                       QJsonObject{{"run_id", QString::fromStdString(id)},
+                                   {"job", QString::fromStdString(metadata.job)},
+                                   {"analysis", QString::fromStdString(metadata.analysis)},
+                                   {"started",
+                                    QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}})
+                       .toJson(QJsonDocument::Compact));
     return true;
 }
 
@@ -139,6 +152,7 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
         // A part a write failed on is incomplete in ways HDF5 cannot tell: it goes, and
         // the store, never opened, is as it was.
         unlink(part.c_str());
+        unlink(store_paths::partInfoPath(m_path, m_runId).c_str());
         return R::failure(failure + "; the run \"" + m_runId + "\" is not stored, and " + m_path +
                           " is unchanged");
     }

@@ -7,7 +7,10 @@
 #include "core/store/store_paths.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -286,6 +289,13 @@ Result<std::vector<RunSummary>> ResultStore::listRuns(const std::string& path) {
         } else {
             RunSummary summary;
             summary.runId = id;
+            QFile info(QString::fromStdString(store_paths::partInfoPath(path, id)));
+            if (info.open(QIODevice::ReadOnly)) {
+                const QJsonObject object = QJsonDocument::fromJson(info.readAll()).object();
+                summary.job = object["job"].toString().toStdString();
+                summary.analysis = object["analysis"].toString().toStdString();
+                summary.started = object["started"].toString().toStdString();
+            }
             summary.status = "running";
             summary.message = "being written by another process; readable once it ends";
             runs.push_back(summary);

@@ -139,6 +139,8 @@ bool copyRun(hid_t part, hid_t storeRuns, hid_t storeFile, const std::string& ru
 bool removePart(const std::string& partPath) {
     if (unlink(partPath.c_str()) != 0 && errno != ENOENT)
         return false;
+    // and what a reader elsewhere was told of it (store_paths::partInfoPath)
+    unlink((partPath.substr(0, partPath.size() - 3) + ".json").c_str());
     syncDirectoryOf(partPath);
     return true;
 }

@@ -4,6 +4,7 @@
 
 // Where a store keeps what is not yet in it, beside the store file:
 //   <store>.parts/<run_id>.h5     a run being written (or left by a process that died)
+//   <store>.parts/<run_id>.json   what that run is (job, analysis, start), for other readers
 //   <store>.parts/commit.lock     flock'd by whoever commits into the store or recovers it
 //   <store>.parts/commit.journal  the undo journal of a commit in progress
 //   <store>.parts/unreadable/     part files recovery could not read, kept for a person
@@ -16,6 +17,11 @@ inline std::string partsDir(const std::string& store) {
 }
 inline std::string partPath(const std::string& store, const std::string& runId) {
     return partsDir(store) + "/" + runId + ".h5";
+}
+// What a live run's part is (its job, analysis, start), for a reader in another process,
+// which must not read the part itself while it is written.
+inline std::string partInfoPath(const std::string& store, const std::string& runId) {
+    return partsDir(store) + "/" + runId + ".json";
 }
 inline std::string lockPath(const std::string& store) {
     return partsDir(store) + "/commit.lock";
