@@ -8,7 +8,9 @@
 set -uo pipefail
 build="$1"; seconds="$2"; shift 2
 root="$(cd "$(dirname "$0")/.." && pwd)"
-export TMPDIR="$build/tmp" # the targets' scratch files (fuzz/scratch_dir.h)
+# The targets' scratch files (fuzz/scratch_dir.h). A target that crashes cannot remove its
+# directory; whatever is left is removed here once all have run (the input is in artifacts/).
+export TMPDIR="$build/tmp"
 mkdir -p "$TMPDIR"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
@@ -31,7 +33,7 @@ for target in "$@"; do
     failed+=("$target")
   fi
 done
-rmdir "$TMPDIR" 2>/dev/null || true
+rm -rf "$TMPDIR"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: failed: ${failed[*]}" >&2
   exit 1
