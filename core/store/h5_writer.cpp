@@ -61,8 +61,7 @@ Result<std::unique_ptr<H5Writer>> H5Writer::open(const std::string& path) {
     std::unique_ptr<H5Writer> sink(new H5Writer);
     sink->m_path = path;
     sink->m_control = std::make_unique<JournalControl>();
-    auto base = h5::storeFileAccess();
-    auto fapl = JournalDriver::fileAccess(sink->m_control.get(), base.get());
+    auto fapl = JournalDriver::fileAccess(sink->m_control.get());
     sink->m_file = H5Handle(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()));
     if (!sink->m_file.valid())
         return R::failure(sink->m_control->openError.empty() ? path + ": cannot create HDF5 file"

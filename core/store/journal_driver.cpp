@@ -488,9 +488,10 @@ hid_t driverId() {
 
 } // namespace
 
-H5Handle JournalDriver::fileAccess(JournalControl* control, hid_t base) {
+H5Handle JournalDriver::fileAccess(JournalControl* control) {
     std::lock_guard lock(h5Mutex());
-    H5Handle fapl(H5Pcopy(base));
+    H5Handle fapl = h5::storeFileAccess();
+    h5::allowUncleanClose(fapl.get());
     const DriverInfo info{control};
     H5Pset_driver(fapl.get(), driverId(), &info);
     return fapl;
@@ -561,6 +562,10 @@ Result<bool> JournalDriver::rollBack(const std::string& storePath, const std::st
     if (!ok)
         return R::failure(errnoText("cannot undo an unfinished commit", storePath, error));
     return done();
+}
+
+bool JournalDriver::syncFolderOf(const std::string& path) {
+    return syncDirectoryOf(path);
 }
 
 bool JournalDriver::partHasWriter(const std::string& partPath) {

@@ -44,8 +44,12 @@ struct JournalControl {
 class JournalDriver {
 public:
     // A file-access list using this driver for `control`, with the store's format and
-    // cache settings (`base`'s) copied.
-    static H5Handle fileAccess(JournalControl* control, hid_t base);
+    // cache settings (h5::storeFileAccess) and allowing a file a dead writer left flagged
+    // "open for write" (h5::allowUncleanClose): every part and store is opened so.
+    static H5Handle fileAccess(JournalControl* control);
+    // fsyncs the folder holding `path`, so that a file created, renamed or removed there
+    // stays so after a power cut.
+    static bool syncFolderOf(const std::string& path);
     // Undoes a commit that did not finish: `journalPath` says how long the store was and
     // what its changed bytes were. Missing journal: nothing to do.
     static Result<bool> rollBack(const std::string& storePath, const std::string& journalPath);

@@ -36,9 +36,7 @@ Result<H5Handle> openFile(const std::string& path, bool part) {
     // as it is now; one another process writes is read as it was at its last flush. Its
     // superblock says "open for writing" until it is closed.
     static JournalControl readerControl; // written only on errors, with h5Mutex() held
-    auto base = h5::storeFileAccess();
-    h5::allowUncleanClose(base.get());
-    auto access = JournalDriver::fileAccess(&readerControl, base.get());
+    auto access = JournalDriver::fileAccess(&readerControl);
     H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, access.get()));
     if (!file.valid())
         return Result<H5Handle>::failure(path + ": cannot open the run in progress");

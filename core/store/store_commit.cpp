@@ -20,16 +20,6 @@ namespace {
 constexpr const char* kDimensionList = "DIMENSION_LIST";
 constexpr const char* kReferenceList = "REFERENCE_LIST";
 
-void syncDirectoryOf(const std::string& path) {
-    const auto slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-    const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 // Which scale each dimension of each dataset of a run group is attached to, as paths
 // relative to the group: the part file's references, to be made again in the store.
 struct ScaleUse {
@@ -141,7 +131,7 @@ bool removePart(const std::string& partPath) {
         return false;
     // and what a reader elsewhere was told of it (store_paths::partInfoPath)
     unlink((partPath.substr(0, partPath.size() - 3) + ".json").c_str());
-    syncDirectoryOf(partPath);
+    JournalDriver::syncFolderOf(partPath);
     return true;
 }
 
@@ -187,7 +177,7 @@ Result<bool> StoreCommit::createIfMissing(const std::string& store) {
     unlink(creating.c_str());
     if (!linked)
         return R::failure(store + ": cannot create the store: " + std::strerror(error));
-    syncDirectoryOf(store);
+    JournalDriver::syncFolderOf(store);
     return true;
 }
 
@@ -203,10 +193,8 @@ Result<bool> StoreCommit::commitLocked(const std::string& store, const std::stri
 
     std::lock_guard lock(h5Mutex());
     h5::silenceErrorStack();
-    auto base = h5::storeFileAccess();
-    h5::allowUncleanClose(base.get());
     JournalControl partControl;
-    auto partAccess = JournalDriver::fileAccess(&partControl, base.get());
+    auto partAccess = JournalDriver::fileAccess(&partControl);
     H5Handle part(H5Fopen(partPath.c_str(), H5F_ACC_RDONLY, partAccess.get()));
     if (!part.valid())
         return R::failure(
@@ -219,7 +207,7 @@ Result<bool> StoreCommit::commitLocked(const std::string& store, const std::stri
     JournalControl storeControl;
     storeControl.mode = JournalControl::Mode::Store;
     storeControl.journalPath = store_paths::journalPath(store);
-    auto storeAccess = JournalDriver::fileAccess(&storeControl, base.get());
+    auto storeAccess = JournalDriver::fileAccess(&storeControl);
     H5Handle file(H5Fopen(store.c_str(), H5F_ACC_RDWR, storeAccess.get()));
     if (!file.valid())
         return R::failure((storeControl.openError.empty() ? store + ": cannot open for writing"

@@ -110,10 +110,8 @@ Result<std::string> repairPart(const std::string& partPath, const std::string& r
     using R = Result<std::string>;
     std::lock_guard lock(h5Mutex());
     h5::silenceErrorStack();
-    auto base = h5::storeFileAccess();
-    h5::allowUncleanClose(base.get());
     JournalControl control;
-    auto access = JournalDriver::fileAccess(&control, base.get());
+    auto access = JournalDriver::fileAccess(&control);
     H5Handle file(H5Fopen(partPath.c_str(), H5F_ACC_RDWR, access.get()));
     if (!file.valid())
         return R::failure(control.openError.empty() ? "HDF5 cannot open it" : control.openError);

@@ -255,20 +255,8 @@ private slots:
     void aFullDiskDuringTheRunLeavesTheStoreAsItWas() {
         QCOMPARE(QString::fromStdString(writeRun(m_store, "r1", 100)), QString());
         const QByteArray before = sha256(m_store);
-        const std::string messageFile = m_dir.path().toStdString() + "/message.txt";
-        const int status = inChild([&] {
-            signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{256 << 10, 256 << 10};
-            setrlimit(RLIMIT_FSIZE, &limit);
-            const std::string error = writeRun(m_store, "big", 400000);
-            QFile out(QString::fromStdString(messageFile));
-            if (out.open(QIODevice::WriteOnly))
-                out.write(error.c_str());
-        });
+        const auto [status, message] = writeRunUnderFileSizeLimit("big", 400000, 256 << 10);
         QVERIFY(WIFEXITED(status));
-        QFile messageIn(QString::fromStdString(messageFile));
-        QVERIFY(messageIn.open(QIODevice::ReadOnly));
-        const QString message = QString::fromUtf8(messageIn.readAll());
         QVERIFY2(message.contains("big.h5") && message.contains("File too large") &&
                      message.contains("unchanged"),
                  qPrintable(message));
@@ -282,20 +270,9 @@ private slots:
         QCOMPARE(QString::fromStdString(writeRun(m_store, "r1", 60000)), QString());
         const QByteArray before = sha256(m_store);
         const qint64 size = QFileInfo(QString::fromStdString(m_store)).size();
-        const std::string messageFile = m_dir.path().toStdString() + "/message.txt";
-        const int status = inChild([&] {
-            signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{static_cast<rlim_t>(size + 1024), static_cast<rlim_t>(size + 1024)};
-            setrlimit(RLIMIT_FSIZE, &limit);
-            const std::string error = writeRun(m_store, "small", 2000);
-            QFile out(QString::fromStdString(messageFile));
-            if (out.open(QIODevice::WriteOnly))
-                out.write(error.c_str());
-        });
+        const auto [status, message] =
+            writeRunUnderFileSizeLimit("small", 2000, static_cast<rlim_t>(size + 1024));
         QVERIFY(WIFEXITED(status));
-        QFile messageIn(QString::fromStdString(messageFile));
-        QVERIFY(messageIn.open(QIODevice::ReadOnly));
-        const QString message = QString::fromUtf8(messageIn.readAll());
         QVERIFY2(message.contains("store.h5") && message.contains("as it was") &&
                      message.contains("small.h5"),
                  qPrintable(message));
@@ -322,6 +299,25 @@ private slots:
     }
 
 private:
+    // Writes a run in a child process whose files may not grow past `limit` bytes, as a
+    // full disk or a quota would stop them: its wait status and the error it got.
+    std::pair<int, QString> writeRunUnderFileSizeLimit(const std::string& runId, long long rows,
+                                                       rlim_t limit) {
+        const QString messageFile = m_dir.filePath("message.txt");
+        QFile::remove(messageFile);
+        const int status = inChild([&] {
+            signal(SIGXFSZ, SIG_IGN);
+            const rlimit bound{limit, limit};
+            setrlimit(RLIMIT_FSIZE, &bound);
+            const std::string error = writeRun(m_store, runId, rows);
+            QFile out(messageFile);
+            if (out.open(QIODevice::WriteOnly))
+                out.write(error.c_str());
+        });
+        QFile in(messageFile);
+        return {status, in.open(QIODevice::ReadOnly) ? QString::fromUtf8(in.readAll()) : QString()};
+    }
+
     QTemporaryDir m_dir;
     std::string m_store;
 };
