@@ -14,7 +14,8 @@ const char* kSynopsis =
     "usage: wavebench-run run NETLIST... [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
     "                         [--run-id ID]... [--emitted NETLIST] [--quiet] [--in-process]\n"
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
-    "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--quiet] [--in-process]\n"
+    "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--jobs N] [--quiet]\n"
+    "                         [--in-process]\n"
     "       wavebench-run recover STORE.h5\n"
     "       wavebench-run import | merge   (not implemented yet)\n"
     "       wavebench-run [COMMAND] --help\n";
@@ -51,9 +52,11 @@ const char* kTreeDetail =
     "--json the tree.json form that every run stores.\n";
 
 const char* kJobDetail =
-    "Runs every point of a job (sweeps, corners, Monte Carlo; see README) one after another\n"
-    "into the job's store (or --out), prints one line per run and, with --csv, writes the\n"
-    "measurements of all runs as a table. The exit status is the worst run's.\n";
+    "Runs every point of a job (sweeps, corners, Monte Carlo; see README) into the job's store\n"
+    "(or --out), on --jobs engine processes at once (default: one per core), prints one line\n"
+    "per run as it ends and, with --csv, writes the measurements of all runs as a table. The\n"
+    "runs, their ids and values are the same whatever --jobs. The exit status is the worst\n"
+    "run's.\n";
 
 // Commands later issues fill in; registered now so that scripts and --help know them.
 struct PlannedCommand {
@@ -83,6 +86,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
         std::string design, out, probeMap, emitted, csv;
         std::vector<std::string> designs, runIds, tran;
         bool quiet = false, json = false, inProcess = false;
+        int jobs = 0;
     } given;
 
     auto detail = [](CLI::App* command, const char* text) {
@@ -130,9 +134,13 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     job->add_option("-o,--out", given.out, "store instead of the job's own")->type_name("FILE.h5");
     job->add_option("--csv", given.csv, "measurements of all runs as a table")
         ->type_name("FILE.csv");
+    job->add_option("-j,--jobs", given.jobs,
+                    "points run at once, each in an engine process (default: one per core)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1024));
     job->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
     job->add_flag("--in-process", given.inProcess,
-                  "run ngspice in this process, not in a wavebench-engine process");
+                  "run ngspice in this process (one point at a time), not in engine processes");
     job->allow_extras();
 
     auto* recover = cli.add_subcommand(
@@ -205,6 +213,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     options.quiet = given.quiet;
     options.inProcess = given.inProcess;
     options.json = given.json;
+    options.jobs = given.jobs;
     if (given.tran.size() == 2)
         options.tran = TranSpec{given.tran[0], given.tran[1]};
     if (recover->parsed()) {

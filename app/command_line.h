@@ -29,6 +29,7 @@ public:
         bool quiet = false;
         bool json = false;
         bool inProcess = false; // run, job: ngspice in this process, not in wavebench-engine
+        int jobs = 0;           // job: points at once; 0: one per core
     };
     struct Parsed {
         std::optional<Options> options; // empty: nothing to run, exit with exitStatus

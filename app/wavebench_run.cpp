@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QThread>
 #include <QTimer>
 #include <atomic>
 #include <clocale>
@@ -97,7 +98,22 @@ int runJob(QCoreApplication& app, const Options& options) {
     const bool quiet = options.quiet;
     int exitCode = 1;
     {
-        JobRunner queue(*session.value());
+        // ngspice is one per process: in-process, a job runs one point at a time.
+        JobRunner::Options jobOptions;
+        jobOptions.workers = options.jobs > 0 ? options.jobs : QThread::idealThreadCount();
+        if (options.inProcess && options.jobs > 1)
+            std::fprintf(stderr,
+                         "wavebench-run: --in-process runs one point at a time "
+                         "(ngspice is one per process); --jobs %d ignored\n",
+                         options.jobs);
+        JobRunner::SessionFactory moreWorkers;
+        if (!options.inProcess)
+            moreWorkers = [] { return makeSession(Options{}); };
+        JobRunner queue(*session.value(), moreWorkers);
+        QObject::connect(&queue, &JobRunner::accepted, &app, [&] {
+            for (const auto& error : queue.workerErrors())
+                std::fprintf(stderr, "wavebench-run: a worker did not start: %s\n", error.c_str());
+        });
         QObject::connect(&queue, &JobRunner::progress, &app,
                          [quiet](int index, int count, const QString& runId) {
                              if (!quiet)
@@ -140,7 +156,7 @@ int runJob(QCoreApplication& app, const Options& options) {
             exitCode = 1;
             app.quit();
         });
-        queue.start(spec.value());
+        queue.start(spec.value(), jobOptions);
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
         QTimer interruptPoll;

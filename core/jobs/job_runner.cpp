@@ -10,34 +10,70 @@
 
 #include <QFileInfo>
 #include <QMetaObject>
+#include <QThread>
 #include <QThreadPool>
+#include <algorithm>
 #include <set>
 
-JobRunner::JobRunner(RunSession& session, QObject* parent) : QObject(parent), m_session(session) {
+// A session running the job's points one at a time.
+struct JobRunner::Worker {
+    RunSession* session = nullptr;
+    std::unique_ptr<RunSession> owned; // null for the session JobRunner was given
+    std::shared_ptr<RunHandle> current;
+    size_t run = 0; // index into m_runs of the current run
+};
+
+JobRunner::JobRunner(RunSession& session, QObject* parent)
+    : JobRunner(session, SessionFactory{}, parent) {}
+
+JobRunner::JobRunner(RunSession& session, SessionFactory moreWorkers, QObject* parent)
+    : QObject(parent), m_session(session), m_factory(std::move(moreWorkers)) {
     static const int registered = [] {
         qRegisterMetaType<SimRun>();
         qRegisterMetaType<JobSummary>();
         return 0;
     }();
     (void)registered;
+    auto first = std::make_unique<Worker>();
+    first->session = &m_session;
+    m_workers.push_back(std::move(first));
 }
 
 JobRunner::~JobRunner() {
-    if (m_running && m_current)
-        m_session.stop(); // the run's handle outlives us in the session; its signals to us die
+    // The runs' handles outlive us in the sessions; their signals to us die with us. The
+    // extra workers' sessions end their runs (interrupted) as they are destroyed.
+    if (m_running && m_workers.front()->current)
+        m_session.stop();
     m_pool.waitForDone(); // its tasks refer to us
 }
 
 // What the pre-flight found: the job's points and what every run records, or why the job
-// is refused.
+// is refused; the extra workers it started.
 struct JobRunner::Prepared {
     std::string error;
     std::vector<SimRun> runs;
     ProbeMap probeMap;
     std::string treeJson;
+    std::vector<std::unique_ptr<RunSession>> sessions;
+    std::vector<std::string> workerErrors;
 };
 
+RunHandle* JobRunner::currentRun() const {
+    return m_lastStarted && m_lastStarted->current ? m_lastStarted->current.get() : nullptr;
+}
+
+bool JobRunner::anyRunning() const {
+    for (const auto& worker : m_workers)
+        if (worker->current)
+            return true;
+    return false;
+}
+
 void JobRunner::start(const SimJobSpec& spec) {
+    start(spec, Options());
+}
+
+void JobRunner::start(const SimJobSpec& spec, const Options& options) {
     if (m_running) {
         const QString why =
             QString::fromStdString("a job is already running (" + m_spec.name() + ")");
@@ -50,11 +86,13 @@ void JobRunner::start(const SimJobSpec& spec) {
     m_next = 0;
     m_running = true;
     m_stopping = false;
+    m_wantedWorkers = std::max(1, m_factory ? options.workers : 1);
+    const int extraWorkers = std::max(0, m_wantedWorkers - static_cast<int>(m_workers.size()));
     // ~JobRunner waits for this task, so `this` is alive when it posts; if it is being
     // destroyed the queued call is dropped with its posted event.
-    m_pool.start([this, spec] {
+    m_pool.start([this, spec, options, extraWorkers, factory = m_factory, home = thread()] {
         auto prepared = std::make_unique<Prepared>();
-        prepare(spec, *prepared);
+        prepare(spec, options, extraWorkers, factory, home, *prepared);
         {
             std::lock_guard lock(m_preparedMutex);
             m_prepared = std::move(prepared);
@@ -78,6 +116,13 @@ void JobRunner::onPrepared() {
         emit refused(QString::fromStdString(prepared->error));
         return;
     }
+    for (auto& session : prepared->sessions) {
+        auto worker = std::make_unique<Worker>();
+        worker->session = session.get();
+        worker->owned = std::move(session);
+        m_workers.push_back(std::move(worker));
+    }
+    m_workerErrors = std::move(prepared->workerErrors);
     m_runs = std::move(prepared->runs);
     m_probeMap = std::move(prepared->probeMap);
     m_treeJson = std::move(prepared->treeJson);
@@ -89,20 +134,36 @@ void JobRunner::onPrepared() {
     QMetaObject::invokeMethod(this, &JobRunner::submitNext, Qt::QueuedConnection);
 }
 
-// Pool thread: parses and hashes every point's netlist, reads the design and the store.
-void JobRunner::prepare(const SimJobSpec& spec, Prepared& out) {
+// Pool thread: parses and hashes every point's netlist, reads the design and the store,
+// starts the extra workers.
+void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extraWorkers,
+                        const SessionFactory& factory, QThread* home, Prepared& out) {
     auto runs = spec.expand();
     if (!runs) {
         out.error = runs.error();
         return;
     }
+    if (!options.points.empty()) {
+        std::vector<SimRun> selected;
+        selected.reserve(options.points.size());
+        for (size_t point : options.points) {
+            if (point >= runs->size()) {
+                out.error = spec.origin() + ": point " + std::to_string(point) + " is not in job " +
+                            spec.name() + ", which has " + std::to_string(runs->size()) +
+                            " points (0 to " + std::to_string(runs->size() - 1) + ")";
+                return;
+            }
+            selected.push_back(runs.value()[point]);
+        }
+        runs.value() = std::move(selected);
+    }
     // Every run records the design's hierarchy, and its crefs name the vectors: the same
     // plan a single run of the netlist gets.
-    RunPlanner::Options options;
-    options.designPath = spec.netlistPath();
-    options.storePath = spec.storePath();
-    options.probeMapPath = spec.probeMapPath();
-    auto plan = RunPlanner::planFile(options);
+    RunPlanner::Options planning;
+    planning.designPath = spec.netlistPath();
+    planning.storePath = spec.storePath();
+    planning.probeMapPath = spec.probeMapPath();
+    auto plan = RunPlanner::planFile(planning);
     if (!plan) {
         out.error = plan.error();
         return;
@@ -128,14 +189,26 @@ void JobRunner::prepare(const SimJobSpec& spec, Prepared& out) {
     }
     out.runs = std::move(runs.value());
     out.probeMap = std::move(probeMap);
+    // No more workers than points; each waits for its engine to load ngspice.
+    const int wanted = std::min(extraWorkers, std::max(0, static_cast<int>(out.runs.size()) - 1));
+    for (int i = 0; i < wanted; ++i) {
+        auto session = factory();
+        if (!session) {
+            out.workerErrors.push_back(session.error());
+            continue;
+        }
+        session.value()->moveToThread(home);
+        out.sessions.push_back(std::move(session.value()));
+    }
 }
 
 void JobRunner::stop() {
     if (!m_running || m_stopping)
         return;
     m_stopping = true;
-    if (m_current)
-        m_session.stop();
+    for (auto& worker : m_workers)
+        if (worker->current)
+            worker->session->stop();
 }
 
 JobSummary JobRunner::summary() const {
@@ -150,54 +223,70 @@ JobSummary JobRunner::summary() const {
 void JobRunner::submitNext() {
     if (!m_running)
         return;
-    if (m_stopping) {
-        skipRemainingThenFinish();
+    if (m_stopping || m_next >= m_runs.size()) {
+        if (anyRunning())
+            return; // the last run to end comes back here
+        if (m_stopping)
+            skipRemainingThenFinish();
+        else
+            finish();
         return;
     }
-    if (m_next >= m_runs.size()) {
-        finish();
-        return;
-    }
-    const SimRun& run = m_runs[m_next];
-    const RunRequest request = requestFor(run);
-    const int index = static_cast<int>(m_next);
-    ++m_next;
-    m_current = m_session.submit(request, [this, index](RunHandle& handle) {
-        connect(&handle, &RunHandle::finished, this, &JobRunner::onRunFinished,
-                Qt::QueuedConnection);
+    const size_t workers = std::min(m_workers.size(), static_cast<size_t>(m_wantedWorkers));
+    for (size_t i = 0; i < workers && m_next < m_runs.size(); ++i)
+        if (!m_workers[i]->current)
+            submitTo(*m_workers[i]);
+}
+
+void JobRunner::submitTo(Worker& worker) {
+    const size_t index = m_next++;
+    const RunRequest request = requestFor(m_runs[index]);
+    worker.run = index;
+    worker.current = worker.session->submit(request, [this, &worker, index](RunHandle& handle) {
+        connect(
+            &handle, &RunHandle::finished, this,
+            [this, &worker](RunStatus status, const QString& message) {
+                onRunFinished(worker, status, message);
+            },
+            Qt::QueuedConnection);
         // A stop that came while this run was still queued in the session missed it.
         connect(
             &handle, &RunHandle::started, this,
-            [this] {
+            [this, &worker] {
                 if (m_stopping)
-                    m_session.stop();
+                    worker.session->stop();
             },
             Qt::QueuedConnection);
-        m_currentHandle = &handle;
-        emit progress(index, static_cast<int>(m_runs.size()),
-                      QString::fromStdString(m_runs[static_cast<size_t>(index)].runId));
+        m_lastStarted = &worker;
+        emit progress(static_cast<int>(index), static_cast<int>(m_runs.size()),
+                      QString::fromStdString(m_runs[index].runId));
     });
 }
 
-void JobRunner::onRunFinished(RunStatus status, const QString& message) {
-    if (!m_current || m_next == 0)
+void JobRunner::onRunFinished(Worker& worker, RunStatus status, const QString& message) {
+    if (!worker.current)
         return;
-    SimRun& run = m_runs[m_next - 1];
+    SimRun& run = m_runs[worker.run];
     run.status = status;
     run.message = message.toStdString();
-    for (const auto& id : m_current->runIds())
+    for (const auto& id : worker.current->runIds())
         run.runIds.push_back(id.toStdString());
     // As the writer stored them (first group wins a name), without reading the store here.
-    for (const auto& m : m_current->measurements()) {
+    for (const auto& m : worker.current->measurements()) {
         if (run.measurements.count(m.name))
             continue;
         run.measurements[m.name] = m.value;
         if (!m.message.empty())
             run.measurementMessages[m.name] = m.message;
     }
-    disconnect(m_current.get(), nullptr, this, nullptr);
-    m_current.reset();
-    m_currentHandle = nullptr;
+    disconnect(worker.current.get(), nullptr, this, nullptr);
+    worker.current.reset();
+    if (m_lastStarted == &worker) {
+        m_lastStarted = nullptr;
+        for (auto& other : m_workers)
+            if (other->current)
+                m_lastStarted = other.get();
+    }
     emit runFinished(run);
     submitNext();
 }

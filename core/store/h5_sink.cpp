@@ -146,6 +146,10 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
     auto finished = m_writer->finishRun(status, message);
     m_finishedMeasurements = m_writer->finishedMeasurements();
     const std::string failure = m_writer->failure();
+    // The part's flock says the run is live. Between closing the part (which releases it)
+    // and the commit, another process's recovery, which holds the store lock, would take
+    // the finished part for a dead one: the lock is taken first.
+    auto lock = StoreLock::acquire(m_path);
     m_writer.reset(); // closes the part
     const std::string part = store_paths::partPath(m_path, m_runId);
     if (!failure.empty()) {
@@ -158,7 +162,9 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
     }
     if (!finished)
         return finished;
-    return StoreCommit::commit(m_path, part, m_runId);
+    if (!lock)
+        return R::failure(lock.error());
+    return StoreCommit::commitLocked(m_path, part, m_runId);
 }
 
 const std::vector<MeasureResults::Measurement>& H5Sink::finishedMeasurements() const {

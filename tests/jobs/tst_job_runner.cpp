@@ -340,6 +340,44 @@ private slots:
         QCOMPARE(finished.size(), 0);
     }
 
+    // A shard or a resume runs some points of a job: with the job's own ids, in the order
+    // given; a point the job does not have is refused before anything runs.
+    void selectedPointsRunWithTheJobsIds() {
+        const auto job = spec("some", "name: some\nnetlist: " + jobData("rc_job.cir") +
+                                          "\nsweeps:\n  - {param: rval, values: [1k, 2k, 3k, "
+                                          "4k]}\n");
+        const auto all = job.expand();
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), size_t(4));
+        JobRunner queue(*m_session);
+        JobRunner::Options options;
+        options.points = {3, 1};
+        QSignalSpy finished(&queue, &JobRunner::finished);
+        queue.start(job, options);
+        QVERIFY(finished.wait(60000));
+        const auto summary = finished.first().at(0).value<JobSummary>();
+        QCOMPARE(summary.runs.size(), size_t(2));
+        QCOMPARE(summary.runs[0].runId, all.value()[3].runId);
+        QCOMPARE(summary.runs[1].runId, all.value()[1].runId);
+        QCOMPARE(summary.runs[0].index, 3);
+        QVERIFY(summary.allOk());
+        const auto stored = ResultStore::runIds(path("some.h5"));
+        QVERIFY(stored.ok());
+        QCOMPARE(std::set<std::string>(stored->begin(), stored->end()),
+                 (std::set<std::string>{all.value()[1].runId, all.value()[3].runId}));
+
+        QSignalSpy refused(&queue, &JobRunner::refused);
+        options.points = {0, 7};
+        queue.start(spec("some_more", "name: some\nnetlist: " + jobData("rc_job.cir") +
+                                          "\nsweeps:\n  - {param: rval, values: [1k, 2k, 3k, "
+                                          "4k]}\n"),
+                    options);
+        QVERIFY(refused.wait(30000));
+        const std::string why = refused.first().at(0).toString().toStdString();
+        QVERIFY2(contains(why, "point 7 is not in job some, which has 4 points"), why.c_str());
+        QVERIFY(!QFile::exists(QString::fromStdString(path("some_more.h5"))));
+    }
+
     void secondStartIsRefusedAndAStopWhilePreparingSkipsEveryPoint() {
         const auto job = spec("prep_stop", "name: prep_stop\nnetlist: " + jobData("rc_job.cir") +
                                                "\nsweeps:\n  - {param: rval, values: [1k, 2k]}\n");
