@@ -18,9 +18,11 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -101,8 +103,27 @@ JobPanel::JobPanel(JobRunner& queue, QWidget* parent) : QWidget(parent), m_queue
     auto* save = new QPushButton("Save…", specBox);
     m_run = new QPushButton("Run job", specBox);
     m_stop = new QPushButton("Stop job", specBox);
+    // Points run at once, each in an engine process: one per core unless told otherwise.
+    m_workers = new QSpinBox(specBox);
+    m_workers->setObjectName("jobWorkers");
+    m_workers->setRange(1, 256);
+    m_workers->setPrefix("Engines: ");
+    if (m_queue.canAddWorkers()) {
+        m_workers->setValue(std::max(1, QThread::idealThreadCount()));
+        m_workers->setToolTip("Points of the job run at once, each in a wavebench-engine "
+                              "process of its own; the runs are the same whatever the count");
+    } else {
+        m_workers->setValue(1);
+        m_workers->setEnabled(false);
+        m_workers->setToolTip("ngspice runs in this process (one per process): one point at "
+                              "a time");
+    }
     auto* specButtons = new QHBoxLayout;
-    for (auto* b : {load, save, m_run, m_stop})
+    for (auto* b : {load, save})
+        specButtons->addWidget(b);
+    specButtons->addStretch(1);
+    specButtons->addWidget(m_workers);
+    for (auto* b : {m_run, m_stop})
         specButtons->addWidget(b);
     m_form = new JobSpecForm(specBox);
     m_formNote = new QLabel(specBox);
@@ -388,7 +409,9 @@ bool JobPanel::startJob() {
     }
     // Expanded and checked against the store on a pool thread; onAccepted() or onRefused()
     // follows.
-    m_queue.start(spec.value());
+    JobRunner::Options options;
+    options.workers = m_workers->value();
+    m_queue.start(spec.value(), options);
     m_startingStore = QString::fromStdString(spec->storePath());
     m_jobName = QString::fromStdString(spec->name());
     m_progress->setText(QString("Starting job %1").arg(m_jobName));
@@ -436,7 +459,16 @@ void JobPanel::stopJob() {
 }
 
 void JobPanel::onProgress(int runIndex, int runCount, const QString& runId) {
-    m_progress->setText(QString("Run %1 of %2: %3").arg(runIndex + 1).arg(runCount).arg(runId));
+    (void)runIndex; // with several engines, runs start out of order: count what ended
+    const auto done = std::count_if(m_runs.begin(), m_runs.end(), [](const SimRun& run) {
+        return run.status != RunStatus::Running;
+    });
+    const int engines = m_queue.workerCount();
+    m_progress->setText(QString("%1 of %2 runs done; started %3%4")
+                            .arg(done)
+                            .arg(runCount)
+                            .arg(runId)
+                            .arg(engines > 1 ? QString(" (%1 engines)").arg(engines) : QString()));
 }
 
 void JobPanel::onRunFinished(const SimRun& run) {
@@ -630,4 +662,5 @@ void JobPanel::updateButtons() {
     const bool running = m_queue.isRunning();
     m_run->setEnabled(!running);
     m_stop->setEnabled(running);
+    m_workers->setEnabled(!running && m_queue.canAddWorkers());
 }

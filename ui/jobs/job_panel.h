@@ -18,6 +18,7 @@ class QCustomPlot;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QSpinBox;
 class QTableWidget;
 class QTabWidget;
 class QTimer;
@@ -79,6 +80,7 @@ public:
     bool refreshForm();
     QLabel* messageLabel() const { return m_message; }
     QLabel* progressLabel() const { return m_progress; }
+    QSpinBox* workersBox() const { return m_workers; }
     QTableWidget* table() const { return m_table; }
     QComboBox* measurementCombo() const { return m_measurement; }
     QComboBox* crefCombo() const { return m_cref; }
@@ -128,6 +130,7 @@ private:
     bool m_formStale = false; // the YAML changed since the form was filled
     bool m_writingFromForm = false;
     QLabel* m_message = nullptr;
+    QSpinBox* m_workers = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_stop = nullptr;
     QPushButton* m_export = nullptr;

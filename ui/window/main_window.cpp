@@ -161,7 +161,16 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildJobPanel() {
     if (!m_session)
         return;
-    m_jobQueue = std::make_unique<JobRunner>(*m_session);
+    // With the engine process, a job can run on more: one engine each.
+    JobRunner::SessionFactory moreWorkers;
+    if (dynamic_cast<EngineClient*>(m_session.get()))
+        moreWorkers = []() -> Result<std::unique_ptr<RunSession>> {
+            auto engine = EngineClient::create();
+            if (!engine)
+                return Result<std::unique_ptr<RunSession>>::failure(engine.error());
+            return std::unique_ptr<RunSession>(std::move(engine.value()));
+        };
+    m_jobQueue = std::make_unique<JobRunner>(*m_session, moreWorkers);
     m_jobs = new JobPanel(*m_jobQueue, this);
     auto* d = new QDockWidget("Jobs", this);
     d->setObjectName("jobsDock");

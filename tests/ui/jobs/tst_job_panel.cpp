@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -152,6 +153,10 @@ private slots:
 
         QSignalSpy finished(panel(), &JobPanel::jobFinished);
         QSignalSpy started(panel(), &JobPanel::jobStarted);
+        // Two engine processes run the points (the window runs ngspice in an engine).
+        QVERIFY2(m_window->jobQueue()->canAddWorkers() && panel()->workersBox()->isEnabled(),
+                 "the job panel offers engine workers");
+        panel()->workersBox()->setValue(2);
         const auto singleRun = m_window->currentRun();
         QVERIFY2(panel()->startJob(), qPrintable(panel()->messageLabel()->text()));
         m_window->startRun(); // refused while the job is prepared, too
@@ -165,6 +170,7 @@ private slots:
         QVERIFY(panel()->progressLabel()->text().contains("of " + QString::number(kRuns)) ||
                 panel()->progressLabel()->text().startsWith("Starting"));
         QVERIFY(finished.wait(120000));
+        QCOMPARE(m_window->jobQueue()->workerCount(), 2);
 
         auto* table = panel()->table();
         QCOMPARE(table->rowCount(), kRuns);
