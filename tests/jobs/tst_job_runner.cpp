@@ -1,6 +1,7 @@
 // Jobs end to end: real libngspice runs of sweeps, corners and Monte Carlo seeds, each into
 // its own run group of a real HDF5 store, with the .measure results read back.
 #include "core/base/spice_number.h"
+#include "core/engine/engine_client.h"
 #include "core/engine/run_handle.h"
 #include "core/jobs/job_runner.h"
 #include "tests/support/session_fixture.h"
@@ -376,6 +377,52 @@ private slots:
         const std::string why = refused.first().at(0).toString().toStdString();
         QVERIFY2(contains(why, "point 7 is not in job some, which has 4 points"), why.c_str());
         QVERIFY(!QFile::exists(QString::fromStdString(path("some_more.h5"))));
+    }
+
+    // Two engine processes run a Monte Carlo job as one session does: the same runs, with
+    // the same values, whichever engine ran which point.
+    void twoEnginesGiveTheRunsOfOne() {
+        auto primary = EngineClient::create();
+        QVERIFY2(primary.ok(), primary.ok() ? "" : primary.error().c_str());
+        JobRunner::SessionFactory more = []() -> Result<std::unique_ptr<RunSession>> {
+            auto engine = EngineClient::create();
+            if (!engine)
+                return Result<std::unique_ptr<RunSession>>::failure(engine.error());
+            return std::unique_ptr<RunSession>(std::move(engine.value()));
+        };
+        const std::string body =
+            "netlist: " + jobData("rc_mc.cir") + "\nmontecarlo: {count: 5, seed: 40}\n";
+        JobRunner queue(*primary.value(), more);
+        QVERIFY(queue.canAddWorkers());
+        JobRunner::Options two;
+        two.workers = 2;
+        QSignalSpy finished(&queue, &JobRunner::finished);
+        QSignalSpy progress(&queue, &JobRunner::progress);
+        queue.start(spec("engines2", "name: engines\nstore: engines2.h5\n" + body), two);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(queue.workerCount(), 2);
+        QCOMPARE(progress.size(), 5);
+        const auto parallel = finished.first().at(0).value<JobSummary>();
+        QVERIFY(parallel.allOk());
+
+        JobRunner alone(m_fixture.session()); // in this process, one at a time
+        QSignalSpy aloneFinished(&alone, &JobRunner::finished);
+        alone.start(spec("engines1", "name: engines\nstore: engines1.h5\n" + body));
+        QVERIFY(aloneFinished.wait(120000));
+        const auto serial = aloneFinished.first().at(0).value<JobSummary>();
+        QCOMPARE(serial.runs.size(), parallel.runs.size());
+        for (size_t i = 0; i < serial.runs.size(); ++i) {
+            QCOMPARE(parallel.runs[i].runId, serial.runs[i].runId);
+            QCOMPARE(parallel.runs[i].measurements, serial.runs[i].measurements);
+            READ_RUN(a, path("engines2.h5"), parallel.runs[i].runId);
+            READ_RUN(b, path("engines1.h5"), serial.runs[i].runId);
+            QCOMPARE(a.coordinate, b.coordinate);
+            QCOMPARE(a.vectors.size(), b.vectors.size());
+            for (size_t v = 0; v < a.vectors.size(); ++v) {
+                QCOMPARE(a.vectors[v].cref, b.vectors[v].cref);
+                QVERIFY(a.vectors[v].values == b.vectors[v].values); // bit for bit
+            }
+        }
     }
 
     void secondStartIsRefusedAndAStopWhilePreparingSkipsEveryPoint() {
