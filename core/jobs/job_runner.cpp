@@ -3,6 +3,7 @@
 #include "core/engine/run_handle.h"
 #include "core/engine/run_planner.h"
 #include "core/engine/run_session.h"
+#include "core/jobs/job_selection.h"
 #include "core/netlist/run_netlist.h"
 #include "core/store/h5_sink.h"
 #include "core/store/result_store.h"
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QThreadPool>
+#include <map>
 #include <set>
 
 JobRunner::JobRunner(RunSession& session, QObject* parent) : QObject(parent), m_session(session) {
@@ -38,6 +40,10 @@ struct JobRunner::Prepared {
 };
 
 void JobRunner::start(const SimJobSpec& spec) {
+    start(spec, Options());
+}
+
+void JobRunner::start(const SimJobSpec& spec, const Options& options) {
     if (m_running) {
         const QString why =
             QString::fromStdString("a job is already running (" + m_spec.name() + ")");
@@ -52,9 +58,9 @@ void JobRunner::start(const SimJobSpec& spec) {
     m_stopping = false;
     // ~JobRunner waits for this task, so `this` is alive when it posts; if it is being
     // destroyed the queued call is dropped with its posted event.
-    m_pool.start([this, spec] {
+    m_pool.start([this, spec, points = options.points] {
         auto prepared = std::make_unique<Prepared>();
-        prepare(spec, *prepared);
+        prepare(spec, points, *prepared);
         {
             std::lock_guard lock(m_preparedMutex);
             m_prepared = std::move(prepared);
@@ -90,11 +96,23 @@ void JobRunner::onPrepared() {
 }
 
 // Pool thread: parses and hashes every point's netlist, reads the design and the store.
-void JobRunner::prepare(const SimJobSpec& spec, Prepared& out) {
+void JobRunner::prepare(const SimJobSpec& spec, const std::vector<size_t>& points, Prepared& out) {
     auto runs = spec.expand();
     if (!runs) {
         out.error = runs.error();
         return;
+    }
+    if (!points.empty()) {
+        std::vector<SimRun> chosen;
+        for (size_t point : points) {
+            if (point >= runs->size()) {
+                out.error = spec.origin() + ": the job has " + std::to_string(runs->size()) +
+                            " points; there is no point " + std::to_string(point);
+                return;
+            }
+            chosen.push_back(runs.value()[point]);
+        }
+        runs.value() = std::move(chosen);
     }
     // Every run records the design's hierarchy, and its crefs name the vectors: the same
     // plan a single run of the netlist gets.
@@ -117,12 +135,24 @@ void JobRunner::prepare(const SimJobSpec& spec, Prepared& out) {
             return;
         }
         const std::set<std::string> ids(existing->begin(), existing->end());
+        std::map<std::string, std::string> statuses; // read only when an id is there
         for (const auto& run : runs.value())
             if (ids.count(run.runId)) {
+                if (statuses.empty()) {
+                    auto stored = JobSelection::storedStatuses(spec.storePath());
+                    if (!stored) {
+                        out.error = stored.error();
+                        return;
+                    }
+                    statuses = std::move(stored.value());
+                }
+                if (JobSelection::isRerun(statuses[run.runId]))
+                    continue; // superseded when its new run is committed
                 out.error = spec.storePath() + ": already holds run \"" + run.runId + "\" of job " +
                             spec.name() +
                             " (the same point of the same netlist); runs are never "
-                            "overwritten: choose another store or change the job";
+                            "overwritten (only failed or interrupted ones run again): choose "
+                            "another store, change the job, or --resume";
                 return;
             }
     }

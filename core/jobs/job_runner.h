@@ -29,7 +29,9 @@ class RunSession;
 // - The measurements of each run are read back from the store (measurements/, written by
 //   H5Sink from ngspice's output) into SimRun::measurements.
 // - A job whose run ids are already in the store is refused before anything runs: ids are
-//   deterministic (see SimJobSpec) and runs are never overwritten.
+//   deterministic (see SimJobSpec) and runs are never overwritten. A point whose run there
+//   failed or was interrupted is the exception: it runs again, and its commit moves the
+//   earlier run to /superseded/<run_id>/<n> (see docs/store.md; --resume).
 //
 // Thread: lives on the thread that creates it (the GUI or CLI main thread, with an event
 // loop); call it there. Signals are emitted there, from its event loop. The session must
@@ -40,6 +42,11 @@ class RunSession;
 class JobRunner : public QObject {
     Q_OBJECT
 public:
+    struct Options {
+        int workers = 1;
+        std::vector<size_t> points; // indices into expand(); empty = all
+    };
+
     explicit JobRunner(RunSession& session, QObject* parent = nullptr);
     ~JobRunner() override;
 
@@ -48,6 +55,9 @@ public:
     // probe map that does not load, a store that cannot be read or already holds one of
     // the job's runs). Either signal comes from the event loop, never from within start().
     void start(const SimJobSpec& spec);
+    // Only the points `options` names (a shard of a job array, what --resume left), each
+    // with its index and run id in the whole job: runs() holds those points only.
+    void start(const SimJobSpec& spec, const Options& options);
     // A stop while the job is prepared takes effect once it is accepted: every point is
     // then skipped.
     void stop();
@@ -72,7 +82,8 @@ signals:
 
 private:
     struct Prepared;
-    static void prepare(const SimJobSpec& spec, Prepared& out); // on the pool thread
+    static void prepare(const SimJobSpec& spec, const std::vector<size_t>& points,
+                        Prepared& out); // on the pool thread
     void onPrepared();
     // The pool thread hands its result over here, under the mutex (which TSan sees, unlike
     // the queued call that follows), and this thread takes it.
