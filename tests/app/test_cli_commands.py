@@ -119,8 +119,10 @@ def main():
     expect(["job", spec, "-o", work("job_sub.h5")], 1, [], ["already holds run"])
 
     # -- not implemented yet -----------------------------------------------------------------
-    for command in ("import", "merge"):
+    for command in ("import",):
         expect([command, work("x.h5")], 2, [], [f"wavebench-run {command}: not implemented yet: "])
+    # merge (issue 11): a store without shards is named, exit status 1
+    expect(["merge", work("x.h5")], 1, [], [f"{work('x.h5')}: no shards to merge"])
 
     # -- recover: nothing to recover in a clean store; a missing store is named --------------
     expect(["recover", work("job_sub.h5")], 0, [f"{work('job_sub.h5')}: 0 runs recovered"])
