@@ -250,6 +250,9 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     const bool slurmOnly = !slurmArgs.empty() || cluster.shards > 0 || cluster.noWait;
     if (job->parsed() && slurmOnly && !cluster.slurm)
         return usageError("--slurm-args, --shards and --no-wait go with --slurm");
+    if (job->parsed() && cluster.slurm && !given.csv.empty())
+        return usageError("--csv is written by a local job; after --slurm, read the table from "
+                          "the merged store (python: wavebench.job_table)");
     if (job->parsed() && cluster.slurm && !shard.empty())
         return usageError("--shard is what each task of --slurm is given; not both");
     cluster.shard = QString::fromStdString(shard);

@@ -77,10 +77,14 @@ std::string SlurmSubmitter::batchScript(const Request& request) {
                          request.store + "` merges them.\n";
     script += "#SBATCH --job-name=wavebench\n";
     script += "#SBATCH --output=" + shards + "/task-%a.log\n";
+    const std::string workers = std::to_string(request.workersPerTask);
+    if (request.workersPerTask > 0)
+        script += "#SBATCH --cpus-per-task=" + workers + "\n";
     script += "exec " + shellQuoted(request.wavebenchRun) + " job " +
               shellQuoted(request.specPath) + " --shard \"$SLURM_ARRAY_TASK_ID/" + count +
               "\" --out " + shellQuoted(shards) + "\"/task-$SLURM_ARRAY_TASK_ID.h5\"" +
-              (request.resume ? " --resume-from " + shellQuoted(request.store) : "") + " --quiet\n";
+              (request.resume ? " --resume-from " + shellQuoted(request.store) : "") +
+              (request.workersPerTask > 0 ? " --jobs " + workers : "") + " --quiet\n";
     return script;
 }
 

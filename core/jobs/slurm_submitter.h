@@ -23,6 +23,9 @@ public:
         // Tasks run only what the store misses or holds as failed or interrupted
         // (--resume-from STORE): the store must not change until the array is merged.
         bool resume = false;
+        // > 0: each task asks for this many cores (--cpus-per-task) and runs that many
+        // engine workers (wavebench-run's --jobs); 0: one core, the task's default.
+        int workersPerTask = 0;
         QStringList slurmArgs;         // given to sbatch before the script
         std::string sbatch = "sbatch"; // program names, found on PATH
         std::string squeue = "squeue";

@@ -108,6 +108,11 @@ private slots:
         request.resume = true;
         script = SlurmSubmitter::batchScript(request);
         QVERIFY(contains(script, "--resume-from '/shared/runs/job.h5' --quiet"));
+        QVERIFY(!contains(script, "--cpus-per-task") && !contains(script, "--jobs"));
+        request.workersPerTask = 4;
+        script = SlurmSubmitter::batchScript(request);
+        QVERIFY(contains(script, "#SBATCH --cpus-per-task=4\n"));
+        QVERIFY(contains(script, " --jobs 4 --quiet"));
     }
 
     void aMissingSbatchIsNamed() {
