@@ -15,9 +15,11 @@ const char* kSynopsis =
     "                         [--run-id ID]... [--emitted NETLIST] [--quiet] [--in-process]\n"
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
     "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--jobs N] [--quiet]\n"
-    "                         [--in-process]\n"
+    "                         [--in-process] [--shard K/N] [--resume]\n"
+    "                         [--slurm [--slurm-args ARGS] [--shards N] [--no-wait]]\n"
     "       wavebench-run recover STORE.h5\n"
-    "       wavebench-run import | merge   (not implemented yet)\n"
+    "       wavebench-run merge STORE.h5\n"
+    "       wavebench-run import   (not implemented yet)\n"
     "       wavebench-run [COMMAND] --help\n";
 
 const char* kExitStatus =
@@ -56,7 +58,23 @@ const char* kJobDetail =
     "(or --out), on --jobs engine processes at once (default: one per core), prints one line\n"
     "per run as it ends and, with --csv, writes the measurements of all runs as a table. The\n"
     "runs, their ids and values are the same whatever --jobs. The exit status is the worst\n"
-    "run's.\n";
+    "run's.\n"
+    "--shard K/N runs only shard K of N (the K-th, (K+N)-th, ... point), with the job's run ids.\n"
+    "--resume runs only the points the store misses or holds as failed or interrupted; their\n"
+    "earlier runs are kept under /superseded/<run_id>/<n> (docs/store.md).\n"
+    "--slurm submits one Slurm job array (one task per shard, --shards N, default\n"
+    "min(points, 64); with --jobs N, each task asks for N cores and runs N engines) whose\n"
+    "tasks write shard stores in STORE.h5.shards/, waits showing\n"
+    "progress, then merges them into the store (as `merge` does). --slurm-args are given to\n"
+    "sbatch (partition, account, time: see README). --no-wait prints the array id and returns;\n"
+    "`wavebench-run merge STORE.h5` merges once the array is done.\n";
+
+const char* kMergeDetail =
+    "Merges the shard stores of a job array (STORE.h5.shards/task-<k>.h5) into the store: each\n"
+    "run copied exactly, read back and compared, a shard removed once every run of it is\n"
+    "verified. Runs a killed task left are recovered first, as interrupted. Merging again after\n"
+    "a merge was cut short finishes it; a run the store holds with other content is an error\n"
+    "naming it. Exit status 1 when something could not be merged (the shard is kept).\n";
 
 // Commands later issues fill in; registered now so that scripts and --help know them.
 struct PlannedCommand {
@@ -65,7 +83,6 @@ struct PlannedCommand {
 };
 const PlannedCommand kPlanned[] = {
     {"import", "import an ngspice raw file into a store as a run"},
-    {"merge", "merge the runs of several stores (one per array task) into one"},
 };
 
 CommandLine::Parsed usageError(const std::string& error) {
@@ -88,6 +105,8 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
         bool quiet = false, json = false, inProcess = false;
         int jobs = 0;
     } given;
+    Options::Cluster cluster;
+    std::string shard, resumeFrom, slurmArgs;
 
     auto detail = [](CLI::App* command, const char* text) {
         command->footer(std::string(text) + "\n" + kExitStatus);
@@ -141,6 +160,20 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     job->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
     job->add_flag("--in-process", given.inProcess,
                   "run ngspice in this process (one point at a time), not in engine processes");
+    job->add_option("--shard", shard, "run only shard K of N of the job's points")
+        ->type_name("K/N");
+    job->add_flag("--resume", cluster.resume,
+                  "run only the points the store misses or holds as failed or interrupted");
+    job->add_option("--resume-from", resumeFrom,
+                    "--resume against this store (what an array task is given)")
+        ->type_name("STORE.h5");
+    job->add_flag("--slurm", cluster.slurm, "run as a Slurm job array, then merge the shards");
+    job->add_option("--slurm-args", slurmArgs, "arguments for sbatch, split as a shell would")
+        ->type_name("ARGS");
+    job->add_option("--shards", cluster.shards, "array tasks (default: min(points, 64))")
+        ->type_name("N")
+        ->check(CLI::Range(1, 100000));
+    job->add_flag("--no-wait", cluster.noWait, "print the array's id and return");
     job->allow_extras();
 
     auto* recover = cli.add_subcommand(
@@ -149,7 +182,13 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     recover->add_option("STORE", given.design, "the store")->required()->type_name("STORE.h5");
     recover->allow_extras();
 
-    std::set<std::string> commands{"run", "tree", "job", "recover"};
+    auto* merge = cli.add_subcommand(
+        "merge", "merge the shard stores of a job array (STORE.h5.shards/) into the store");
+    detail(merge, kMergeDetail);
+    merge->add_option("STORE", given.design, "the store")->required()->type_name("STORE.h5");
+    merge->allow_extras();
+
+    std::set<std::string> commands{"run", "tree", "job", "recover", "merge"};
     std::vector<CLI::App*> planned;
     for (const auto& command : kPlanned) {
         auto* app = cli.add_subcommand(command.name, std::string("not implemented yet (exit status "
@@ -173,7 +212,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     }
 
     // The earlier parser's words for what a command does not take.
-    for (const auto* command : {run, tree, job, recover}) {
+    for (const auto* command : {run, tree, job, recover, merge}) {
         const auto extras = command->remaining();
         if (!command->parsed() || extras.empty())
             continue;
@@ -183,6 +222,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
                                       : "more than one " +
                                             std::string(command == job       ? "job"
                                                         : command == recover ? "store"
+                                                        : command == merge   ? "store"
                                                                              : "netlist") +
                                             " given: " + extra;
         return usageError(error);
@@ -216,7 +256,22 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     options.jobs = given.jobs;
     if (given.tran.size() == 2)
         options.tran = TranSpec{given.tran[0], given.tran[1]};
-    if (recover->parsed()) {
+    const bool slurmOnly = !slurmArgs.empty() || cluster.shards > 0 || cluster.noWait;
+    if (job->parsed() && slurmOnly && !cluster.slurm)
+        return usageError("--slurm-args, --shards and --no-wait go with --slurm");
+    if (job->parsed() && cluster.slurm && !given.csv.empty())
+        return usageError("--csv is written by a local job; after --slurm, read the table from "
+                          "the merged store (python: wavebench.job_table)");
+    if (job->parsed() && cluster.slurm && !shard.empty())
+        return usageError("--shard is what each task of --slurm is given; not both");
+    cluster.shard = QString::fromStdString(shard);
+    cluster.resumeFrom = QString::fromStdString(resumeFrom);
+    cluster.slurmArgs = QString::fromStdString(slurmArgs);
+    options.cluster = cluster;
+    if (merge->parsed()) {
+        options.command = Command::Merge;
+        options.out = QString::fromStdString(given.design);
+    } else if (recover->parsed()) {
         options.command = Command::Recover;
         options.out = QString::fromStdString(given.design);
     } else if (job->parsed()) {

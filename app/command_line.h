@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-// wavebench-run's command line, parsed by CLI11: the subcommands run, tree, job and recover,
-// the ones later issues fill in (import, merge: exit status 2 for now), and the
+// wavebench-run's command line, parsed by CLI11: the subcommands run, tree, job, recover and
+// merge, the ones later issues fill in (import: exit status 2 for now), and the
 // earlier flag forms through LegacyCommandLine. Help and usage errors are printed here.
 // Thread: the main thread, before the event loop starts.
 class CommandLine {
 public:
-    enum class Command { Run, Tree, Job, Recover };
+    enum class Command { Run, Tree, Job, Recover, Merge };
     struct Options {
         Command command = Command::Run;
         QString netlist;      // tree: the design; run: the first of `netlists`
@@ -30,6 +30,16 @@ public:
         bool json = false;
         bool inProcess = false; // run, job: ngspice in this process, not in wavebench-engine
         int jobs = 0;           // job: points at once; 0: one per core
+        // job: the points to run, and on what (see runJobOnSlurm in wavebench_run.cpp)
+        struct Cluster {
+            QString shard;       // "K/N": only shard K of N of the job's points
+            bool resume = false; // only the points missing from the store, failed or interrupted
+            QString resumeFrom;  // the store to resume against (an array task: the job's)
+            bool slurm = false;  // submit a Slurm job array, wait, merge
+            QString slurmArgs;   // given to sbatch, split as a shell would
+            int shards = 0;      // array tasks; 0: SlurmSubmitter::defaultShards
+            bool noWait = false; // print the array id and return
+        } cluster;
     };
     struct Parsed {
         std::optional<Options> options; // empty: nothing to run, exit with exitStatus

@@ -7,20 +7,29 @@
 #include "core/engine/run_planner.h"
 #include "core/engine/sim_session.h"
 #include "core/jobs/job_runner.h"
+#include "core/jobs/job_selection.h"
 #include "core/jobs/sim_job_spec.h"
+#include "core/jobs/slurm_submitter.h"
+#include "core/store/store_merge.h"
+#include "core/store/store_paths.h"
 #include "core/store/store_recovery.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <clocale>
 #include <csignal>
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -80,6 +89,207 @@ void announceRecovered(const std::string& store) {
                      run.runId.c_str(), store.c_str(), run.status.c_str(), run.message.c_str());
 }
 
+// --shard, --resume, --resume-from: the points of the job this process runs (indices into
+// expand()); nullopt: all of them.
+Result<std::optional<std::vector<size_t>>> selectPoints(const SimJobSpec& spec,
+                                                        const Options& options) {
+    using R = Result<std::optional<std::vector<size_t>>>;
+    const auto& cluster = options.cluster;
+    if (cluster.shard.isEmpty() && !cluster.resume && cluster.resumeFrom.isEmpty())
+        return std::optional<std::vector<size_t>>();
+    auto runs = spec.expand();
+    if (!runs)
+        return R::failure(runs.error());
+    auto points = JobSelection::all(runs->size());
+    if (cluster.resume || !cluster.resumeFrom.isEmpty()) {
+        const std::string against =
+            cluster.resumeFrom.isEmpty()
+                ? spec.storePath()
+                : QFileInfo(cluster.resumeFrom).absoluteFilePath().toStdString();
+        auto statuses = JobSelection::storedStatuses(against);
+        if (!statuses)
+            return R::failure(statuses.error());
+        points = JobSelection::toResume(runs.value(), statuses.value());
+    }
+    if (!cluster.shard.isEmpty()) {
+        auto shard = JobSelection::parseShard(cluster.shard.toStdString());
+        if (!shard)
+            return R::failure(shard.error());
+        points = JobSelection::shard(points, shard.value());
+    }
+    return std::optional<std::vector<size_t>>(std::move(points));
+}
+
+// What a merge did, one line each; false when something could not be merged.
+bool printMerge(const std::string& store, const Result<MergeReport>& merged) {
+    if (!merged) {
+        std::fprintf(stderr, "wavebench-run: %s\n", merged.error().c_str());
+        return false;
+    }
+    for (const auto& run : merged->recovered)
+        std::printf("recovered run %s from a shard: %s (%s)\n", run.runId.c_str(),
+                    run.status.c_str(), run.message.c_str());
+    for (const auto& problem : merged->problems)
+        std::fprintf(stderr, "wavebench-run: %s\n", problem.c_str());
+    std::printf("merged %d run%s into %s (%d there already, %d superseded) from %d shard%s; "
+                "%zu removed\n",
+                merged->copied + merged->superseded,
+                merged->copied + merged->superseded == 1 ? "" : "s", store.c_str(),
+                merged->alreadyThere, merged->superseded, merged->shards,
+                merged->shards == 1 ? "" : "s", merged->shardsRemoved.size());
+    std::fflush(stdout);
+    return merged->problems.empty();
+}
+
+// merge: the shards of a job array into the store.
+int mergeStore(const Options& options) {
+    const std::string store = QFileInfo(options.out).absoluteFilePath().toStdString();
+    return printMerge(store, StoreMerge::merge(store)) ? 0 : 1;
+}
+
+// How the job stands in its store after a merge: exit status 1 when points are missing (a
+// task failed) or failed, 4 interrupted, 3 probes missing, else 0.
+int reportJobInStore(const SimJobSpec& spec, const std::vector<SimRun>& runs) {
+    auto statuses = JobSelection::storedStatuses(spec.storePath());
+    if (!statuses) {
+        std::fprintf(stderr, "wavebench-run: %s\n", statuses.error().c_str());
+        return 1;
+    }
+    std::map<std::string, int> count;
+    for (const auto& run : runs) {
+        const auto found = statuses->find(run.runId);
+        ++count[found == statuses->end() ? "absent" : found->second];
+    }
+    std::printf("job %s: %zu points, %d ok, %d failed, %d missing, %d interrupted, %d not in the "
+                "store -> %s\n",
+                spec.name().c_str(), runs.size(), count["ok"], count["failed"], count["missing"],
+                count["interrupted"], count["absent"], spec.storePath().c_str());
+    if (count["absent"] || count["failed"] || count["interrupted"])
+        std::printf("`wavebench-run job %s --resume%s` runs the points not in the store, failed "
+                    "or interrupted%s\n",
+                    spec.origin().c_str(), " --slurm",
+                    count["absent"] ? " (a task that failed or was killed leaves its points out)"
+                                    : "");
+    return count["absent"] || count["failed"] ? 1
+           : count["interrupted"]             ? 4
+           : count["missing"]                 ? 3
+                                              : 0;
+}
+
+// --slurm: one job array, a task per shard, each into its shard store; waits, showing the
+// runs landed in the shards, then merges. --no-wait: prints the array id and returns.
+int runJobOnSlurm(const Options& options) {
+    auto spec = SimJobSpec::fromFile(options.job.toStdString());
+    if (!spec) {
+        std::fprintf(stderr, "wavebench-run: %s\n", spec.error().c_str());
+        return 1;
+    }
+    if (!options.out.isEmpty())
+        spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
+    const std::string store = spec->storePath();
+    const auto& cluster = options.cluster;
+    // An earlier array's shards first: the new tasks then start from empty shards, and
+    // --resume sees what they had done.
+    if (QDir(QString::fromStdString(store_paths::shardsDir(store)))
+                .entryList({"task-*.h5", "task-*.h5.parts"}, QDir::Files | QDir::Dirs)
+                .size() > 0 &&
+        !printMerge(store, StoreMerge::merge(store)))
+        return 1;
+    announceRecovered(store);
+    auto runs = spec->expand();
+    if (!runs) {
+        std::fprintf(stderr, "wavebench-run: %s\n", runs.error().c_str());
+        return 1;
+    }
+    auto statuses = JobSelection::storedStatuses(store);
+    if (!statuses) {
+        std::fprintf(stderr, "wavebench-run: %s\n", statuses.error().c_str());
+        return 1;
+    }
+    std::vector<size_t> points = JobSelection::all(runs->size());
+    if (cluster.resume) {
+        points = JobSelection::toResume(runs.value(), statuses.value());
+    } else {
+        // As JobRunner refuses a local job: runs are never overwritten.
+        for (const auto& run : runs.value()) {
+            const auto found = statuses->find(run.runId);
+            if (found != statuses->end() && !JobSelection::isRerun(found->second)) {
+                std::fprintf(stderr,
+                             "wavebench-run: %s: already holds run \"%s\" of job %s; runs are "
+                             "never overwritten: --resume runs only what is missing, failed or "
+                             "interrupted\n",
+                             store.c_str(), run.runId.c_str(), spec->name().c_str());
+                return 1;
+            }
+        }
+    }
+    if (points.empty()) {
+        std::printf("job %s: nothing to run -> %s\n", spec->name().c_str(), store.c_str());
+        return 0;
+    }
+    SlurmSubmitter::Request request;
+    request.wavebenchRun = QCoreApplication::applicationFilePath().toStdString();
+    request.specPath = QFileInfo(options.job).absoluteFilePath().toStdString();
+    request.store = store;
+    request.resume = cluster.resume;
+    request.workersPerTask = std::max(0, options.jobs);
+    request.shards = cluster.shards > 0
+                         ? std::min<int>(cluster.shards, static_cast<int>(points.size()))
+                         : SlurmSubmitter::defaultShards(points.size());
+    auto slurmArgs = SlurmSubmitter::splitArguments(cluster.slurmArgs.toStdString());
+    if (!slurmArgs) {
+        std::fprintf(stderr, "wavebench-run: %s\n", slurmArgs.error().c_str());
+        return 2;
+    }
+    request.slurmArgs = slurmArgs.value();
+    // A task's job file names the store; --out does not reach it, the shard store does.
+    auto submitted = SlurmSubmitter::submit(request);
+    if (!submitted) {
+        std::fprintf(stderr, "wavebench-run: %s\n", submitted.error().c_str());
+        return 1;
+    }
+    std::printf("slurm array %s: %d tasks for %zu points -> %s\n", submitted->arrayId.c_str(),
+                submitted->shards, points.size(), store_paths::shardsDir(store).c_str());
+    std::fflush(stdout);
+    if (cluster.noWait) {
+        std::printf("`wavebench-run merge %s` merges the shards once the array is done\n",
+                    store.c_str());
+        return 0;
+    }
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::string last;
+    while (true) {
+        auto progress = SlurmSubmitter::poll(request, submitted.value());
+        if (!progress) {
+            std::fprintf(stderr, "wavebench-run: %s\n", progress.error().c_str());
+            return 1;
+        }
+        const std::string line = "slurm array " + submitted->arrayId + ": " +
+                                 std::to_string(progress->runsLanded) + "/" +
+                                 std::to_string(points.size()) + " runs landed, " +
+                                 std::to_string(progress->running) + " tasks running, " +
+                                 std::to_string(progress->pending) + " pending";
+        if (!options.quiet && line != last)
+            std::fprintf(stderr, "%s\n", line.c_str());
+        last = line;
+        if (progress->finished)
+            break;
+        for (int i = 0; i < 10 && !g_interrupted; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (g_interrupted) {
+            std::fprintf(stderr,
+                         "\nwavebench-run: the array %s keeps running (scancel %s stops it); "
+                         "`wavebench-run merge %s` merges its shards once it is done\n",
+                         submitted->arrayId.c_str(), submitted->arrayId.c_str(), store.c_str());
+            return 4;
+        }
+    }
+    const bool merged = printMerge(store, StoreMerge::merge(store));
+    const int status = reportJobInStore(spec.value(), runs.value());
+    return merged ? status : 1;
+}
+
 // --job: every run of the job, one line each; the exit status is the worst run's.
 int runJob(QCoreApplication& app, const Options& options) {
     auto spec = SimJobSpec::fromFile(options.job.toStdString());
@@ -90,6 +300,20 @@ int runJob(QCoreApplication& app, const Options& options) {
     if (!options.out.isEmpty())
         spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
     announceRecovered(spec->storePath());
+    auto selected = selectPoints(spec.value(), options);
+    if (!selected) {
+        std::fprintf(stderr, "wavebench-run: %s\n", selected.error().c_str());
+        return 1;
+    }
+    JobRunner::Options runnerOptions;
+    if (selected->has_value()) {
+        if (selected->value().empty()) {
+            std::printf("job %s: nothing to run -> %s\n", spec->name().c_str(),
+                        spec->storePath().c_str());
+            return 0;
+        }
+        runnerOptions.points = selected->value();
+    }
     auto session = makeSession(options);
     if (!session) {
         std::fprintf(stderr, "wavebench-run: %s\n", session.error().c_str());
@@ -99,7 +323,7 @@ int runJob(QCoreApplication& app, const Options& options) {
     int exitCode = 1;
     {
         // ngspice is one per process: in-process, a job runs one point at a time.
-        JobRunner::Options jobOptions;
+        JobRunner::Options jobOptions = runnerOptions;
         jobOptions.workers = options.jobs > 0 ? options.jobs : QThread::idealThreadCount();
         if (options.inProcess && options.jobs > 1)
             std::fprintf(stderr,
@@ -121,8 +345,13 @@ int runJob(QCoreApplication& app, const Options& options) {
                                               qPrintable(runId));
                          });
         QObject::connect(&queue, &JobRunner::runFinished, &app, [&](const SimRun& run) {
-            const int count = static_cast<int>(queue.runs().size());
-            std::printf("run %d/%d %s: %s%s\n", run.index + 1, count, run.runId.c_str(),
+            // Numbered within what this process runs (a shard, a resume: a part of the job).
+            const auto& runs = queue.runs();
+            const auto at = std::find_if(runs.begin(), runs.end(),
+                                         [&](const SimRun& r) { return r.index == run.index; });
+            const int position = static_cast<int>(at - runs.begin());
+            const int count = static_cast<int>(runs.size());
+            std::printf("run %d/%d %s: %s%s\n", position + 1, count, run.runId.c_str(),
                         run.skipped ? "skipped" : toString(run.status).c_str(),
                         measurementText(run).c_str());
             std::fflush(stdout);
@@ -338,7 +567,9 @@ int main(int argc, char** argv) {
     const Options& options = *parsed.options;
     switch (options.command) {
     case CommandLine::Command::Job:
-        return runJob(app, options);
+        return options.cluster.slurm ? runJobOnSlurm(options) : runJob(app, options);
+    case CommandLine::Command::Merge:
+        return mergeStore(options);
     case CommandLine::Command::Tree:
         return printTree(options);
     case CommandLine::Command::Recover:

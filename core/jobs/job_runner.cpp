@@ -3,6 +3,7 @@
 #include "core/engine/run_handle.h"
 #include "core/engine/run_planner.h"
 #include "core/engine/run_session.h"
+#include "core/jobs/job_selection.h"
 #include "core/netlist/run_netlist.h"
 #include "core/store/h5_sink.h"
 #include "core/store/result_store.h"
@@ -13,6 +14,7 @@
 #include <QThread>
 #include <QThreadPool>
 #include <algorithm>
+#include <map>
 #include <set>
 
 // A session running the job's points one at a time.
@@ -178,12 +180,24 @@ void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extr
             return;
         }
         const std::set<std::string> ids(existing->begin(), existing->end());
+        std::map<std::string, std::string> statuses; // read only when an id is there
         for (const auto& run : runs.value())
             if (ids.count(run.runId)) {
+                if (statuses.empty()) {
+                    auto stored = JobSelection::storedStatuses(spec.storePath());
+                    if (!stored) {
+                        out.error = stored.error();
+                        return;
+                    }
+                    statuses = std::move(stored.value());
+                }
+                if (JobSelection::isRerun(statuses[run.runId]))
+                    continue; // superseded when its new run is committed
                 out.error = spec.storePath() + ": already holds run \"" + run.runId + "\" of job " +
                             spec.name() +
                             " (the same point of the same netlist); runs are never "
-                            "overwritten: choose another store or change the job";
+                            "overwritten (only failed or interrupted ones run again): choose "
+                            "another store, change the job, or --resume";
                 return;
             }
     }

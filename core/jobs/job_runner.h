@@ -38,7 +38,9 @@ class RunSession;
 // - The measurements of each run are read back from the store (measurements/, written by
 //   H5Sink from ngspice's output) into SimRun::measurements.
 // - A job whose run ids are already in the store is refused before anything runs: ids are
-//   deterministic (see SimJobSpec) and runs are never overwritten.
+//   deterministic (see SimJobSpec) and runs are never overwritten. A point whose run there
+//   failed or was interrupted is the exception: it runs again, and its commit moves the
+//   earlier run to /superseded/<run_id>/<n> (see docs/store.md; --resume).
 //
 // Thread: lives on the thread that creates it (the GUI or CLI main thread, with an event
 // loop); call it there. Signals are emitted there, from its event loop. The session must

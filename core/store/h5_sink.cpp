@@ -3,6 +3,7 @@
 #include "core/store/h5_handle.h"
 #include "core/store/h5_writer.h"
 #include "core/store/store_commit.h"
+#include "core/store/store_layout.h"
 #include "core/store/store_lock.h"
 #include "core/store/store_paths.h"
 #include "core/store/store_recovery.h"
@@ -84,9 +85,15 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
         H5Handle file(H5Fopen(m_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
         if (!file.valid())
             return R::failure(m_path + ": cannot open to check the run id");
-        if (h5::exists(file.get(), "runs/" + id))
-            return R::failure(m_path + ": run \"" + id +
-                              "\" already exists; runs are never overwritten");
+        // A failed or interrupted run is run again (--resume): its commit supersedes the
+        // old one, which stays under /superseded/<id>/<n> (RunCopy).
+        if (h5::exists(file.get(), "runs/" + id)) {
+            H5Handle held(H5Gopen2(file.get(), ("runs/" + id).c_str(), H5P_DEFAULT));
+            const std::string status = h5::readStringAttribute(held.get(), store_layout::kStatus);
+            if (status != toString(RunStatus::Failed) && status != toString(RunStatus::Interrupted))
+                return R::failure(m_path + ": run \"" + id +
+                                  "\" already exists; runs are never overwritten");
+        }
     }
     const std::string part = store_paths::partPath(m_path, id);
     if (access(part.c_str(), F_OK) == 0)

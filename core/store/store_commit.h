@@ -14,8 +14,10 @@
 class StoreCommit {
 public:
     // Commits /runs/<runId> of `partPath` into `store` (created if missing) and removes
-    // the part. A run id the store holds already is not copied again: a commit that died
-    // after the store took the run only left its part behind.
+    // the part. The same run the store holds already is not copied again (a commit that
+    // died after the store took the run only left its part behind); a failed or
+    // interrupted one there is superseded (kept under /superseded/<runId>/<n>); any other
+    // is never replaced, and the part stays (RunCopy).
     static Result<bool> commit(const std::string& store, const std::string& partPath,
                                const std::string& runId);
     // The same, for a caller that holds the StoreLock already.

@@ -17,12 +17,16 @@
 //     logs/{ngspice.txt, warnings.jsonl}
 //     measurements/<name>                attrs: message analysis, extras
 //     _SUCCESS                           empty group, only for status ok
+//   /superseded/<run_id>/<n>/            an earlier attempt (n = 1, 2, ...) of a run that had
+//                                        failed or was interrupted, replaced by --resume:
+//                                        the same layout as /runs/<run_id>
 //
 // Thread: constants only.
 namespace store_layout {
 
 // Groups.
 inline constexpr const char* kRuns = "runs";
+inline constexpr const char* kSuperseded = "superseded";
 inline constexpr const char* kInputs = "inputs";
 inline constexpr const char* kVectors = "vectors";
 inline constexpr const char* kLogs = "logs";

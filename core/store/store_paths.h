@@ -8,6 +8,8 @@
 //   <store>.parts/commit.lock     flock'd by whoever commits into the store or recovers it
 //   <store>.parts/commit.journal  the undo journal of a commit in progress
 //   <store>.parts/unreadable/     part files recovery could not read, kept for a person
+//   <store>.shards/task-<k>.h5    the store of task k of a job array (a store of its own,
+//                                 with its own .parts/), merged into <store> by StoreMerge
 //
 // Thread: pure functions.
 namespace store_paths {
@@ -31,6 +33,13 @@ inline std::string journalPath(const std::string& store) {
 }
 inline std::string unreadableDir(const std::string& store) {
     return partsDir(store) + "/unreadable";
+}
+
+inline std::string shardsDir(const std::string& store) {
+    return store + ".shards";
+}
+inline std::string shardPath(const std::string& store, int task) {
+    return shardsDir(store) + "/task-" + std::to_string(task) + ".h5";
 }
 
 } // namespace store_paths

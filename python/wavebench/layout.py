@@ -4,6 +4,7 @@ tests/python/test_layout.py checks that the two agree.
 """
 
 RUNS = "runs"
+SUPERSEDED = "superseded"  # /superseded/<run_id>/<n>: earlier attempts replaced by --resume
 INPUTS = "inputs"
 VECTORS = "vectors"
 LOGS = "logs"

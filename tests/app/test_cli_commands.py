@@ -119,8 +119,10 @@ def main():
     expect(["job", spec, "-o", work("job_sub.h5")], 1, [], ["already holds run"])
 
     # -- not implemented yet -----------------------------------------------------------------
-    for command in ("import", "merge"):
+    for command in ("import",):
         expect([command, work("x.h5")], 2, [], [f"wavebench-run {command}: not implemented yet: "])
+    # merge (issue 11): a store without shards is named, exit status 1
+    expect(["merge", work("x.h5")], 1, [], [f"{work('x.h5')}: no shards to merge"])
 
     # -- recover: nothing to recover in a clean store; a missing store is named --------------
     expect(["recover", work("job_sub.h5")], 0, [f"{work('job_sub.h5')}: 0 runs recovered"])
@@ -139,6 +141,11 @@ def main():
            ["--run-id given 1 time(s) for 2 netlists", usage])
     expect(["run", asdl, asdl, "--emitted", rc_step], 2, [], ["--emitted names the netlist of one"])
     expect(["tree", asdl, "--out", work("t.h5")], 2, [], ["unknown option --out"])
+    # The job array's options (issue 11): each goes with --slurm; a bad shard is named.
+    expect(["job", spec, "--no-wait"], 2, [], ["go with --slurm"])
+    expect(["job", spec, "--slurm", "--shard", "0/2"], 2, [], ["--shard is what each task"])
+    expect(["job", spec, "--slurm", "--csv", work("x.csv")], 2, [], ["--csv is written by a local"])
+    expect(["job", spec, "--shard", "5/3", "-o", work("shard.h5")], 1, [], ['--shard "5/3"'])
     expect(["job", spec, "--tran", "1n", "1u"], 2, [], ["unknown option --tran"])
     expect(["--job", spec, "--tree"], 2, [], ["unknown option --tree"])
     expect([rc_step, "--csv", work("x.csv")], 2, [], ["unknown option --csv"])

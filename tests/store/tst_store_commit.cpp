@@ -14,6 +14,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
@@ -66,7 +67,8 @@ bool begin(H5Sink& sink) {
 }
 
 // A whole run of `rows` rows, committed. "" or the first error.
-std::string writeRun(const std::string& store, const std::string& runId, long long rows) {
+std::string writeRun(const std::string& store, const std::string& runId, long long rows,
+                     RunStatus status = RunStatus::Ok) {
     auto sink = H5Sink::open(store);
     if (!sink)
         return sink.error();
@@ -75,7 +77,7 @@ std::string writeRun(const std::string& store, const std::string& runId, long lo
     if (!begin(*sink.value()))
         return "beginPlot failed";
     append(*sink.value(), 0, rows);
-    auto finished = sink.value()->finishRun(RunStatus::Ok, "");
+    auto finished = sink.value()->finishRun(status, status == RunStatus::Ok ? "" : "it failed");
     return finished ? std::string() : finished.error();
 }
 
@@ -146,6 +148,29 @@ private slots:
 
     void aRunIdIsNeverTakenTwice() {
         QCOMPARE(QString::fromStdString(writeRun(m_store, "r1", 10)), QString());
+        const QString again = QString::fromStdString(writeRun(m_store, "r1", 10));
+        QVERIFY2(again.contains("already exists"), qPrintable(again));
+    }
+
+    void aFailedRunIsSupersededNeverOverwritten() {
+        QCOMPARE(QString::fromStdString(writeRun(m_store, "r1", 10, RunStatus::Failed)), QString());
+        QCOMPARE(QString::fromStdString(writeRun(m_store, "r2", 10)), QString());
+        const QByteArray before = sha256(m_store);
+        // The failed run's point runs again (--resume): the new run is /runs/r1, the old one
+        // moved to /superseded/r1/1 in the same commit.
+        QCOMPARE(QString::fromStdString(writeRun(m_store, "r1", 25)), QString());
+        QVERIFY(sha256(m_store) != before);
+        auto r1 = ResultStore::readRun(m_store, "r1");
+        QVERIFY2(r1, r1 ? "" : r1.error().c_str());
+        QCOMPARE(QString::fromStdString(r1->summary.status), QString("ok"));
+        verifyRows(r1.value(), 25);
+        QCOMPARE(ResultStore::listRuns(m_store)->size(), size_t(2));
+        QProcess h5ls;
+        h5ls.start("h5ls", {QString::fromStdString(m_store) + "/superseded/r1/1"});
+        QVERIFY(h5ls.waitForFinished(30000));
+        const QString listed = h5ls.readAllStandardOutput();
+        QVERIFY2(listed.contains("time") && listed.contains("vectors"), qPrintable(listed));
+        // An ok run is never replaced.
         const QString again = QString::fromStdString(writeRun(m_store, "r1", 10));
         QVERIFY2(again.contains("already exists"), qPrintable(again));
     }
