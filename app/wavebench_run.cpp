@@ -9,6 +9,7 @@
 #include "core/jobs/job_runner.h"
 #include "core/jobs/job_selection.h"
 #include "core/jobs/sim_job_spec.h"
+#include "core/jobs/slurm_job.h"
 #include "core/jobs/slurm_submitter.h"
 #include "core/store/store_merge.h"
 #include "core/store/store_paths.h"
@@ -188,60 +189,27 @@ int runJobOnSlurm(const Options& options) {
         spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
     const std::string store = spec->storePath();
     const auto& cluster = options.cluster;
-    // An earlier array's shards first: the new tasks then start from empty shards, and
-    // --resume sees what they had done.
-    if (QDir(QString::fromStdString(store_paths::shardsDir(store)))
-                .entryList({"task-*.h5", "task-*.h5.parts"}, QDir::Files | QDir::Dirs)
-                .size() > 0 &&
-        !printMerge(store, StoreMerge::merge(store)))
-        return 1;
+    SlurmJob::Choice choice;
+    choice.resume = cluster.resume;
+    choice.shards = cluster.shards;
+    choice.workersPerTask = options.jobs;
+    choice.slurmArgs = cluster.slurmArgs.toStdString();
+    choice.wavebenchRun = QCoreApplication::applicationFilePath().toStdString();
     announceRecovered(store);
-    auto runs = spec->expand();
-    if (!runs) {
-        std::fprintf(stderr, "wavebench-run: %s\n", runs.error().c_str());
+    auto plan = SlurmJob::plan(spec.value(), choice);
+    if (!plan) {
+        std::fprintf(stderr, "wavebench-run: %s\n", plan.error().c_str());
         return 1;
     }
-    auto statuses = JobSelection::storedStatuses(store);
-    if (!statuses) {
-        std::fprintf(stderr, "wavebench-run: %s\n", statuses.error().c_str());
-        return 1;
-    }
-    std::vector<size_t> points = JobSelection::all(runs->size());
-    if (cluster.resume) {
-        points = JobSelection::toResume(runs.value(), statuses.value());
-    } else {
-        // As JobRunner refuses a local job: runs are never overwritten.
-        for (const auto& run : runs.value()) {
-            const auto found = statuses->find(run.runId);
-            if (found != statuses->end() && !JobSelection::isRerun(found->second)) {
-                std::fprintf(stderr,
-                             "wavebench-run: %s: already holds run \"%s\" of job %s; runs are "
-                             "never overwritten: --resume runs only what is missing, failed or "
-                             "interrupted\n",
-                             store.c_str(), run.runId.c_str(), spec->name().c_str());
-                return 1;
-            }
-        }
-    }
+    if (plan->earlierMerge)
+        printMerge(store, plan->earlierMerge.value());
+    const auto& points = plan->points;
+    const auto& runs = plan->runs;
     if (points.empty()) {
         std::printf("job %s: nothing to run -> %s\n", spec->name().c_str(), store.c_str());
         return 0;
     }
-    SlurmSubmitter::Request request;
-    request.wavebenchRun = QCoreApplication::applicationFilePath().toStdString();
-    request.specPath = QFileInfo(options.job).absoluteFilePath().toStdString();
-    request.store = store;
-    request.resume = cluster.resume;
-    request.workersPerTask = std::max(0, options.jobs);
-    request.shards = cluster.shards > 0
-                         ? std::min<int>(cluster.shards, static_cast<int>(points.size()))
-                         : SlurmSubmitter::defaultShards(points.size());
-    auto slurmArgs = SlurmSubmitter::splitArguments(cluster.slurmArgs.toStdString());
-    if (!slurmArgs) {
-        std::fprintf(stderr, "wavebench-run: %s\n", slurmArgs.error().c_str());
-        return 2;
-    }
-    request.slurmArgs = slurmArgs.value();
+    const auto& request = plan->request;
     // A task's job file names the store; --out does not reach it, the shard store does.
     auto submitted = SlurmSubmitter::submit(request);
     if (!submitted) {
@@ -286,7 +254,7 @@ int runJobOnSlurm(const Options& options) {
         }
     }
     const bool merged = printMerge(store, StoreMerge::merge(store));
-    const int status = reportJobInStore(spec.value(), runs.value());
+    const int status = reportJobInStore(spec.value(), runs);
     return merged ? status : 1;
 }
 
