@@ -1,6 +1,7 @@
 #include "core/jobs/slurm_job.h"
 
 #include "core/jobs/job_selection.h"
+#include "core/store/result_store.h"
 #include "core/store/store_paths.h"
 
 #include <QDir>
@@ -163,14 +164,26 @@ void SlurmJob::merge() {
             Outcome outcome;
             outcome.arrayId = arrayId;
             outcome.merge = StoreMerge::merge(store);
-            auto statuses = JobSelection::storedStatuses(store);
-            for (const auto& run : runs) {
-                if (!statuses) {
+            auto stored = ResultStore::listRuns(store);
+            std::map<std::string, const RunSummary*> byId;
+            if (stored)
+                for (const auto& summary : stored.value())
+                    byId[summary.runId] = &summary;
+            for (SimRun run : runs) {
+                const auto found = byId.find(run.runId);
+                if (found == byId.end()) {
                     ++outcome.counts["absent"];
-                    continue;
+                    run.status = RunStatus::Failed;
+                    run.message = "not in the store: its Slurm task failed or was killed "
+                                  "(--resume runs it again)";
+                } else {
+                    ++outcome.counts[found->second->status];
+                    run.status =
+                        runStatusFromString(found->second->status).value_or(RunStatus::Failed);
+                    run.message = found->second->message;
+                    run.runIds = {run.runId};
                 }
-                const auto found = statuses->find(run.runId);
-                ++outcome.counts[found == statuses->end() ? "absent" : found->second];
+                outcome.runs.push_back(std::move(run));
             }
             return outcome;
         },

@@ -52,6 +52,9 @@ public:
         std::string arrayId;
         Result<MergeReport> merge = Result<MergeReport>::failure("not merged");
         std::map<std::string, int> counts; // status (or "absent") -> points of the job
+        // Every point of the job as the merged store holds it (status, message); a point
+        // not in the store is `failed`, with why (its task failed or was killed).
+        std::vector<SimRun> runs;
     };
 
     explicit SlurmJob(QObject* parent = nullptr);
@@ -61,6 +64,8 @@ public:
     void start(const SimJobSpec& spec, const Choice& choice);
     bool isRunning() const { return m_running; }
     int pointCount() const { return static_cast<int>(m_points); }
+    // Every point of the job submitted last, in job order (statuses as planned).
+    const std::vector<SimRun>& runs() const { return m_runs; }
 
 signals:
     void submitted(const QString& arrayId, int tasks, int points);

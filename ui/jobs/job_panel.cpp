@@ -2,11 +2,13 @@
 
 #include "core/base/spice_number.h"
 #include "core/jobs/job_runner.h"
+#include "core/jobs/slurm_job.h"
 #include "ui/jobs/job_spec_form.h"
 #include "ui/plot/eng_axis_ticker.h"
 #include "ui/runs/status_colors.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -118,10 +120,21 @@ JobPanel::JobPanel(JobRunner& queue, QWidget* parent) : QWidget(parent), m_queue
         m_workers->setToolTip("ngspice runs in this process (one per process): one point at "
                               "a time");
     }
+    // Where the job runs: here on the engines, or as a Slurm job array whose shards are
+    // merged into the store when it is done.
+    m_where = new QComboBox(specBox);
+    m_where->setObjectName("jobWhere");
+    m_where->addItems({"This machine", "Slurm cluster"});
+    m_slurmArgs = new QLineEdit(specBox);
+    m_slurmArgs->setObjectName("jobSlurmArgs");
+    m_slurmArgs->setPlaceholderText("sbatch options: --partition=… --account=… --time=…");
+    m_slurmArgs->setVisible(false);
+    m_slurm = new SlurmJob(this);
     auto* specButtons = new QHBoxLayout;
     for (auto* b : {load, save})
         specButtons->addWidget(b);
     specButtons->addStretch(1);
+    specButtons->addWidget(m_where);
     specButtons->addWidget(m_workers);
     for (auto* b : {m_run, m_stop})
         specButtons->addWidget(b);
@@ -140,6 +153,7 @@ JobPanel::JobPanel(JobRunner& queue, QWidget* parent) : QWidget(parent), m_queue
     m_specTabs->addTab(formPage, "Form");
     m_specTabs->addTab(m_editor, "YAML");
     specLayout->addWidget(m_specTabs, 1);
+    specLayout->addWidget(m_slurmArgs);
     specLayout->addWidget(m_message);
     specLayout->addLayout(specButtons);
 
@@ -260,6 +274,27 @@ JobPanel::JobPanel(JobRunner& queue, QWidget* parent) : QWidget(parent), m_queue
             showMessage(error, true);
     });
     connect(m_run, &QPushButton::clicked, this, &JobPanel::startJob);
+    connect(m_where, &QComboBox::currentIndexChanged, this, [this] {
+        m_slurmArgs->setVisible(onSlurm());
+        m_workers->setPrefix(onSlurm() ? "Cores per task: " : "Engines: ");
+        updateButtons();
+    });
+    connect(m_slurm, &SlurmJob::submitted, this, &JobPanel::onSlurmSubmitted);
+    connect(m_slurm, &SlurmJob::progress, this, [this](const SlurmSubmitter::Progress& p) {
+        m_progress->setText(QString("Slurm array %1: %2 of %3 runs landed, %4 tasks running, "
+                                    "%5 pending")
+                                .arg(m_slurmArray)
+                                .arg(p.runsLanded)
+                                .arg(m_slurm->pointCount())
+                                .arg(p.running)
+                                .arg(p.pending));
+    });
+    connect(m_slurm, &SlurmJob::finished, this, &JobPanel::onSlurmFinished);
+    connect(m_slurm, &SlurmJob::failed, this, [this](const QString& message) {
+        m_progress->setText(QString("Job %1 is not on Slurm").arg(m_jobName));
+        showMessage(message, true);
+        updateButtons();
+    });
     connect(m_stop, &QPushButton::clicked, this, &JobPanel::stopJob);
     connect(m_export, &QPushButton::clicked, this, [this] {
         const auto path =
@@ -392,8 +427,100 @@ void JobPanel::showMessage(const QString& text, bool error) {
         "color: " + (error ? status_colors::failed() : QColor(90, 90, 90)).name() + ";");
 }
 
+bool JobPanel::onSlurm() const {
+    return m_where->currentIndex() == 1;
+}
+
+// Planned and submitted on the SlurmJob's pool thread; onSlurmSubmitted() or its failed()
+// follows.
+bool JobPanel::startOnSlurm(const SimJobSpec& spec) {
+    const QString wavebenchRun = QCoreApplication::applicationDirPath() + "/wavebench-run";
+    if (!QFileInfo(wavebenchRun).isExecutable()) {
+        showMessage("Slurm tasks run wavebench-run, which is not beside this program (" +
+                        wavebenchRun + ")",
+                    true);
+        return false;
+    }
+    // The tasks read the job from a file: the one loaded, if the text is still its own, or
+    // else the text saved beside it (the same folder, so its relative paths still resolve).
+    QString specFile = m_filePath;
+    QFile loaded(m_filePath);
+    if (m_filePath.isEmpty() || !loaded.open(QIODevice::ReadOnly | QIODevice::Text) ||
+        QString::fromUtf8(loaded.readAll()) != text()) {
+        specFile = originDir() + "/" + QString::fromStdString(spec.name()) + ".slurm.yaml";
+        QFile out(specFile);
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) ||
+            out.write(text().toUtf8()) < 0 || !out.flush()) {
+            showMessage("cannot write the job for the Slurm tasks to " + specFile + ": " +
+                            out.errorString(),
+                        true);
+            return false;
+        }
+    }
+    auto saved = SimJobSpec::fromFile(specFile.toStdString());
+    if (!saved) {
+        showMessage(QString::fromStdString(saved.error()), true);
+        return false;
+    }
+    SlurmJob::Choice choice;
+    choice.wavebenchRun = wavebenchRun.toStdString();
+    choice.slurmArgs = m_slurmArgs->text().toStdString();
+    choice.workersPerTask = m_workers->value() > 1 ? m_workers->value() : 0;
+    m_slurm->start(saved.value(), choice);
+    m_startingStore = QString::fromStdString(saved->storePath());
+    m_jobName = QString::fromStdString(saved->name());
+    m_progress->setText(QString("Submitting job %1 to Slurm").arg(m_jobName));
+    showMessage(QString("Submitting job %1 as a Slurm job array (its shards are merged into %2)")
+                    .arg(m_jobName, m_startingStore),
+                false);
+    updateButtons();
+    return true;
+}
+
+void JobPanel::onSlurmSubmitted(const QString& arrayId, int tasks, int points) {
+    m_slurmArray = arrayId;
+    m_runs = m_slurm->runs();
+    showRuns();
+    m_progress->setText(
+        QString("Slurm array %1: %2 tasks for %3 points").arg(arrayId).arg(tasks).arg(points));
+    showMessage(QString("Job %1 runs as Slurm array %2; its runs are merged into %3 when the "
+                        "array is done (scancel %2 stops it)")
+                    .arg(m_jobName, arrayId, m_storePath),
+                false);
+    updateButtons();
+    emit jobStarted(m_storePath);
+}
+
+void JobPanel::onSlurmFinished(const SlurmJob::Outcome& outcome) {
+    JobSummary summary;
+    summary.job = m_jobName.toStdString();
+    summary.storePath = m_storePath.toStdString();
+    summary.runs = outcome.runs;
+    const auto absent = outcome.counts.find("absent");
+    const int missing = absent == outcome.counts.end() ? 0 : absent->second;
+    QString problems;
+    if (!outcome.merge)
+        problems = QString::fromStdString(outcome.merge.error());
+    else if (!outcome.merge->problems.empty())
+        problems = QString::fromStdString(outcome.merge->problems.front());
+    onFinished(summary);
+    m_progress->setText(
+        QString("Slurm array %1 merged: %2 of %3 runs ok%4")
+            .arg(QString::fromStdString(outcome.arrayId))
+            .arg(summary.count(RunStatus::Ok))
+            .arg(summary.runs.size())
+            .arg(missing ? QString(", %1 not in the store").arg(missing) : QString()));
+    if (!problems.isEmpty())
+        showMessage("The merge left shards in place: " + problems, true);
+    else if (missing)
+        showMessage(QString("%1 points are not in the store (their tasks failed or were "
+                            "killed): `wavebench-run job SPEC --resume --slurm` runs them")
+                        .arg(missing),
+                    true);
+}
+
 bool JobPanel::startJob() {
-    if (m_queue.isRunning())
+    if (m_queue.isRunning() || m_slurm->isRunning())
         return false;
     if (m_startGuard) {
         const QString why = m_startGuard();
@@ -409,6 +536,8 @@ bool JobPanel::startJob() {
     }
     // Expanded and checked against the store on a pool thread; onAccepted() or onRefused()
     // follows.
+    if (onSlurm())
+        return startOnSlurm(spec.value());
     JobRunner::Options options;
     options.workers = m_workers->value();
     m_queue.start(spec.value(), options);
@@ -430,6 +559,15 @@ void JobPanel::onRefused(const QString& message) {
 
 void JobPanel::onAccepted() {
     m_runs = m_queue.runs();
+    showRuns();
+    m_progress->setText(QString("Starting %1 runs").arg(m_runs.size()));
+    showMessage(QString("Running job %1 into %2").arg(m_jobName, m_storePath), false);
+    updateButtons();
+    emit jobStarted(m_storePath);
+}
+
+// A new job's points in the table, pending; the store it runs into.
+void JobPanel::showRuns() {
     m_storePath = m_startingStore;
     m_measurements.clear();
     m_table->clearContents();
@@ -448,10 +586,6 @@ void JobPanel::onAccepted() {
     m_measurement->clear();
     m_scale->clear();
     updateHistogram();
-    m_progress->setText(QString("Starting %1 runs").arg(m_runs.size()));
-    showMessage(QString("Running job %1 into %2").arg(m_jobName, m_storePath), false);
-    updateButtons();
-    emit jobStarted(m_storePath);
 }
 
 void JobPanel::stopJob() {
@@ -660,7 +794,10 @@ void JobPanel::overlay() {
 
 void JobPanel::updateButtons() {
     const bool running = m_queue.isRunning();
-    m_run->setEnabled(!running);
-    m_stop->setEnabled(running);
-    m_workers->setEnabled(!running && m_queue.canAddWorkers());
+    const bool onCluster = m_slurm->isRunning();
+    m_run->setEnabled(!running && !onCluster);
+    m_stop->setEnabled(running); // an array is stopped with scancel
+    m_where->setEnabled(!running && !onCluster);
+    m_slurmArgs->setEnabled(!onCluster);
+    m_workers->setEnabled(!running && !onCluster && (onSlurm() || m_queue.canAddWorkers()));
 }

@@ -3,6 +3,7 @@
 #include "core/jobs/job_summary.h"
 #include "core/jobs/sim_job_spec.h"
 #include "core/jobs/sim_run.h"
+#include "core/jobs/slurm_job.h"
 
 #include <QColor>
 #include <QStringList>
@@ -17,6 +18,7 @@ class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QPlainTextEdit;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
@@ -81,6 +83,8 @@ public:
     QLabel* messageLabel() const { return m_message; }
     QLabel* progressLabel() const { return m_progress; }
     QSpinBox* workersBox() const { return m_workers; }
+    QComboBox* whereCombo() const { return m_where; }
+    QLineEdit* slurmArgsEdit() const { return m_slurmArgs; }
     QTableWidget* table() const { return m_table; }
     QComboBox* measurementCombo() const { return m_measurement; }
     QComboBox* crefCombo() const { return m_cref; }
@@ -107,6 +111,11 @@ private:
     void onProgress(int runIndex, int runCount, const QString& runId);
     void onRunFinished(const SimRun& run);
     void onFinished(const JobSummary& summary);
+    void showRuns();
+    bool onSlurm() const;
+    bool startOnSlurm(const SimJobSpec& spec);
+    void onSlurmSubmitted(const QString& arrayId, int tasks, int points);
+    void onSlurmFinished(const SlurmJob::Outcome& outcome);
     void fillRow(const SimRun& run);
     int measurementColumn(const QString& name);
     void updateHistogram();
@@ -131,6 +140,10 @@ private:
     bool m_writingFromForm = false;
     QLabel* m_message = nullptr;
     QSpinBox* m_workers = nullptr;
+    QComboBox* m_where = nullptr; // this machine, or a Slurm cluster
+    QLineEdit* m_slurmArgs = nullptr;
+    SlurmJob* m_slurm = nullptr; // child
+    QString m_slurmArray;
     QPushButton* m_run = nullptr;
     QPushButton* m_stop = nullptr;
     QPushButton* m_export = nullptr;

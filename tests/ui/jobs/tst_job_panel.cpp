@@ -1,6 +1,7 @@
 // The job panel end to end: a Monte Carlo job typed into the editor, run by real libngspice
 // into a real HDF5 store, its table, histogram, CSV and colour-graded overlay.
 #include "core/jobs/job_runner.h"
+#include "core/store/result_store.h"
 #include "ui/jobs/job_panel.h"
 #include "ui/jobs/job_spec_form.h"
 #include "ui/plot/plot_panel.h"
@@ -9,11 +10,14 @@
 #include "ui/window/main_window.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -254,6 +258,55 @@ private slots:
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // laid out now
         screenshot(*m_window, "job_monte_carlo");
         screenshot(*panel(), "job_panel");
+    }
+
+    // The panel submits a job to a real (single-node, the tests' own) Slurm, shows the
+    // array's progress and, once it is done, the runs merged into the store.
+    void slurmJobIsMergedIntoTheStore() {
+        const QString fixture =
+            QStringLiteral(WAVEBENCH_TEST_DATA) + "/../support/slurm_cluster.sh";
+        const QString cluster = m_dir.filePath("slurm");
+        QProcess start;
+        start.start("bash", {fixture, "start", cluster});
+        QVERIFY(start.waitForFinished(120000));
+        if (start.exitCode() == 77)
+            QSKIP(qPrintable("no test Slurm: " + QString::fromUtf8(start.readAllStandardError())));
+        QVERIFY2(start.exitCode() == 0, start.readAllStandardError().constData());
+        qputenv("SLURM_CONF", (cluster + "/slurm.conf").toUtf8()); // for sbatch and squeue
+        auto stopCluster = qScopeGuard([&] {
+            QProcess::execute("bash", {fixture, "stop", cluster});
+            qunsetenv("SLURM_CONF");
+        });
+
+        panel()->setText("name: mc_slurm\nnetlist: rc_mc.cir\nstore: mc_slurm.h5\n"
+                         "montecarlo: {count: 4, seed: 300}\n");
+        panel()->whereCombo()->setCurrentIndex(1);
+        QVERIFY(panel()->slurmArgsEdit()->isVisibleTo(panel()));
+        panel()->workersBox()->setValue(1);
+        QSignalSpy started(panel(), &JobPanel::jobStarted);
+        QSignalSpy finished(panel(), &JobPanel::jobFinished);
+        QVERIFY2(panel()->startJob(), qPrintable(panel()->messageLabel()->text()));
+        QVERIFY2(started.wait(60000), qPrintable(panel()->messageLabel()->text()));
+        QVERIFY2(panel()->progressLabel()->text().startsWith("Slurm array "),
+                 qPrintable(panel()->progressLabel()->text()));
+        QCOMPARE(panel()->table()->rowCount(), 4);
+        QVERIFY(finished.wait(180000));
+        const auto summary = finished.first().at(0).value<JobSummary>();
+        QString why;
+        for (const auto& run : summary.runs)
+            why += QString::fromStdString(run.runId + ": " + toString(run.status) + " " +
+                                          run.message + "\n");
+        QVERIFY2(summary.allOk(), qPrintable(why + panel()->messageLabel()->text()));
+        QVERIFY2(panel()->progressLabel()->text().contains("merged: 4 of 4 runs ok"),
+                 qPrintable(panel()->progressLabel()->text()));
+        for (int r = 0; r < 4; ++r)
+            QCOMPARE(panel()->table()->item(r, JobPanel::StatusColumn)->text(), QString("ok"));
+        const auto stored = ResultStore::runIds(m_dir.filePath("mc_slurm.h5").toStdString());
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->size(), size_t(4));
+        QVERIFY(QDir(m_dir.filePath("mc_slurm.h5.shards")).entryList({"task-*.h5"}).isEmpty());
+        screenshot(*m_window, "job_slurm");
+        panel()->whereCombo()->setCurrentIndex(0);
     }
 };
 
