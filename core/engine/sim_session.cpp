@@ -303,8 +303,12 @@ SpiceEngine::Outcome SimSession::loadFor(RunHandle& handle, const RunNetlist& ne
     }
     // Every other run starts from a library as a new process has it: B after A gives
     // exactly what B alone gives.
+    // The facts hold for every deck reload() compares with this one (they do not depend
+    // on the seed, the parameters' values or comments): a sweep that must load each point
+    // afresh reads the includes once, not a point.
+    if (!m_loadedDeck || !CircuitReload::mayReload(*m_loadedDeck, deck))
+        m_loadedFacts.reset();
     m_loadedDeck.reset();
-    m_loadedFacts.reset();
     m_checkedSaves.clear();
     if (auto loaded = engine.ensureFresh(); !loaded.ok)
         return loaded;
