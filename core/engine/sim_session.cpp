@@ -278,7 +278,13 @@ SpiceEngine::Outcome SimSession::loadFor(RunHandle& handle, const RunNetlist& ne
         !engine.isRunning() && CircuitReload::mayReload(*m_loadedDeck, deck)) {
         if (!m_loadedFacts) // once per loaded circuit: reads its includes (the PDK)
             m_loadedFacts = CircuitReload::factsOf(m_loadedText, m_loadedOrigin);
-        if (auto commands = CircuitReload::reload(*m_loadedDeck, *m_loadedFacts, deck)) {
+        // The stored deck holds the files as ngspice read them at the load.
+        const bool unchanged = CircuitReload::filesUnchanged(*m_loadedFacts, m_loadedAtMs);
+        if (!unchanged)
+            m_loadedFacts.reset(); // read them again for the next run
+        auto commands =
+            unchanged ? CircuitReload::reload(*m_loadedDeck, *m_loadedFacts, deck) : std::nullopt;
+        if (commands) {
             // Run before the stream is attached: a command ngspice refuses must not become
             // the run's error; the circuit is then loaded afresh instead.
             std::vector<std::string> output;
@@ -316,6 +322,7 @@ SpiceEngine::Outcome SimSession::loadFor(RunHandle& handle, const RunNetlist& ne
     if (deck.seed >= 0) // instead of the deck's seed line: the same draws (CircuitReload)
         if (auto seeded = engine.command("setseed " + std::to_string(deck.seed)); !seeded.ok)
             return seeded;
+    m_loadedAtMs = QDateTime::currentMSecsSinceEpoch();
     auto circuit = engine.loadCircuit(deck.lines);
     m_circuitLoaded = true;
     if (circuit.ok) {

@@ -92,6 +92,7 @@ private:
     std::optional<CircuitReload::Deck> m_loadedDeck;
     std::optional<CircuitReload::Facts> m_loadedFacts; // read when a reload is first asked
     std::string m_loadedText, m_loadedOrigin;
+    long long m_loadedAtMs = 0; // when ngSpice_Circ read the files of the loaded circuit
     bool m_reusable = false;
     bool m_reloaded = false; // the current run's circuit came from a reload
     // The device saves checked on the loaded circuit's devices, and what they gave: a

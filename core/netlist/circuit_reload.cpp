@@ -4,6 +4,8 @@
 #include "core/base/text.h"
 #include "core/design/spice_lexer.h"
 
+#include <QDateTime>
+#include <QFileInfo>
 #include <cctype>
 #include <regex>
 
@@ -58,6 +60,17 @@ struct Param {
     std::string value;
 };
 
+CircuitReload::Facts::Stamp stampOf(const std::string& path) {
+    const QFileInfo info(QString::fromStdString(path));
+    CircuitReload::Facts::Stamp stamp;
+    stamp.path = path;
+    if (info.exists()) {
+        stamp.size = info.size();
+        stamp.modifiedMs = info.lastModified().toMSecsSinceEpoch();
+    }
+    return stamp;
+}
+
 std::optional<Param> paramOf(const std::string& line) {
     std::smatch match;
     if (!std::regex_match(line, match, kParamLine))
@@ -106,8 +119,11 @@ CircuitReload::Facts CircuitReload::factsOf(const std::string& netlistText,
         facts.unsafe = true;
         return facts;
     }
+    std::set<std::string> files;
     int depth = 0;
     for (const auto& card : expanded->cards) {
+        if (!card.at.file.empty() && card.at.file != file && files.insert(card.at.file).second)
+            facts.files.push_back(stampOf(card.at.file));
         const std::string head = card.head();
         if (head == ".subckt")
             ++depth;
@@ -130,6 +146,15 @@ CircuitReload::Facts CircuitReload::factsOf(const std::string& netlistText,
             facts.unsafe = facts.unsafe || mentions(lowered, source, false);
     }
     return facts;
+}
+
+bool CircuitReload::filesUnchanged(const Facts& facts, long long loadedAtMs) {
+    constexpr long long kFileTimeSlackMs = 1000;
+    for (const auto& stamp : facts.files)
+        if (stamp.modifiedMs < 0 || stamp.modifiedMs + kFileTimeSlackMs > loadedAtMs ||
+            !(stampOf(stamp.path) == stamp))
+            return false;
+    return true;
 }
 
 bool CircuitReload::mayReload(const Deck& loaded, const Deck& next) {

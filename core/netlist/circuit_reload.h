@@ -24,7 +24,8 @@
 // Anything else (corner libraries, analyses, other lines) needs a new load; so does a deck
 // whose random draws do not all come from the seed (trnoise and trrandom sources draw while
 // simulating; without a seed line any agauss() continues the previous run's sequence), or
-// with `.if` blocks (a parameter may select its cards). Pure logic; any thread.
+// with `.if` blocks (a parameter may select its cards), or whose included files changed
+// since they were read. Pure logic (factsOf and filesUnchanged read the files); any thread.
 class CircuitReload {
 public:
     struct Deck {
@@ -36,12 +37,27 @@ public:
         bool draws = false;  // agauss(), gauss(), unif(), aunif() or limit() somewhere
         bool unsafe = false; // trnoise, trrandom or .if: never reloaded
         std::set<std::string> subcircuitParameters; // .param names inside .subckt, lower case
+        // The files its cards came from, as they were read: ngspice's stored deck holds
+        // their old text, so a file changed since needs a new load.
+        struct Stamp {
+            std::string path;
+            long long size = -1;
+            long long modifiedMs = -1;
+            bool operator==(const Stamp& other) const {
+                return path == other.path && size == other.size && modifiedMs == other.modifiedMs;
+            }
+        };
+        std::vector<Stamp> files;
     };
 
     static Deck deckFor(const std::vector<std::string>& lines);
     // `text`: the netlist as ngspice gets it (absolute includes); `file` names it. A deck
     // whose includes cannot be read is unsafe.
     static Facts factsOf(const std::string& text, const std::string& file);
+    // Every file of `facts` is as it was read (size and modification time), and was last
+    // modified at least a second before `loadedAtMs` (when ngspice read it; file times are
+    // coarse).
+    static bool filesUnchanged(const Facts& facts, long long loadedAtMs);
     // Whether `next` may differ from `loaded` in a way reload() could give, without reading
     // the loaded deck's includes: false means a new load, whatever the facts.
     static bool mayReload(const Deck& loaded, const Deck& next);

@@ -4,6 +4,7 @@
 #include "core/netlist/job_netlist.h"
 #include "tests/support/session_fixture.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -319,6 +320,44 @@ private slots:
         const StoredVector* out2 = second.find("top.nodes.out.v");
         QVERIFY(out1 && out2);
         QVERIFY(!sameBits(out1->values, out2->values));
+    }
+
+    // ngspice's stored deck holds the included files as they were read: a file changed
+    // since (even to the same size, with an old time) means a new load, not a reload.
+    void anIncludedFileThatChangedIsReadAgain() {
+        const QString folder = m_fixture.folder();
+        const QString inc = folder + "/divider.inc";
+        const std::string top = (folder + "/divider.cir").toStdString();
+        auto writeFile = [](const QString& path, const QByteArray& text, int minutesAgo) {
+            QFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() ||
+                !file.flush()) // before the time is set, which a later flush would undo
+                return false;
+            return minutesAgo == 0 ||
+                   file.setFileTime(QDateTime::currentDateTime().addSecs(-60 * minutesAgo),
+                                    QFileDevice::FileModificationTime);
+        };
+        QVERIFY(writeFile(inc, "r1 in out 1k\nr2 out 0 1k\n", 60));
+        QVERIFY(writeFile(
+            QString::fromStdString(top),
+            ("* divider\n.options seed=3\n.include " + inc + "\nv1 in 0 1\n.op\n.end\n").toUtf8(),
+            0));
+        const std::string first = runAlone(top, "divider");
+        const std::string again = run(top, "divider-again");
+        QVERIFY(writeFile(inc, "r1 in out 1k\nr2 out 0 3k\n", 30));
+        const std::string changed = run(top, "divider-changed");
+        READ_RUN(a, store(), first);
+        READ_RUN(b, store(), again);
+        READ_RUN(c, store(), changed);
+        QVERIFY(!reloaded(a.log));
+        QVERIFY2(reloaded(b.log), "an unchanged include was loaded afresh");
+        QVERIFY2(!reloaded(c.log), "a changed include was reloaded from the stored deck");
+        compareRuns(store(), first, again);
+        const StoredVector* before = a.find("top.nodes.out.v");
+        const StoredVector* after = c.find("top.nodes.out.v");
+        QVERIFY(before && after && before->values.size() == 1 && after->values.size() == 1);
+        QCOMPARE(before->values[0], 0.5);
+        QCOMPARE(after->values[0], 0.75);
     }
 
     // A failed run, a controlled exit (a formula that names no parameter), does not change

@@ -4,6 +4,7 @@
 #include "core/netlist/circuit_reload.h"
 #include "core/netlist/job_netlist.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -121,6 +122,23 @@ private slots:
         QVERIFY(!facts.unsafe);
         QVERIFY(facts.draws);
         QCOMPARE(facts.subcircuitParameters, (std::set<std::string>{"mis", "wx"}));
+        QCOMPARE(facts.files.size(), size_t(1));
+        QCOMPARE(facts.files.front().path, models);
+        const long long now = QDateTime::currentMSecsSinceEpoch();
+        // Just written: ngspice may have read it in the same second as it changed.
+        QVERIFY(!CircuitReload::filesUnchanged(facts, now));
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(QDateTime::currentDateTime().addSecs(-3600),
+                                 QFileDevice::FileModificationTime));
+        file.close();
+        const auto old =
+            CircuitReload::factsOf("* top\n.include " + models + "\nx1 1 0 cell\n.op\n.end\n",
+                                   dir.filePath("top.cir").toStdString());
+        QVERIFY(CircuitReload::filesUnchanged(old, now));
+        QVERIFY(file.open(QIODevice::Append));
+        file.write("* changed\n");
+        file.close();
+        QVERIFY(!CircuitReload::filesUnchanged(old, now + 10000));
         QVERIFY(CircuitReload::factsOf("* t\nv1 1 0 trnoise(1m 1n 0 0)\n.end\n", "t.cir").unsafe);
         QVERIFY(CircuitReload::factsOf("* t\n.include /no/such.inc\n.end\n", "t.cir").unsafe);
         QVERIFY(!CircuitReload::factsOf(kRc, "rc.cir").draws);
