@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
 
     std::map<std::string, std::shared_ptr<RunHandle>> running;
     bool frontEndGone = false;
+    EngineProtocol::Shared received; // the tree and probe map the front end sent last
     auto onMessage = [&](const QJsonObject& message) {
         const QString op = message["op"].toString();
         if (op == "stop")
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
             session.value()->resume();
         if (op != "run")
             return;
-        RunRequest request = EngineProtocol::decodeRequest(message["request"].toObject());
+        RunRequest request =
+            EngineProtocol::decodeRequest(message["request"].toObject(), &received);
         const std::string id = request.runId;
         const bool blocks = message["blocks"].toBool(true);
         running[id] = session.value()->submit(std::move(request), [&, id, blocks](RunHandle& run) {

@@ -64,6 +64,7 @@ private:
     QString m_program;
     QProcess* m_process = nullptr; // child of this; replaced when an engine dies
     EngineProtocol::Reader m_reader;
+    EngineProtocol::Shared m_sent; // what the current engine process holds
     QString m_version;
     std::deque<Job> m_pending;
     std::optional<Job> m_current;
@@ -83,6 +84,7 @@ std::string EngineLink::ensureEngine() {
         m_process->deleteLater();
     }
     m_reader = EngineProtocol::Reader();
+    m_sent = {};
     m_version.clear();
     m_process = new QProcess(this);
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -136,7 +138,7 @@ void EngineLink::startNext() {
     // Sample blocks cross the pipe only for a front end that plots them (not the CLI).
     send(QJsonObject{{"op", "run"},
                      {"blocks", m_current->handle->hasBlockReceivers()},
-                     {"request", EngineProtocol::encode(m_current->request)}});
+                     {"request", EngineProtocol::encode(m_current->request, &m_sent)}});
 }
 
 void EngineLink::send(const QJsonObject& message) {

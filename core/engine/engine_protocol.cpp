@@ -163,15 +163,14 @@ Result<SampleBlockPtr> EngineProtocol::decodeBlock(const QByteArray& payload, st
     return R(SampleBlockPtr(std::move(block)));
 }
 
-QJsonObject EngineProtocol::encode(const RunRequest& r) {
+QJsonObject EngineProtocol::encode(const RunRequest& r, Shared* sent) {
+    const std::string probeMap = r.probeMap.toJson();
     QJsonObject o{{"netlistPath", q(r.netlistPath)},
                   {"netlistText", q(r.netlistText)},
                   {"baseDir", q(r.baseDir)},
-                  {"probeMap", q(r.probeMap.toJson())},
                   {"storePath", q(r.storePath)},
                   {"runId", q(r.runId)},
                   {"paramsYaml", q(r.paramsYaml)},
-                  {"treeJson", q(r.treeJson)},
                   {"job", q(r.job)},
                   {"analysis", q(r.analysis)},
                   {"corner", q(r.corner)},
@@ -180,20 +179,49 @@ QJsonObject EngineProtocol::encode(const RunRequest& r) {
                   {"seed", double(r.seed)}};
     if (r.tran)
         o["tran"] = QJsonArray{q(r.tran->step), q(r.tran->stop)};
+    if (sent && sent->treeJson == r.treeJson) {
+        o["treeJsonAsBefore"] = true;
+    } else {
+        o["treeJson"] = q(r.treeJson);
+        if (sent)
+            sent->treeJson = r.treeJson;
+    }
+    if (sent && sent->probeMapJson == probeMap) {
+        o["probeMapAsBefore"] = true;
+    } else {
+        o["probeMap"] = q(probeMap);
+        if (sent)
+            sent->probeMapJson = probeMap;
+    }
     return o;
 }
 
-RunRequest EngineProtocol::decodeRequest(const QJsonObject& o) {
+RunRequest EngineProtocol::decodeRequest(const QJsonObject& o, Shared* received) {
     RunRequest r;
     r.netlistPath = s(o["netlistPath"]);
     r.netlistText = s(o["netlistText"]);
     r.baseDir = s(o["baseDir"]);
-    if (auto map = ProbeMap::fromJson(s(o["probeMap"]), "the front end's probe map"))
-        r.probeMap = map.value();
+    if (received && o["probeMapAsBefore"].toBool()) {
+        r.probeMap = received->probeMap;
+    } else {
+        const std::string json = s(o["probeMap"]);
+        if (auto map = ProbeMap::fromJson(json, "the front end's probe map"))
+            r.probeMap = map.value();
+        if (received) {
+            received->probeMapJson = json;
+            received->probeMap = r.probeMap;
+        }
+    }
     r.storePath = s(o["storePath"]);
     r.runId = s(o["runId"]);
     r.paramsYaml = s(o["paramsYaml"]);
-    r.treeJson = s(o["treeJson"]);
+    if (received && o["treeJsonAsBefore"].toBool()) {
+        r.treeJson = received->treeJson;
+    } else {
+        r.treeJson = s(o["treeJson"]);
+        if (received)
+            received->treeJson = r.treeJson;
+    }
     r.job = s(o["job"]);
     r.analysis = s(o["analysis"]);
     r.corner = s(o["corner"]);

@@ -39,8 +39,19 @@ public:
     static QByteArray frame(const QJsonObject& message);
     static QByteArray frame(const SampleBlock& block, const std::string& runId);
 
-    static QJsonObject encode(const RunRequest& request);
-    static RunRequest decodeRequest(const QJsonObject& object);
+    // The large fields of a request that the far side holds already: a job's points share
+    // one tree.json (166 KB for the GF180 OTA) and probe map, which cost the engine 22 M
+    // instructions a point to parse from the pipe. Each side keeps one per engine process;
+    // a new engine process starts with an empty one.
+    struct Shared {
+        std::string treeJson;
+        std::string probeMapJson;
+        ProbeMap probeMap; // decoded, on the engine's side
+    };
+    // With `sent`, a field equal to what it holds is sent as "the same as before" (and
+    // `sent` takes what is sent); `received` must then be the far side's.
+    static QJsonObject encode(const RunRequest& request, Shared* sent = nullptr);
+    static RunRequest decodeRequest(const QJsonObject& object, Shared* received = nullptr);
     // `previous` lends its shared column lists when they are the same, as in-process blocks
     // of one run share them.
     static Result<SampleBlockPtr> decodeBlock(const QByteArray& payload, std::string& runId,

@@ -32,6 +32,28 @@ double percentOf(const std::string& status) {
     return end && *end == '%' ? value : -1.0;
 }
 
+// The units of a design's tree. A job's runs share one tree (a GF180 OTA's is 166 KB of
+// JSON, 4 ms to parse): the last one is kept, compared by its text.
+VectorUnits unitsOf(const std::string& treeJson, const std::string& runId) {
+    static std::mutex mutex;
+    static std::string lastJson;
+    static VectorUnits lastUnits;
+    {
+        std::lock_guard lock(mutex);
+        if (treeJson == lastJson)
+            return lastUnits;
+    }
+    VectorUnits units;
+    if (auto tree = HierarchyTree::fromJson(treeJson, runId + "/tree.json"))
+        units = VectorUnits(tree.value());
+    else
+        return units; // not kept: the next run's message names its own tree
+    std::lock_guard lock(mutex);
+    lastJson = treeJson;
+    lastUnits = units;
+    return units;
+}
+
 } // namespace
 
 RunHandle::RunHandle(std::string runId, ProbeMap probeMap, std::string storePath,
@@ -156,8 +178,7 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
     pthread_setname_np(pthread_self(), "wb-writer"); // for top, perf and gdb
     // The units stored are the design's: read on this thread, not the session's.
     if (!metadata->treeJson.empty())
-        if (auto tree = HierarchyTree::fromJson(metadata->treeJson, m_runId + "/tree.json"))
-            m_units = VectorUnits(tree.value());
+        m_units = unitsOf(metadata->treeJson, m_runId);
     bool hasStarted = false;
     for (;;) {
         StreamEvent event = m_queue->pop();

@@ -189,22 +189,14 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         abortRun(handle, RunStatus::Failed, netlist.error());
         return;
     }
-    // Every run starts from a library as a new process has it: B after A gives exactly what
-    // B alone gives.
-    if (auto loaded = engine.ensureFresh(); !loaded.ok) {
-        abortRun(handle, RunStatus::Failed, loaded.message);
-        return;
-    }
-    engine.attach(&handle->queue());
+    auto circuit = loadFor(*handle, netlist.value(), origin);
     if (!treeNote.empty())
         handle->queue().push(StreamEvent::log(treeNote));
     for (const auto& note : netlist->notes())
         handle->queue().push(StreamEvent::log("wavebench " + note));
-
-    auto circuit = engine.loadCircuit(netlist->lines());
-    m_circuitLoaded = true;
     if (!circuit.ok) {
-        abortRun(handle, RunStatus::Failed, origin + ": " + circuit.message);
+        abortRun(handle, RunStatus::Failed,
+                 m_circuitLoaded ? origin + ": " + circuit.message : circuit.message);
         return;
     }
     if (m_currentSequence <= m_stoppedUpTo.load()) {
@@ -222,7 +214,13 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         if (std::find(saves.begin(), saves.end(), v) == saves.end())
             saves.push_back(v);
     std::vector<std::string> valid;
-    validateDeviceSaves(*handle, saves, valid);
+    if (m_reloaded && saves == m_checkedSaves) {
+        valid = m_validSaves;
+        for (const auto& missing : m_missingSaves)
+            handle->addMissing(missing);
+    } else {
+        validateDeviceSaves(*handle, saves, valid);
+    }
     // .measure reads the plot ngspice keeps in memory, which `save none` leaves empty (every
     // measure then fails "out of interval"). A netlist with measures therefore keeps its plot
     // (`save all` streams the same vectors), and memory grows with the run until the plot is
@@ -269,9 +267,78 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         abortRun(handle, RunStatus::Failed, started.message);
 }
 
+SpiceEngine::Outcome SimSession::loadFor(RunHandle& handle, const RunNetlist& netlist,
+                                         const std::string& origin) {
+    auto& engine = SpiceEngine::instance();
+    const bool reusable = m_reusable;
+    m_reusable = false;
+    m_reloaded = false;
+    CircuitReload::Deck deck = CircuitReload::deckFor(netlist.lines());
+    if (reusable && m_loadedDeck && netlist.controlScript().empty() && !engine.isBroken() &&
+        !engine.isRunning() && CircuitReload::mayReload(*m_loadedDeck, deck)) {
+        if (!m_loadedFacts) // once per loaded circuit: reads its includes (the PDK)
+            m_loadedFacts = CircuitReload::factsOf(m_loadedText, m_loadedOrigin);
+        // The stored deck holds the files as ngspice read them at the load.
+        const bool unchanged = CircuitReload::filesUnchanged(*m_loadedFacts, m_loadedAtMs);
+        if (!unchanged)
+            m_loadedFacts.reset(); // read them again for the next run
+        auto commands =
+            unchanged ? CircuitReload::reload(*m_loadedDeck, *m_loadedFacts, deck) : std::nullopt;
+        if (commands) {
+            // Run before the stream is attached: a command ngspice refuses must not become
+            // the run's error; the circuit is then loaded afresh instead.
+            std::vector<std::string> output;
+            bool ok = true;
+            for (const auto& command : *commands) {
+                auto done = engine.command(command);
+                output.insert(output.end(), done.output.begin(), done.output.end());
+                if (!(ok = done.ok))
+                    break;
+            }
+            if (ok) {
+                engine.attach(&handle.queue());
+                for (auto& line : output) // what the run's log would have said of the load
+                    handle.queue().push(StreamEvent::log(std::move(line)));
+                m_loadedDeck = std::move(deck);
+                m_loadedText = netlist.text();
+                m_circuitLoaded = true;
+                m_reloaded = true;
+                return {true, {}, {}};
+            }
+        }
+    }
+    // Every other run starts from a library as a new process has it: B after A gives
+    // exactly what B alone gives.
+    // The facts hold for every deck reload() compares with this one (they do not depend
+    // on the seed, the parameters' values or comments): a sweep that must load each point
+    // afresh reads the includes once, not a point.
+    if (!m_loadedDeck || !CircuitReload::mayReload(*m_loadedDeck, deck))
+        m_loadedFacts.reset();
+    m_loadedDeck.reset();
+    m_checkedSaves.clear();
+    if (auto loaded = engine.ensureFresh(); !loaded.ok)
+        return loaded;
+    engine.attach(&handle.queue());
+    if (deck.seed >= 0) // instead of the deck's seed line: the same draws (CircuitReload)
+        if (auto seeded = engine.command("setseed " + std::to_string(deck.seed)); !seeded.ok)
+            return seeded;
+    m_loadedAtMs = QDateTime::currentMSecsSinceEpoch();
+    auto circuit = engine.loadCircuit(deck.lines);
+    m_circuitLoaded = true;
+    if (circuit.ok) {
+        m_loadedText = netlist.text();
+        m_loadedOrigin = origin;
+        m_loadedDeck = std::move(deck);
+    }
+    return circuit;
+}
+
 void SimSession::validateDeviceSaves(RunHandle& handle, const std::vector<std::string>& saves,
                                      std::vector<std::string>& valid) {
     auto& engine = SpiceEngine::instance();
+    m_checkedSaves = saves;
+    m_validSaves.clear();
+    m_missingSaves.clear();
     for (const auto& save : saves) {
         // "@m.xota1.m1[gm]" -> show m.xota1.m1 : gm
         const auto open = save.find('[');
@@ -293,12 +360,16 @@ void SimSession::validateDeviceSaves(RunHandle& handle, const std::vector<std::s
                 unknownParameter = true;
         }
         if (!known)
-            handle.addMissing(save + " (no device " + device + ")");
+            m_missingSaves.push_back(save + " (no device " + device + ")");
         else if (unknownParameter)
-            handle.addMissing(save + " (device " + device + " has no parameter " + parameter + ")");
+            m_missingSaves.push_back(save + " (device " + device + " has no parameter " +
+                                     parameter + ")");
         else
             valid.push_back(save);
     }
+    for (const auto& missing : m_missingSaves)
+        handle.addMissing(missing);
+    m_validSaves = valid;
 }
 
 void SimSession::onStreamEnded(RunHandle* handle) {
@@ -315,9 +386,15 @@ void SimSession::onStreamEnded(RunHandle* handle) {
     if (!ended)
         qWarning("wavebench: ngspice's background thread did not end; its run is detached");
     if (ended && m_circuitLoaded && !engine.isBroken()) {
-        // Free the plot and the circuit so that memory does not grow run after run.
+        // Free the plot so that memory does not grow run after run. The circuit of an ok run
+        // stays for the next run to reload by commands (CircuitReload); any other is freed.
         engine.command("destroy all");
-        engine.command("remcirc");
+        m_reusable = handle->status() == RunStatus::Ok && !m_script && m_loadedDeck;
+        if (!m_reusable) {
+            engine.command("remcirc");
+            m_loadedDeck.reset();
+            m_loadedFacts.reset();
+        }
     }
     m_circuitLoaded = false;
     m_pausedBySession = false;
@@ -386,6 +463,7 @@ SpiceEngine::Outcome SimSession::cmd(const QString& command) {
     return onWorker([this, command] {
         if (m_current)
             return SpiceEngine::Outcome{false, "a run is streaming; stop it first", {}};
+        m_reusable = false; // what the command changed, the next run must not see
         return SpiceEngine::instance().command(command.toStdString());
     });
 }

@@ -5,6 +5,7 @@
 #include "core/engine/run_request.h"
 #include "core/engine/run_session.h"
 #include "core/engine/spice_engine.h"
+#include "core/netlist/circuit_reload.h"
 
 #include <QObject>
 #include <QStringList>
@@ -14,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QThread;
 
@@ -66,6 +68,10 @@ private:
     void onStreamEnded(RunHandle* handle);
     void validateDeviceSaves(RunHandle& handle, const std::vector<std::string>& saves,
                              std::vector<std::string>& valid);
+    // Loads the run's circuit: by commands on the circuit still loaded when they give it
+    // exactly (CircuitReload), else into a library loaded afresh. Sets m_reloaded.
+    SpiceEngine::Outcome loadFor(RunHandle& handle, const RunNetlist& netlist,
+                                 const std::string& origin);
     // Runs `work` on the worker thread and waits for it (directly when already there).
     void blockOnWorker(const std::function<void()>& work);
     SpiceEngine::Outcome onWorker(const std::function<SpiceEngine::Outcome()>& work);
@@ -80,6 +86,18 @@ private:
     std::deque<Pending> m_pending;
     std::shared_ptr<RunHandle> m_current;
     bool m_circuitLoaded = false;
+    // The circuit kept loaded after an ok run, for the next run to reload by commands
+    // (CircuitReload) instead of a new library and ngSpice_Circ. Worker only. Anything else
+    // sent to ngspice in between (cmd()) or a run that did not end ok clears m_reusable.
+    std::optional<CircuitReload::Deck> m_loadedDeck;
+    std::optional<CircuitReload::Facts> m_loadedFacts; // read when a reload is first asked
+    std::string m_loadedText, m_loadedOrigin;
+    long long m_loadedAtMs = 0; // when ngSpice_Circ read the files of the loaded circuit
+    bool m_reusable = false;
+    bool m_reloaded = false; // the current run's circuit came from a reload
+    // The device saves checked on the loaded circuit's devices, and what they gave: a
+    // reloaded circuit has the same devices.
+    std::vector<std::string> m_checkedSaves, m_validSaves, m_missingSaves;
     // stop() also marks the runs submitted before it at once, not only through the queue:
     // the worker may be inside ngSpice_Circ (a huge netlist loads for tens of seconds) and
     // cannot take the queued stop until the load returns; then that run simulates nothing.

@@ -1,8 +1,13 @@
 // Every run starts clean: design A then design B in one process gives B exactly what B alone
 // gives, stored vectors and measurements bit for bit. Real libngspice, real HDF5 files.
 #include "core/engine/run_planner.h"
+#include "core/netlist/job_netlist.h"
 #include "tests/support/session_fixture.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTest>
 #include <cmath>
 #include <cstring>
@@ -41,6 +46,25 @@ std::vector<std::string> probeLines(const std::string& log) {
         start = end + 1;
     }
     return lines;
+}
+
+// A job's point as JobNetlist writes it, in a file of its own: the point run alone.
+std::string writePoint(const std::string& folder, const std::string& netlist,
+                       const JobNetlist::Point& point, const std::string& name) {
+    QFile in(QString::fromStdString(netlist));
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    const std::string text = JobNetlist::build(in.readAll().toStdString(), point);
+    const std::string path = folder + "/" + name;
+    QFile out(QString::fromStdString(path));
+    if (!out.open(QIODevice::WriteOnly) ||
+        out.write(text.data(), qint64(text.size())) != qint64(text.size()))
+        return {};
+    return path;
+}
+
+bool reloaded(const std::string& log) {
+    return log.find("Reset re-loads circuit") != std::string::npos;
 }
 
 } // namespace
@@ -123,6 +147,30 @@ class TestCleanRuns : public QObject {
         QCOMPARE(probeLines(after.log), probeLines(alone.log));
     }
 
+    // The points of a job, one after another as JobRunner runs them (from the second on,
+    // ngspice reloads its stored deck: CircuitReload), each equal bit for bit to the same
+    // point run alone on a library loaded for it.
+    void expectPointsEqualAlone(const std::vector<std::string>& points, const char* label) {
+        std::vector<std::string> inSequence;
+        run(points.front(), "warm-up-other-design"); // whatever ran before the job
+        for (const auto& point : points)
+            inSequence.push_back(runAlone(point, label));
+        // Not alone: each after the one before (the first after a fresh library).
+        std::vector<std::string> after;
+        for (const auto& point : points)
+            after.push_back(run(point, label));
+        for (size_t i = 0; i < points.size(); ++i) {
+            READ_RUN(alone, store(), inSequence[i]);
+            READ_RUN(next, store(), after[i]);
+            QVERIFY2(!reloaded(alone.log), inSequence[i].c_str());
+            if (i > 0)
+                QVERIFY2(reloaded(next.log),
+                         qPrintable(QString::fromStdString(after[i] + " was loaded afresh")));
+            QCOMPARE(next.summary.status, std::string("ok"));
+            compareRuns(store(), inSequence[i], after[i]);
+        }
+    }
+
     static void expectMeasured(const std::string& store, const std::string& id) {
         READ_RUN(run, store, id);
         QCOMPARE(run.summary.status, std::string("ok"));
@@ -198,6 +246,118 @@ private slots:
         compareRuns(store(), rcMcAlone, run(rcMc, "rc_mc-after-leaky-probe"));
         // The other order: what B and C leave does not reach A either.
         compareRuns(store(), leakyAlone, run(leaky, "leaky-after-probe-rc_mc"));
+    }
+
+    // Monte Carlo points (`setseed` + `reset` on the stored deck) and parameter points
+    // (`alterparam` + `reset`) equal the point alone, values and measures bit for bit.
+    void jobPointsReloadedEqualThePointAlone() {
+        const std::string folder = m_fixture.folder().toStdString();
+        std::vector<std::string> seeds, sweep;
+        for (long long seed : {11, 12, 13, 12}) {
+            JobNetlist::Point point;
+            point.label = "seed " + std::to_string(seed);
+            point.seed = seed;
+            seeds.push_back(writePoint(folder, data("jobs/rc_mc.cir"), point,
+                                       "mc_" + std::to_string(seeds.size()) + ".cir"));
+            QVERIFY(!seeds.back().empty());
+        }
+        for (const char* rval : {"1k", "2.2k", "1.5k"}) {
+            JobNetlist::Point point;
+            point.label = std::string("rval ") + rval;
+            point.seed = 7;
+            point.parameters = {{"rval", rval}, {"cval", "1n"}};
+            sweep.push_back(writePoint(folder, data("jobs/rc_job.cir"), point,
+                                       "sweep_" + std::to_string(sweep.size()) + ".cir"));
+            QVERIFY(!sweep.back().empty());
+        }
+        expectPointsEqualAlone(seeds, "mc-point");
+        expectPointsEqualAlone(sweep, "sweep-point");
+    }
+
+    // The same for the GF180MCU OTA with mismatch on: every transistor's draws come from
+    // the PDK's agauss() calls, which the seed sets.
+    void gf180MonteCarloReloadedEqualsAlone() {
+        const QString pdk = QFileInfo(QStringLiteral(WAVEBENCH_SHARED_ASDL) +
+                                      "/ASDL/examples/pdks/gf180mcu/ngspice")
+                                .absoluteFilePath();
+        if (!QFileInfo::exists(pdk + "/sm141064.ngspice"))
+            QSKIP(qPrintable("the GF180MCU PDK is not in " + pdk + " (../shared is absent)"));
+        const std::string folder = m_fixture.folder().toStdString();
+        const std::string tb = folder + "/ota_mc.spice";
+        {
+            QFile out(QString::fromStdString(tb));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(("* 5-transistor OTA, GF180MCU, open-loop AC, mismatch on\n"
+                       ".include " +
+                       pdk + "/design.ngspice\n" + ".lib " + pdk + "/sm141064.ngspice typical\n" +
+                       ".param sw_stat_mismatch=1\n"
+                       ".subckt ota_nmos inp inn out vbn vdd vss\n"
+                       "xmp_ref d d vdd vdd pfet_03v3 l=0.5u w=30u nf=6 m=3\n"
+                       "xmp_cs out d vdd vdd pfet_03v3 l=0.5u w=30u nf=6 m=3\n"
+                       "xmn_in_p d inp tail vss nfet_03v3 l=0.5u w=30u nf=6\n"
+                       "xmn_in_n out inn tail vss nfet_03v3 l=0.5u w=30u nf=6\n"
+                       "xmn_tail tail vbn vss vss nfet_03v3 l=0.5u w=30u nf=6 m=2\n"
+                       "xmn_diode vbn vbn vss vss nfet_03v3 l=0.5u w=30u nf=6\n"
+                       ".ends ota_nmos\n"
+                       "xota inp 0 out vbn vdd 0 ota_nmos\n"
+                       "vdd vdd 0 3.3\nvinp inp 0 dc 1.5 ac 1\niref vdd vbn 100u\n"
+                       "cl out 0 1p\n.ac dec 10 1 1g\n.end\n")
+                          .toUtf8());
+        }
+        std::vector<std::string> points;
+        for (long long seed : {1, 2, 3}) {
+            JobNetlist::Point point;
+            point.label = "seed " + std::to_string(seed);
+            point.seed = seed;
+            points.push_back(
+                writePoint(folder, tb, point, "ota_" + std::to_string(seed) + ".spice"));
+        }
+        expectPointsEqualAlone(points, "ota-mc");
+        // The seeds drew different transistors: the points are not all one run.
+        READ_RUN(first, store(), "ota-mc-" + std::to_string(m_runs - 2));
+        READ_RUN(second, store(), "ota-mc-" + std::to_string(m_runs - 1));
+        const StoredVector* out1 = first.find("top.nodes.out.v");
+        const StoredVector* out2 = second.find("top.nodes.out.v");
+        QVERIFY(out1 && out2);
+        QVERIFY(!sameBits(out1->values, out2->values));
+    }
+
+    // ngspice's stored deck holds the included files as they were read: a file changed
+    // since (even to the same size, with an old time) means a new load, not a reload.
+    void anIncludedFileThatChangedIsReadAgain() {
+        const QString folder = m_fixture.folder();
+        const QString inc = folder + "/divider.inc";
+        const std::string top = (folder + "/divider.cir").toStdString();
+        auto writeFile = [](const QString& path, const QByteArray& text, int minutesAgo) {
+            QFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() ||
+                !file.flush()) // before the time is set, which a later flush would undo
+                return false;
+            return minutesAgo == 0 ||
+                   file.setFileTime(QDateTime::currentDateTime().addSecs(-60 * minutesAgo),
+                                    QFileDevice::FileModificationTime);
+        };
+        QVERIFY(writeFile(inc, "r1 in out 1k\nr2 out 0 1k\n", 60));
+        QVERIFY(writeFile(
+            QString::fromStdString(top),
+            ("* divider\n.options seed=3\n.include " + inc + "\nv1 in 0 1\n.op\n.end\n").toUtf8(),
+            0));
+        const std::string first = runAlone(top, "divider");
+        const std::string again = run(top, "divider-again");
+        QVERIFY(writeFile(inc, "r1 in out 1k\nr2 out 0 3k\n", 30));
+        const std::string changed = run(top, "divider-changed");
+        READ_RUN(a, store(), first);
+        READ_RUN(b, store(), again);
+        READ_RUN(c, store(), changed);
+        QVERIFY(!reloaded(a.log));
+        QVERIFY2(reloaded(b.log), "an unchanged include was loaded afresh");
+        QVERIFY2(!reloaded(c.log), "a changed include was reloaded from the stored deck");
+        compareRuns(store(), first, again);
+        const StoredVector* before = a.find("top.nodes.out.v");
+        const StoredVector* after = c.find("top.nodes.out.v");
+        QVERIFY(before && after && before->values.size() == 1 && after->values.size() == 1);
+        QCOMPARE(before->values[0], 0.5);
+        QCOMPARE(after->values[0], 0.75);
     }
 
     // A failed run, a controlled exit (a formula that names no parameter), does not change

@@ -1,7 +1,9 @@
 // ngspice in a wavebench-engine process (EngineClient): runs stream back as in-process, and a
 // crash, a kill -9 or a frozen engine costs one run, never the front end; the next run works.
 // Real processes throughout: the engine built beside this test, real libngspice, real files.
+#include "core/design/spice_reader.h"
 #include "core/engine/engine_client.h"
+#include "core/engine/engine_protocol.h"
 #include "core/store/result_store.h"
 
 #include <QSignalSpy>
@@ -57,6 +59,52 @@ private slots:
         QVERIFY2(stored, stored ? "" : stored.error().c_str());
         QCOMPARE(static_cast<long long>(stored->coordinate.size()), handle->points());
         QCOMPARE(QString::fromStdString(stored->summary.status), QString("ok"));
+    }
+
+    // A job's points share the tree and the probe map: the request after the first says
+    // "as before" instead of sending them again, and the far side fills them in.
+    void theTreeAndProbeMapCrossOnce() {
+        auto tree = SpiceReader::readFile(data("rc_step.cir").toStdString());
+        QVERIFY2(tree, tree ? "" : tree.error().c_str());
+        RunRequest r = request(data("rc_step.cir"), m_store, "shared");
+        r.treeJson = tree->toJson();
+        r.probeMap = tree->probeMapFor({});
+        EngineProtocol::Shared sent, received;
+        const QJsonObject first = EngineProtocol::encode(r, &sent);
+        const QJsonObject second = EngineProtocol::encode(r, &sent);
+        QVERIFY(first.contains("treeJson") && first.contains("probeMap"));
+        QVERIFY(!second.contains("treeJson") && !second.contains("probeMap"));
+        QVERIFY(second["treeJsonAsBefore"].toBool() && second["probeMapAsBefore"].toBool());
+        QVERIFY(EngineProtocol::frame(second).size() * 4 < EngineProtocol::frame(first).size());
+        EngineProtocol::decodeRequest(first, &received);
+        const RunRequest decoded = EngineProtocol::decodeRequest(second, &received);
+        QCOMPARE(decoded.treeJson, r.treeJson);
+        QCOMPARE(decoded.probeMap.toJson(), r.probeMap.toJson());
+        // Another tree is sent whole again.
+        r.treeJson = "{}";
+        QVERIFY(EngineProtocol::encode(r, &sent).contains("treeJson"));
+
+        // End to end: runs after the first, and the first run of a new engine process
+        // (killed in between), store the whole tree and probe map.
+        r.treeJson = tree->toJson();
+        for (const char* id : {"shared-1", "shared-2", "shared-after-kill"}) {
+            if (std::string(id) == "shared-after-kill")
+                QCOMPARE(::kill(static_cast<pid_t>(m_client->enginePid()), SIGKILL), 0);
+            r.runId = id;
+            auto handle = m_client->submit(r);
+            QVERIFY(handle->waitForFinished(60000));
+            if (std::string(id) == "shared-after-kill" && handle->status() != RunStatus::Ok) {
+                // The kill may land before the engine took this run: the next one is clean.
+                r.runId = "shared-after-kill-2";
+                handle = m_client->submit(r);
+                QVERIFY(handle->waitForFinished(60000));
+            }
+            QCOMPARE(QString::fromStdString(toString(handle->status())), QString("ok"));
+            auto stored = ResultStore::readRun(m_store.toStdString(), r.runId);
+            QVERIFY2(stored, stored ? "" : stored.error().c_str());
+            QCOMPARE(stored->treeJson, r.treeJson);
+            QCOMPARE(stored->probeMapJson, r.probeMap.toJson());
+        }
     }
 
     // A netlist that crashes ngspice itself (ngspice -b dies of it too): a failed run that
