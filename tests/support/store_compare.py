@@ -8,7 +8,10 @@ between two runs of the same point is left out:
 
 - the run attributes `started` and `finished` (wall-clock times);
 - lines of logs/ngspice.txt that report this process's time or memory ("Total analysis
-  time", "Current ngspice program size", ...), which differ every run even in ngspice -b.
+  time", "Current ngspice program size", ...), which differ every run even in ngspice -b;
+- the one line that tells how the point's circuit was loaded: "Note: No compatibility mode
+  selected!" of a fresh load or "Reset re-loads circuit ..." of a point whose engine reloaded
+  the previous point's deck (CircuitReload), which depends on which engine ran what before.
 
 Run from the command line: `store_compare.py A.h5 B.h5` prints the differences and exits 1
 when there are any.
@@ -25,7 +28,10 @@ VOLATILE_RUN_ATTRS = {"started", "finished"}
 VOLATILE_LOG_LINE = re.compile(
     r"(Total (analysis|elapsed) time|Total DRAM available|DRAM currently available|"
     r"(Maximum|Current) ngspice program size|Shared ngspice pages|Text \(code\) pages|"
-    r"Stack = |Library pages)"
+    r"Stack = |Library pages|"
+    # How the point's circuit was loaded: a fresh load's note, or a reload of the previous
+    # point's deck (CircuitReload); which one depends on what the engine ran before.
+    r"Note: No compatibility mode selected!|Reset re-loads circuit )"
 )
 
 
