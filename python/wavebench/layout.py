@@ -4,6 +4,7 @@ tests/python/test_layout.py checks that the two agree.
 """
 
 RUNS = "runs"
+TREES = "trees"
 INPUTS = "inputs"
 VECTORS = "vectors"
 LOGS = "logs"
