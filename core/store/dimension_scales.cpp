@@ -32,7 +32,9 @@ bool DimensionScales::referenceOf(hid_t location, const std::string& path, hobj_
 bool DimensionScales::attach(hid_t location, hid_t dataset, const std::string& datasetPath,
                              const std::vector<std::string>& scales) {
     hobj_ref_t self;
-    if (H5Rcreate(&self, location, datasetPath.c_str(), H5R_OBJECT, -1) < 0)
+    // "." names the dataset itself: no lookup of its path through the run's groups.
+    (void)datasetPath;
+    if (H5Rcreate(&self, dataset, ".", H5R_OBJECT, -1) < 0)
         return false;
     std::vector<hobj_ref_t> refs(scales.size());
     std::vector<hvl_t> list(scales.size(), hvl_t{0, nullptr});
@@ -46,14 +48,16 @@ bool DimensionScales::attach(hid_t location, hid_t dataset, const std::string& d
             m_order.push_back(scales[dim]);
         m_uses[scales[dim]].push_back({self, static_cast<int>(dim)});
     }
-    H5Handle type(H5Tvlen_create(H5T_STD_REF_OBJ));
-    const hsize_t rank = scales.size();
-    H5Handle space(H5Screate_simple(1, &rank, nullptr));
-    if (H5Aexists(dataset, kDimensionList) > 0)
-        H5Adelete(dataset, kDimensionList);
-    H5Handle attribute(
-        H5Acreate2(dataset, kDimensionList, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
-    return attribute.valid() && H5Awrite(attribute.get(), type.get(), list.data()) >= 0;
+    if (!m_listType.valid())
+        m_listType = H5Handle(H5Tvlen_create(H5T_STD_REF_OBJ));
+    H5Handle& space = m_listSpaces[scales.size()];
+    if (!space.valid()) {
+        const hsize_t rank = scales.size();
+        space = H5Handle(H5Screate_simple(1, &rank, nullptr));
+    }
+    H5Handle attribute(H5Acreate2(dataset, kDimensionList, m_listType.get(), space.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT));
+    return attribute.valid() && H5Awrite(attribute.get(), m_listType.get(), list.data()) >= 0;
 }
 
 bool DimensionScales::finish(hid_t location) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/store/h5_handle.h"
+
 #include <hdf5.h>
 #include <map>
 #include <string>
@@ -11,11 +13,12 @@
 // H5DSattach_scale reads, deletes and rewrites that list on every call: a thousand vectors
 // on one coordinate cost a million list entries copied and a fractal heap churned.
 //
-// For objects that have no dimension-scale attachments yet (a plot being created, a run
-// being copied). Thread: as its caller's; every call with h5Mutex() held.
+// For datasets that have no dimension-scale attachments yet (a plot being created, a run
+// being copied): attach() adds DIMENSION_LIST without looking for one. Thread: as its caller's;
+// every call with h5Mutex() held.
 class DimensionScales {
 public:
-    // Paths are relative to `location` (a run group). `scales` has one entry per dimension
+    // Scale paths are relative to `location` (a run group). `scales` has one entry per dimension
     // of `dataset`; "" leaves that dimension without a scale. Writes DIMENSION_LIST now.
     bool attach(hid_t location, hid_t dataset, const std::string& datasetPath,
                 const std::vector<std::string>& scales);
@@ -31,4 +34,6 @@ private:
     std::map<std::string, hobj_ref_t> m_scaleRefs;
     std::vector<std::string> m_order; // scales, in the order of their first attachment
     std::map<std::string, std::vector<Use>> m_uses;
+    H5Handle m_listType;                     // vlen of object references
+    std::map<size_t, H5Handle> m_listSpaces; // DIMENSION_LIST's dataspace, by rank
 };

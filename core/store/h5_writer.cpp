@@ -315,9 +315,10 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/" +
                               store_layout::kData);
         const hid_t ds = dataset.get();
-        h5::writeStringAttribute(ds, store_layout::kUnit, resolved.unit);
-        h5::writeStringAttribute(ds, store_layout::kSourceVector, resolved.vector);
-        h5::writeStringAttribute(ds, store_layout::kNodeKind, toString(resolved.nodeKind));
+        const std::string nodeKind = toString(resolved.nodeKind);
+        h5::addStringAttributes(ds, {{store_layout::kUnit, &resolved.unit},
+                                     {store_layout::kSourceVector, &resolved.vector},
+                                     {store_layout::kNodeKind, &nodeKind}});
         h5::writeStringListAttribute(ds, store_layout::kAliases, resolved.aliases);
         const std::string target = store_layout::vectorDataPath(resolved.cref);
         if (m_stepped) {

@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kDimensionList = "DIMENSION_LIST";
 constexpr const char* kReferenceList = "REFERENCE_LIST";
-constexpr size_t kSlabBytes = 4u << 20;
+constexpr size_t kSlabBytes = 1u << 20; // the commit's whole buffer: a peak of the run's RSS
 constexpr unsigned kCompactLinks = 32;
 constexpr unsigned kCompactAttributes = 32;
 
@@ -56,12 +56,9 @@ std::vector<hsize_t> dimsOf(hid_t space) {
 
 // A chunked dataset with data becomes a contiguous one of exactly its extent; the rest
 // (strings, an operating point's scalars, a run that never got a point) as it is.
-bool copyDataset(hid_t sourceParent, const char* name, hid_t targetParent) {
-    H5Handle source(H5Dopen2(sourceParent, name, H5P_DEFAULT));
-    if (!source.valid())
-        return false;
-    H5Handle createList(H5Dget_create_plist(source.get()));
-    H5Handle space(H5Dget_space(source.get()));
+bool copyDataset(hid_t source, hid_t sourceParent, const char* name, hid_t targetParent) {
+    H5Handle createList(H5Dget_create_plist(source));
+    H5Handle space(H5Dget_space(source));
     const auto dims = dimsOf(space.get());
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     if (H5Pget_layout(createList.get()) != H5D_CHUNKED || count <= 0 || dims.empty()) {
@@ -70,11 +67,11 @@ bool copyDataset(hid_t sourceParent, const char* name, hid_t targetParent) {
         if (H5Ocopy(sourceParent, name, targetParent, name, copyList.get(), H5P_DEFAULT) < 0)
             return false;
         H5Handle target(H5Dopen2(targetParent, name, H5P_DEFAULT));
-        return target.valid() && copyAttributes(source.get(), target.get());
+        return target.valid() && copyAttributes(source, target.get());
     }
     std::vector<hsize_t> chunk(dims.size());
     H5Pget_chunk(createList.get(), static_cast<int>(chunk.size()), chunk.data());
-    H5Handle fileType(H5Dget_type(source.get()));
+    H5Handle fileType(H5Dget_type(source));
     H5Handle memoryType(H5Tget_native_type(fileType.get(), H5T_DIR_DEFAULT));
     size_t rowBytes = H5Tget_size(memoryType.get());
     for (size_t d = 1; d < dims.size(); ++d)
@@ -89,7 +86,7 @@ bool copyDataset(hid_t sourceParent, const char* name, hid_t targetParent) {
     H5Handle fixedSpace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
     H5Handle target(H5Dcreate2(targetParent, name, fileType.get(), fixedSpace.get(), H5P_DEFAULT,
                                layout.get(), H5P_DEFAULT));
-    if (!target.valid() || !copyAttributes(source.get(), target.get()))
+    if (!target.valid() || !copyAttributes(source, target.get()))
         return false;
 
     // Slabs along the first dimension, whole source chunks each.
@@ -109,7 +106,7 @@ bool copyDataset(hid_t sourceParent, const char* name, hid_t targetParent) {
                             nullptr);
         H5Sselect_hyperslab(targetSpace.get(), H5S_SELECT_SET, start.data(), nullptr, block.data(),
                             nullptr);
-        if (H5Dread(source.get(), memoryType.get(), memorySpace.get(), space.get(), H5P_DEFAULT,
+        if (H5Dread(source, memoryType.get(), memorySpace.get(), space.get(), H5P_DEFAULT,
                     buffer.data()) < 0 ||
             H5Dwrite(target.get(), memoryType.get(), memorySpace.get(), targetSpace.get(),
                      H5P_DEFAULT, buffer.data()) < 0)
@@ -164,8 +161,8 @@ struct Copier {
     std::string sourceRunPath;             // "/runs/<id>"
     std::map<haddr_t, std::string> copied; // source object -> its path in the store
     struct Use {
-        std::string dataset; // relative to the run group
-        std::vector<std::string> scales;
+        std::string dataset;         // relative to the run group
+        std::vector<haddr_t> scales; // per dimension, the source object (HADDR_UNDEF: none)
     };
     std::vector<Use> uses;
 
@@ -201,22 +198,12 @@ bool Copier::copyGroup(hid_t source, hid_t target, const std::string& relative) 
     return H5Literate(source, index, H5_ITER_INC, &at, visitLink, &it) >= 0 && it.ok;
 }
 
+// The scales of each dimension, by their objects' addresses in the source (not their names:
+// see h5::scalesOf).
 void Copier::noteScales(hid_t dataset, const std::string& relative) {
-    if (H5Aexists(dataset, kDimensionList) <= 0)
-        return;
-    H5Handle space(H5Dget_space(dataset));
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    Use use{relative, std::vector<std::string>(static_cast<size_t>(std::max(rank, 0)))};
-    const std::string prefix = sourceRunPath + "/";
-    bool any = false;
-    for (int dim = 0; dim < rank; ++dim)
-        for (const auto& scale : h5::scalesOf(dataset, static_cast<unsigned>(dim)))
-            if (scale.compare(0, prefix.size(), prefix) == 0) {
-                use.scales[static_cast<size_t>(dim)] = scale.substr(prefix.size());
-                any = true;
-            }
-    if (any)
-        uses.push_back(std::move(use));
+    auto scales = h5::scaleObjectsOf(dataset);
+    if (!scales.empty())
+        uses.push_back({relative, std::move(scales)});
 }
 
 bool Copier::copyLink(hid_t source, hid_t target, const std::string& relative, const char* name,
@@ -247,13 +234,14 @@ bool Copier::copyLink(hid_t source, hid_t target, const std::string& relative, c
     }
     if (info.type != H5O_TYPE_DATASET)
         return true;
-    const bool ok = path == std::string(store_layout::kInputs) + "/" + store_layout::kTreeJson
-                        ? linkTree(source, name, target, store)
-                        : copyDataset(source, name, target);
+    H5Handle from(H5Dopen2(source, name, H5P_DEFAULT));
+    const bool ok =
+        from.valid() && (path == std::string(store_layout::kInputs) + "/" + store_layout::kTreeJson
+                             ? linkTree(source, name, target, store)
+                             : copyDataset(from.get(), source, name, target));
     if (!ok)
         return false;
     copied.emplace(info.addr, storePath);
-    H5Handle from(H5Dopen2(source, name, H5P_DEFAULT));
     noteScales(from.get(), path);
     return true;
 }
@@ -276,9 +264,21 @@ bool RunCopy::copy(hid_t source, hid_t store, const std::string& runId) {
     if (!copier.copyGroup(from.get(), to.get(), ""))
         return false;
     DimensionScales scales;
+    const std::string prefix = "/" + group + "/";
     for (const auto& use : copier.uses) {
+        std::vector<std::string> paths; // the scales in the store, relative to the run
+        bool any = false;
+        for (const haddr_t scale : use.scales) {
+            const auto found = copier.copied.find(scale);
+            const bool inRun = found != copier.copied.end() &&
+                               found->second.compare(0, prefix.size(), prefix) == 0;
+            paths.push_back(inRun ? found->second.substr(prefix.size()) : std::string());
+            any = any || inRun;
+        }
+        if (!any)
+            continue;
         H5Handle dataset(H5Dopen2(to.get(), use.dataset.c_str(), H5P_DEFAULT));
-        if (!dataset.valid() || !scales.attach(to.get(), dataset.get(), use.dataset, use.scales))
+        if (!dataset.valid() || !scales.attach(to.get(), dataset.get(), use.dataset, paths))
             return false;
     }
     return scales.finish(to.get());

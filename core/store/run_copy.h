@@ -15,7 +15,7 @@
 //  - attributes are copied one by one, dimension scales attached again in the store in
 //    one go (DimensionScales): object references are per file, and HDF5 1.10.8's H5Ocopy
 //    of a group whose datasets carry them crashes (a null call in H5T__conv_vlen).
-// Data move in slabs of a few MB, so a long transient costs no more memory than a short.
+// Data move in slabs of 1 MB, so a long transient costs no more memory than a short.
 //
 // Thread: as its caller's (a commit or a merge), with h5Mutex() held.
 class RunCopy {
