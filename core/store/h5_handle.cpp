@@ -103,6 +103,19 @@ bool writeStringAttribute(hid_t object, const std::string& name, const std::stri
     return H5Awrite(attr.get(), type.get(), &data) >= 0;
 }
 
+bool addStringAttributes(hid_t object,
+                         const std::vector<std::pair<const char*, const std::string*>>& values) {
+    auto type = utf8StringType();
+    H5Handle space(H5Screate(H5S_SCALAR));
+    bool ok = true;
+    for (const auto& [name, value] : values) {
+        H5Handle attr(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+        const char* data = value->c_str();
+        ok = attr.valid() && H5Awrite(attr.get(), type.get(), &data) >= 0 && ok;
+    }
+    return ok;
+}
+
 bool writeStringListAttribute(hid_t object, const std::string& name,
                               const std::vector<std::string>& values) {
     removeAttribute(object, name);
@@ -271,6 +284,32 @@ std::vector<std::string> scalesOf(hid_t dataset, unsigned dim) {
     };
     H5DSiterate_scales(dataset, dim, nullptr, collect, &names);
     return names;
+}
+
+std::vector<haddr_t> scaleObjectsOf(hid_t dataset) {
+    std::vector<haddr_t> scales;
+    if (H5Aexists(dataset, "DIMENSION_LIST") <= 0)
+        return scales;
+    H5Handle attribute(H5Aopen(dataset, "DIMENSION_LIST", H5P_DEFAULT));
+    H5Handle space(H5Aget_space(attribute.get()));
+    const hssize_t rank = H5Sget_simple_extent_npoints(space.get());
+    H5Handle type(H5Tvlen_create(H5T_STD_REF_OBJ));
+    std::vector<hvl_t> list(static_cast<size_t>(std::max<hssize_t>(rank, 0)));
+    if (rank <= 0 || H5Aread(attribute.get(), type.get(), list.data()) < 0)
+        return scales;
+    for (const auto& entry : list) {
+        haddr_t address = HADDR_UNDEF;
+        if (entry.len > 0) {
+            H5Handle object(H5Rdereference2(dataset, H5P_DEFAULT, H5R_OBJECT,
+                                            static_cast<const hobj_ref_t*>(entry.p)));
+            H5O_info_t info;
+            if (object.valid() && H5Oget_info2(object.get(), &info, H5O_INFO_BASIC) >= 0)
+                address = info.addr;
+        }
+        scales.push_back(address);
+    }
+    H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, list.data());
+    return scales;
 }
 
 } // namespace h5

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 // Debian's libhdf5 is built thread-safe, but it serialises every call internally and a
@@ -56,6 +57,10 @@ void allowUncleanClose(hid_t fapl);
 // `member` is the file type (H5T_IEEE_F64LE) or the memory type (H5T_NATIVE_DOUBLE).
 H5Handle complexType(hid_t member);
 bool writeStringAttribute(hid_t object, const std::string& name, const std::string& value);
+// Adds scalar string attributes to an object that has none of these names yet: one type,
+// one dataspace and no lookup for all of them (a thousand new datasets each get theirs).
+bool addStringAttributes(hid_t object,
+                         const std::vector<std::pair<const char*, const std::string*>>& values);
 bool writeStringListAttribute(hid_t object, const std::string& name,
                               const std::vector<std::string>& values);
 bool writeInt64Attribute(hid_t object, const std::string& name, long long value);
@@ -66,7 +71,12 @@ long long readInt64Attribute(hid_t object, const std::string& name, long long fa
 std::string readStringDataset(hid_t group, const std::string& name);
 bool exists(hid_t location, const std::string& path);
 // The paths ("/runs/r1/time") of the dimension scales attached to a dataset's dimension.
+// Slow on a big file: H5Iget_name of an object opened through a reference searches the
+// whole file for a path (a run of a thousand vectors: seconds). Prefer scaleObjectsOf.
 std::vector<std::string> scalesOf(hid_t dataset, unsigned dim);
+// The object (its address in the file) of the first scale attached to each dimension of a
+// dataset, HADDR_UNDEF where none is; empty when the dataset has no DIMENSION_LIST.
+std::vector<haddr_t> scaleObjectsOf(hid_t dataset);
 // Whether a dataset holds exactly one value (scalar, or a simple extent of one element).
 bool holdsOneValue(hid_t dataset);
 std::vector<std::string> childNames(hid_t group);

@@ -2,6 +2,7 @@
 
 #include "core/netlist/measure_results.h"
 #include "core/netlist/ngspice_output.h"
+#include "core/store/dimension_scales.h"
 #include "core/store/journal_driver.h"
 #include "core/store/measurement_store.h"
 #include "core/store/sample_batch.h"
@@ -218,6 +219,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
         return H5Handle(H5Dcreate2(location, name.c_str(), type, space.get(), H5P_DEFAULT,
                                    stepDcpl.get(), H5P_DEFAULT));
     };
+    DimensionScales scales; // every attachment of the plot, written in one go
     H5Handle stepScale, pointScale;
     if (m_stepped) {
         stepScale = makeStepDataset(run, kStepScale, H5T_STD_I64LE);
@@ -253,7 +255,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             return R::failure(m_path + ": cannot create \"" + m_stepping.source + "\" in run \"" +
                               m_runId + "\"");
         h5::writeStringAttribute(outer.get(), store_layout::kUnit, m_stepping.unit);
-        H5DSattach_scale(outer.get(), stepScale.get(), 0);
+        scales.attach(run, outer.get(), m_stepping.source, {kStepScale});
         h5::writeStringAttribute(run, store_layout::kStepSource, m_stepping.source);
     }
     H5Handle coordinateSet;
@@ -264,8 +266,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
         if (ragged) {
             // Each step has a time axis of its own: a 2-D coordinate, not a dimension.
-            H5DSattach_scale(coordinateSet.get(), stepScale.get(), 0);
-            H5DSattach_scale(coordinateSet.get(), pointScale.get(), 1);
+            scales.attach(run, coordinateSet.get(), coordinateName, {kStepScale, kPointScale});
         } else {
             H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
         }
@@ -314,35 +315,40 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             return R::failure(m_path + ": cannot create vectors/" + resolved.cref + "/" +
                               store_layout::kData);
         const hid_t ds = dataset.get();
-        h5::writeStringAttribute(ds, store_layout::kUnit, resolved.unit);
-        h5::writeStringAttribute(ds, store_layout::kSourceVector, resolved.vector);
-        h5::writeStringAttribute(ds, store_layout::kNodeKind, toString(resolved.nodeKind));
+        const std::string nodeKind = toString(resolved.nodeKind);
+        h5::addStringAttributes(ds, {{store_layout::kUnit, &resolved.unit},
+                                     {store_layout::kSourceVector, &resolved.vector},
+                                     {store_layout::kNodeKind, &nodeKind}});
         h5::writeStringListAttribute(ds, store_layout::kAliases, resolved.aliases);
+        const std::string target = store_layout::vectorDataPath(resolved.cref);
         if (m_stepped) {
-            H5DSattach_scale(ds, stepScale.get(), 0);
             // CF convention: xarray makes the names in `coordinates` coordinates of the
             // variable (each step's own time axis, the stepped source's values).
             std::string coordinates;
-            if (ragged) {
-                H5DSattach_scale(ds, pointScale.get(), 1);
+            if (col.rank == 1)
+                scales.attach(run, ds, target, {kStepScale});
+            else if (ragged)
+                scales.attach(run, ds, target, {kStepScale, kPointScale});
+            else
+                scales.attach(run, ds, target, {kStepScale, coordinateName});
+            if (ragged)
                 coordinates = coordinateName;
-            } else if (coordinateSet.valid()) {
-                H5DSattach_scale(ds, coordinateSet.get(), 1);
-            }
             if (hasStepSource())
                 coordinates += (coordinates.empty() ? "" : " ") + m_stepping.source;
             if (!coordinates.empty())
                 h5::writeStringAttribute(ds, store_layout::kCoordinates, coordinates);
         } else if (coordinateSet.valid()) {
-            H5DSattach_scale(ds, coordinateSet.get(), 0);
+            scales.attach(run, ds, target, {coordinateName});
         }
         // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
-        const std::string target = store_layout::vectorDataPath(resolved.cref);
         if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,
                            H5P_DEFAULT) < 0)
             return R::failure(m_path + ": cannot link cref \"" + resolved.cref + "\"");
         m_columns.push_back(std::move(col));
     }
+    if (!scales.finish(run))
+        return R::failure(m_path + ": cannot attach the dimension scales of run \"" + m_runId +
+                          "\"");
     for (auto& col : m_columns)
         col.staged.assign(static_cast<size_t>(m_chunkRows) * (col.isComplex ? 2 : 1), 0.0);
     if (m_stepped)

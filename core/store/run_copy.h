@@ -8,6 +8,19 @@
 // Puts one run group of an open source file (a part, a shard store) into a store: the copy
 // StoreCommit and StoreMerge share. Private to core/store.
 //
+// The copy is object by object, so that the store holds each dataset at exactly its size
+// and each design tree once:
+//  - a chunked dataset (a part's appendable vectors) becomes contiguous at its final
+//    extent: the part's last, partly filled chunk (up to 16,384 samples per vector) is
+//    not carried into the store, nor a chunk index;
+//  - inputs/tree.json becomes a hard link to /trees/<sha256 of the text>, copied there
+//    only if the store has no such tree yet: the runs of a job share one tree;
+//  - hard links inside the run (a cref and its vectors/<cref>/data) stay one object;
+//  - attributes are copied one by one, dimension scales attached again in the store in
+//    one go (DimensionScales): object references are per file, and HDF5 1.10.8's H5Ocopy
+//    of a group whose datasets carry them crashes (a null call in H5T__conv_vlen).
+// Data move in slabs of a few MB, so a long transient costs no more memory than a short.
+//
 // A store that holds the run already keeps it when the source's run is the same, byte for
 // byte (a commit or merge that died after the store took the run); a failed or interrupted
 // run there is superseded by a different one (moved to /superseded/<run_id>/<n>, in the same
@@ -28,7 +41,7 @@ public:
     // dimension-scale references, compared as the scales' names instead), dataspaces and data
     // bytes; else the first difference found, naming the object.
     static std::string difference(hid_t a, hid_t b, const std::string& runId);
-    // The copy itself, into an open store (without attributes by H5Ocopy, then the attributes
-    // and dimension scales: see the .cpp).
+    // The copy itself, into an open store; false on any HDF5 failure (the caller drops the
+    // whole commit then).
     static bool copy(hid_t source, hid_t storeFile, const std::string& runId);
 };

@@ -5,8 +5,9 @@
 #include <string>
 
 // Moves a finished run from its part file into the store: the only time the store is
-// written. The commit holds the store's StoreLock, copies the run group (H5Ocopy), attaches
-// its dimension scales again (their references are per file), and closes the store
+// written. The commit holds the store's StoreLock, copies the run group (RunCopy: each
+// dataset at exactly its size, the design tree once per store, the dimension scales
+// attached again since their references are per file), and closes the store
 // through JournalDriver, so that it either lands whole or the store stays as it was. The
 // part is deleted only once the store holds the run.
 //

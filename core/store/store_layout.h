@@ -10,6 +10,8 @@
 //                                               ngspice_version job corner sweep
 //                                               sweep_index seed steps step_source
 //     inputs/{netlist, probe_map.json, params.yaml, tree.json}
+//                                        tree.json: in the store a hard link to
+//                                        /trees/<sha256>, one copy per distinct tree
 //     <coordinate>                       dimension scale (time, frequency, the dc source)
 //     step_index, point                  dimension scales of a stepped run
 //     vectors/<cref>/data                attrs: unit source_vec node_kind aliases coordinates
@@ -20,6 +22,7 @@
 //   /superseded/<run_id>/<n>/            an earlier attempt (n = 1, 2, ...) of a run that had
 //                                        failed or was interrupted, replaced by --resume:
 //                                        the same layout as /runs/<run_id>
+//   /trees/<sha256>                      the design trees of the store's runs, each once
 //
 // Thread: constants only.
 namespace store_layout {
@@ -27,6 +30,7 @@ namespace store_layout {
 // Groups.
 inline constexpr const char* kRuns = "runs";
 inline constexpr const char* kSuperseded = "superseded";
+inline constexpr const char* kTrees = "trees"; // /trees/<sha256 of tree.json>
 inline constexpr const char* kInputs = "inputs";
 inline constexpr const char* kVectors = "vectors";
 inline constexpr const char* kLogs = "logs";

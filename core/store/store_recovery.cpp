@@ -34,26 +34,22 @@ struct DimensionUse {
 };
 
 struct TrimState {
-    std::string prefix;                                    // "/runs/<id>/"
+    std::map<haddr_t, std::string> names; // every object of the run, by address
+    std::vector<std::pair<std::string, std::vector<haddr_t>>> attached; // dataset, its scales
     std::map<std::string, std::vector<DimensionUse>> uses; // scale -> its datasets' dims
 };
 
+// Scales by address, named once the whole run is visited: h5::scalesOf's names cost a
+// search of the file each.
 herr_t collectUses(hid_t group, const char* name, const H5O_info_t* info, void* data) {
+    auto* state = static_cast<TrimState*>(data);
+    state->names.emplace(info->addr, name);
     if (info->type != H5O_TYPE_DATASET)
         return 0;
-    auto* state = static_cast<TrimState*>(data);
     H5Handle dataset(H5Oopen(group, name, H5P_DEFAULT));
-    if (H5Aexists(dataset.get(), "DIMENSION_LIST") <= 0)
-        return 0;
-    H5Handle space(H5Dget_space(dataset.get()));
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    for (int dim = 0; dim < rank; ++dim) {
-        const auto scales = h5::scalesOf(dataset.get(), static_cast<unsigned>(dim));
-        for (const auto& scale : scales)
-            if (scale.compare(0, state->prefix.size(), state->prefix) == 0)
-                state->uses[scale.substr(state->prefix.size())].push_back(
-                    {name, static_cast<unsigned>(dim)});
-    }
+    auto scales = h5::scaleObjectsOf(dataset.get());
+    if (!scales.empty())
+        state->attached.emplace_back(name, std::move(scales));
     return 0;
 }
 
@@ -68,10 +64,13 @@ std::vector<hsize_t> dimsOf(hid_t dataset) {
 
 // A writer that died between two datasets of one flush left some a chunk longer than
 // others: every dimension is cut to the length all of its datasets reached.
-void trimToCommonLength(hid_t run, const std::string& runId) {
+void trimToCommonLength(hid_t run) {
     TrimState state;
-    state.prefix = "/" + store_layout::runPath(runId) + "/";
     H5Ovisit2(run, H5_INDEX_NAME, H5_ITER_NATIVE, collectUses, &state, H5O_INFO_BASIC);
+    for (const auto& [dataset, scales] : state.attached)
+        for (size_t dim = 0; dim < scales.size(); ++dim)
+            if (auto scale = state.names.find(scales[dim]); scale != state.names.end())
+                state.uses[scale->second].push_back({dataset, static_cast<unsigned>(dim)});
     for (const auto& [scaleName, uses] : state.uses) {
         H5Handle scale(H5Dopen2(run, scaleName.c_str(), H5P_DEFAULT));
         auto scaleDims = dimsOf(scale.get());
@@ -125,7 +124,7 @@ Result<std::string> repairPart(const std::string& partPath, const std::string& r
         h5::writeStringAttribute(run.get(), store_layout::kStatus, recorded);
         h5::writeStringAttribute(run.get(), store_layout::kMessage, message);
         h5::writeStringAttribute(run.get(), store_layout::kFinished, isoNow());
-        trimToCommonLength(run.get(), runId);
+        trimToCommonLength(run.get());
     }
     run.reset();
     const bool closed = H5Fclose(file.release()) >= 0;

@@ -5,6 +5,7 @@ tests/python/test_layout.py checks that the two agree.
 
 RUNS = "runs"
 SUPERSEDED = "superseded"  # /superseded/<run_id>/<n>: earlier attempts replaced by --resume
+TREES = "trees"
 INPUTS = "inputs"
 VECTORS = "vectors"
 LOGS = "logs"

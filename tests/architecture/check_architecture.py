@@ -18,8 +18,8 @@ import sys
 LAYERS = ["core/base", "core/crefs", "core/design", "core/design/asdl", "core/netlist",
           "core/store", "core/engine", "core/jobs", "ui/plot", "ui/design", "ui/runs",
           "ui/jobs", "ui/window", "app"]
-STORE_PRIVATE = {"core/store/h5_handle.h", "core/store/h5_writer.h", "core/store/journal_driver.h",
-                 "core/store/run_copy.h",
+STORE_PRIVATE = {"core/store/dimension_scales.h", "core/store/h5_handle.h", "core/store/h5_writer.h",
+                 "core/store/journal_driver.h", "core/store/run_copy.h",
                  "core/store/measurement_store.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 DECLARES = re.compile(r"^\s*(class|struct)\s+\w+[^;]*$", re.M)

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <hdf5.h>
 
 namespace {
 
@@ -124,6 +125,14 @@ bool begin(H5Sink& sink, const std::string& plot, const std::vector<VectorInfo>&
     if (!begun)
         qWarning("%s", begun.error().c_str());
     return begun.ok();
+}
+
+// The object a path of the file names (its address), or HADDR_UNDEF.
+haddr_t objectAt(hid_t file, const char* path) {
+    H5O_info_t info;
+    if (H5Oget_info_by_name2(file, path, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+        return HADDR_UNDEF;
+    return info.addr;
 }
 
 // Each writer below stores one kind of run into `path` and finishes it ok.
@@ -477,6 +486,51 @@ private slots:
         auto ids = ResultStore::runIds(store);
         QVERIFY(ids.ok());
         QCOMPARE(ids->size(), size_t(4));
+    }
+
+    void runsWithOneTreeShareItsStoredCopy() {
+        // A job's runs carry the same tree.json: the store holds it once, under
+        // /trees/<sha256>, and every run's inputs/tree.json is a hard link to it.
+        const auto store = path("trees.h5");
+        auto sink = openSink(store);
+        QVERIFY(sink);
+        const std::string other = "{\"format\": \"wavebench.tree\", \"nodes\": []}";
+        for (const char* id : {"p0", "p1", "p2"}) {
+            auto given = metadata(id);
+            if (std::string(id) == "p2")
+                given.treeJson = other;
+            QVERIFY(sink->createRun(given).ok());
+            QVERIFY(begin(*sink, "tran1", vectors({{"time", false, true}, {"out"}})));
+            append(*sink, 0, 100, 10, [](long long i) {
+                return std::vector<double>{double(i), 0.5 * double(i)};
+            });
+            // A reader of the run while it writes (its part) sees the tree too.
+            auto live = ResultStore::readRun(store, id);
+            QVERIFY2(live.ok(), live.error().c_str());
+            QCOMPARE(live->summary.status, std::string("running"));
+            QCOMPARE(live->treeJson, given.treeJson);
+            QVERIFY(sink->finishRun(RunStatus::Ok, "").ok());
+        }
+        sink.reset();
+        for (const char* id : {"p0", "p1", "p2"}) {
+            auto run = ResultStore::readRun(store, id);
+            QVERIFY2(run.ok(), run.error().c_str());
+            QCOMPARE(run->treeJson, std::string(id) == "p2" ? other : metadata(id).treeJson);
+        }
+        hid_t file = H5Fopen(store.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        QVERIFY(file >= 0);
+        H5G_info_t trees{};
+        const bool listed = H5Gget_info_by_name(file, "trees", &trees, H5P_DEFAULT) >= 0;
+        const haddr_t p0 = objectAt(file, "runs/p0/inputs/tree.json");
+        const haddr_t p1 = objectAt(file, "runs/p1/inputs/tree.json");
+        const haddr_t p2 = objectAt(file, "runs/p2/inputs/tree.json");
+        H5O_info_t info{};
+        H5Oget_info_by_name2(file, "runs/p0/inputs/tree.json", &info, H5O_INFO_BASIC, H5P_DEFAULT);
+        H5Fclose(file);
+        QVERIFY(listed);
+        QCOMPARE(trees.nlinks, hsize_t(2)); // two distinct trees
+        QVERIFY(p0 != HADDR_UNDEF && p0 == p1 && p2 != p0);
+        QCOMPARE(info.rc, 3u); // /trees/<sha>, p0's and p1's inputs/tree.json
     }
 
     void duplicateRunIdIsRefused() {
