@@ -12,6 +12,7 @@
 #include <clocale>
 #include <csignal>
 #include <cstdio>
+#include <malloc.h>
 #include <map>
 #include <thread>
 #include <unistd.h>
@@ -49,6 +50,12 @@ void sendEvent(const std::string& runId, QJsonObject message) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // glibc's defaults keep what a run freed: an arena per thread (ngspice's, the writer's,
+    // the pipe's) and up to 32 MB of free top before trimming. Measured on the 101-stage
+    // ring (bench/bench_headless.py): peak RSS 65 -> 51.5 MB, CPU time unchanged.
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_TRIM_THRESHOLD, 128 << 10);
+    mallopt(M_MMAP_THRESHOLD, 128 << 10);
     g_out = dup(STDOUT_FILENO);
     const int in = dup(STDIN_FILENO);
     dup2(STDERR_FILENO, STDOUT_FILENO);

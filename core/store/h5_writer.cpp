@@ -140,6 +140,12 @@ Result<bool> H5Writer::createRun(const RunMetadata& metadata) {
          h5::writeStringDataset(inputs.get(), store_layout::kProbeMapJson, metadata.probeMapJson) &&
          h5::writeStringDataset(inputs.get(), store_layout::kParamsYaml, metadata.paramsYaml) &&
          h5::writeStringDataset(inputs.get(), store_layout::kTreeJson, metadata.treeJson);
+    if (ok) {
+        // Its name in the store's /trees: the commit need not read a tree the store has.
+        H5Handle tree(H5Dopen2(inputs.get(), store_layout::kTreeJson, H5P_DEFAULT));
+        ok = h5::writeStringAttribute(tree.get(), store_layout::kTreeSha256,
+                                      store_layout::treeDigest(metadata.treeJson));
+    }
     H5Fflush(m_file.get(), H5F_SCOPE_LOCAL);
     if (!ok)
         return R::failure(m_path + ": cannot write the metadata of run \"" + m_runId + "\"");

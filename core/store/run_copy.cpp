@@ -8,7 +8,6 @@
 #include "core/store/store_layout.h"
 #include "core/store/store_paths.h"
 
-#include <QCryptographicHash>
 #include <algorithm>
 #include <cstring>
 #include <hdf5_hl.h>
@@ -121,15 +120,12 @@ bool copyDataset(hid_t source, hid_t sourceParent, const char* name, hid_t targe
     return true;
 }
 
-// The run's design tree, stored once per store under /trees/<sha256>.
-bool linkTree(hid_t sourceParent, const char* name, hid_t targetParent, hid_t store) {
-    const std::string text = h5::readStringDataset(sourceParent, name);
-    const std::string digest =
-        QCryptographicHash::hash(
-            QByteArray::fromRawData(text.data(), static_cast<int>(text.size())),
-            QCryptographicHash::Sha256)
-            .toHex()
-            .toStdString();
+// The run's design tree, stored once per store under /trees/<sha256>. A part names its
+// tree's digest (H5Writer), so a tree the store holds already is not even read.
+bool linkTree(hid_t sourceParent, const char* name, hid_t source, hid_t targetParent, hid_t store) {
+    std::string digest = h5::readStringAttribute(source, store_layout::kTreeSha256);
+    if (digest.empty()) // a store's run (a merge) or an older part
+        digest = store_layout::treeDigest(h5::readStringDataset(sourceParent, name));
     const std::string shared = std::string("/") + store_layout::kTrees + "/" + digest;
     if (!h5::exists(store, store_layout::kTrees)) {
         H5Handle trees(
@@ -138,8 +134,9 @@ bool linkTree(hid_t sourceParent, const char* name, hid_t targetParent, hid_t st
             return false;
     }
     if (!h5::exists(store, shared.substr(1))) {
-        H5Handle trees(H5Gopen2(store, store_layout::kTrees, H5P_DEFAULT));
-        if (!trees.valid() || !h5::writeStringDataset(trees.get(), digest, text))
+        H5Handle copyList(H5Pcreate(H5P_OBJECT_COPY));
+        H5Pset_copy_object(copyList.get(), H5O_COPY_WITHOUT_ATTR_FLAG);
+        if (H5Ocopy(sourceParent, name, store, shared.c_str(), copyList.get(), H5P_DEFAULT) < 0)
             return false;
     }
     return H5Lcreate_hard(store, shared.c_str(), targetParent, name, H5P_DEFAULT, H5P_DEFAULT) >= 0;
@@ -243,7 +240,7 @@ bool Copier::copyLink(hid_t source, hid_t target, const std::string& relative, c
     H5Handle from(H5Dopen2(source, name, H5P_DEFAULT));
     const bool ok =
         from.valid() && (path == std::string(store_layout::kInputs) + "/" + store_layout::kTreeJson
-                             ? linkTree(source, name, target, store)
+                             ? linkTree(source, name, from.get(), target, store)
                              : copyDataset(from.get(), source, name, target));
     if (!ok)
         return false;

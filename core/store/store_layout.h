@@ -24,7 +24,7 @@
 //                                        the same layout as /runs/<run_id>
 //   /trees/<sha256>                      the design trees of the store's runs, each once
 //
-// Thread: constants only.
+// Thread: constants, and one pure function.
 namespace store_layout {
 
 // Groups.
@@ -72,6 +72,8 @@ inline constexpr const char* kSourceVector = "source_vec";
 inline constexpr const char* kNodeKind = "node_kind";
 inline constexpr const char* kAliases = "aliases";
 inline constexpr const char* kCoordinates = "coordinates"; // CF: auxiliary coordinates
+// A part's inputs/tree.json: the SHA-256 of the text, its name under /trees in the store.
+inline constexpr const char* kTreeSha256 = "sha256";
 
 // "runs/<run_id>" and "vectors/<cref>/data", relative to the file and the run group.
 inline std::string runPath(const std::string& runId) {
@@ -80,5 +82,8 @@ inline std::string runPath(const std::string& runId) {
 inline std::string vectorDataPath(const std::string& cref) {
     return std::string(kVectors) + "/" + cref + "/" + kData;
 }
+
+// The name of a tree under /trees: the SHA-256 of its text, in hex.
+std::string treeDigest(const std::string& treeJson);
 
 } // namespace store_layout
