@@ -9,9 +9,11 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 #include <clocale>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <malloc.h>
 #include <map>
 #include <thread>
@@ -22,6 +24,8 @@ namespace {
 // The protocol's own descriptors: stdout and stdin are pointed elsewhere, so that nothing
 // ngspice or a library prints can get into the frames.
 int g_out = -1;
+// How long a run may go on once its front end is gone and it was asked to stop.
+constexpr int kOrphanGraceMs = 5000;
 bool g_outClosed = false; // the front end is gone; the end of stdin says so too
 
 void writeFrame(const QByteArray& frame) {
@@ -164,9 +168,21 @@ int main(int argc, char** argv) {
             frontEndGone = true;
             if (running.empty())
                 app.quit();
-            else
+            else {
                 session.value()->stopBecause("stopped: the front end that started this run "
                                              "went away (it was killed or crashed)");
+                // ngspice does not always listen (a netlist still loading, a phase that never
+                // polls for a halt): an orphaned engine must not simulate on for ever. Its
+                // part stays beside the store, and the next process to open the store
+                // recovers it as interrupted.
+                QTimer::singleShot(kOrphanGraceMs, [] {
+                    std::fprintf(stderr,
+                                 "wavebench-engine: the run did not stop within %d s "
+                                 "of its front end going away; exiting\n",
+                                 kOrphanGraceMs / 1000);
+                    std::_Exit(4);
+                });
+            }
         });
     });
     reader.detach(); // blocked in read() until the pipe closes; the process ends with it

@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -228,15 +229,20 @@ def main():
         run_id = "m%03d" % index
         # A store of its own: a mutant killed at the timeout leaves its store open.
         store = os.path.join(a.workdir, run_id + ".h5")
+        # In the work folder: ngspice writes BSIM check logs into the current one. A session
+        # of its own, so that a timeout kills the engine process with the CLI.
+        process = subprocess.Popen([a.cli, "run", path, "--out", store, "--run-id", run_id, "-q"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   cwd=a.workdir, start_new_session=True)
         try:
-            # In the work folder: ngspice writes BSIM check logs into the current one.
-            done = subprocess.run([a.cli, "run", path, "--out", store, "--run-id", run_id, "-q"],
-                                  capture_output=True, text=True, timeout=TIMEOUT_S,
-                                  cwd=a.workdir)
+            out, err = process.communicate(timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             timeouts += 1
             print(f"TIMEOUT {run_id} {mutation} of {source}")
             continue
+        done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
         if done.returncode < 0 or done.returncode > 4:
             crashes += 1
             print(f"CRASH {run_id} {mutation} of {source}: exit {done.returncode}\n"
