@@ -2,7 +2,7 @@
 """Headless cost of wavebench-run against `ngspice -b -r` (issue 11, items 3 and 4).
 
     /usr/bin/python3 bench/bench_headless.py [--build build] [--out bench/out/headless]
-        [--repeat 3] [--ota /tmp/wt/ota_example/job.yaml]
+        [--repeat 3] [--ota resources/examples/gf180_ota_mc/ota_mc.yaml]
 
 Prints, best of --repeat (wall, CPU) and max (RSS):
   1. peak RSS of each process for the 101-stage ring (400n, 800n) and the 1000-node RC
