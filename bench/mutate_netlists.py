@@ -27,7 +27,7 @@ import h5py
 TIMEOUT_S = 30
 # Netlists that run for long on purpose (Ctrl-C and stop tests), or that are the
 # reporter's own fuzz inputs, are left out.
-SKIP = {"long_ring.cir", "long_loop.cir", "runaway.cir"}
+SKIP = {"long_ring.cir", "long_loop.cir", "runaway.cir", "ngspice_hangs_loading.cir"}
 BAD_NUMBERS = ["1.2.3", "abc", "1e", "--1", "1k5q", "0x1g", "1/0", "()", "1,5"]
 
 

@@ -8,7 +8,9 @@
 - an engine process killed (SIGKILL) while it runs a point: that point is `failed`, naming
   the signal, every other point is `ok`, the job goes on with a new engine, and the store
   holds every point;
-- `--in-process --jobs 2` says it runs one point at a time, and does.
+- `--in-process --jobs 2` says it runs one point at a time, and does;
+- an engine orphaned while ngspice hangs loading a netlist (its CLI killed) exits within
+  seconds instead of simulating on, and its part is recovered as interrupted.
 
     /usr/bin/python3 tests/app/test_job_workers.py --cli build/bin/wavebench-run \
         --root . --workdir /tmp/x
@@ -182,6 +184,59 @@ def in_process_is_serial(cli, spec, work):
     return store
 
 
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def orphaned_engine_exits(cli, root, work):
+    """ngspice never returns from loading this netlist; the CLI is killed meanwhile."""
+    hangs = os.path.join(root, "tests", "data", "robust", "ngspice_hangs_loading.cir")
+    store = os.path.join(work, "orphan.h5")
+    # No pipes: the engine inherits the CLI's stderr, which would hold a reader until it
+    # exits.
+    process = subprocess.Popen([cli, "run", hangs, "--out", store, "-q"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    engine = None
+    deadline = time.time() + 30
+    while time.time() < deadline and engine is None:
+        engines = [p for p in children(process.pid) if program_of(p) == "wavebench-engine"]
+        engine = engines[0] if engines else None
+        time.sleep(0.05)
+    check(engine is not None, "the CLI runs the hanging netlist in an engine")
+    if engine is None:
+        process.kill()
+        process.wait()
+        return
+    # The run has begun once its part exists; ngspice is then in its loader for good.
+    parts = store + ".parts"
+    deadline = time.time() + 30
+    while time.time() < deadline and not (
+            os.path.isdir(parts) and any(n.endswith(".h5") for n in os.listdir(parts))):
+        time.sleep(0.05)
+    time.sleep(1.0)
+    started = time.time()
+    process.kill()
+    process.wait()
+    while alive(engine) and time.time() - started < 30:
+        time.sleep(0.1)
+    gone = not alive(engine)
+    waited = time.time() - started
+    # Asked to stop, it cannot (ngspice does not listen while loading): it exits after its
+    # grace period of 5 s.
+    check(gone and waited >= 3, f"the orphaned engine exits by itself, {waited:.1f} s after "
+          "its CLI was killed")
+    if not gone:
+        os.kill(engine, signal.SIGKILL)
+    done = subprocess.run([cli, "recover", store], capture_output=True, text=True,
+                          timeout=TIMEOUT_S)
+    check(done.returncode == 0 and "interrupted" in done.stdout,
+          "its part is recovered as interrupted", done.stdout + done.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", required=True)
@@ -213,6 +268,7 @@ def main():
     check(not differences, "in-process, the corners job gives the engines' store",
           "\n".join(differences[:20]))
     killed_worker(cli, root, work)
+    orphaned_engine_exits(cli, root, work)
 
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
