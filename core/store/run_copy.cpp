@@ -249,7 +249,6 @@ bool Copier::copyLink(hid_t source, hid_t target, const std::string& relative, c
     return true;
 }
 
-
 bool isScaleReference(const char* name) {
     return std::strcmp(name, kDimensionList) == 0 || std::strcmp(name, kReferenceList) == 0;
 }
@@ -413,7 +412,8 @@ bool RunCopy::copy(hid_t source, hid_t store, const std::string& runId) {
     const std::string group = store_layout::runPath(runId);
     H5Handle from(H5Gopen2(source, group.c_str(), H5P_DEFAULT));
     if (!h5::exists(store, store_layout::kRuns)) {
-        H5Handle made(H5Gcreate2(store, store_layout::kRuns, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        H5Handle made(
+            H5Gcreate2(store, store_layout::kRuns, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
         if (!made.valid())
             return false;
     }
