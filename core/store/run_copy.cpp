@@ -138,6 +138,13 @@ bool linkTree(hid_t sourceParent, const char* name, hid_t source, hid_t targetPa
         H5Pset_copy_object(copyList.get(), H5O_COPY_WITHOUT_ATTR_FLAG);
         if (H5Ocopy(sourceParent, name, store, shared.c_str(), copyList.get(), H5P_DEFAULT) < 0)
             return false;
+        // The stored tree names its digest as a part's does: a run in the store is then the
+        // same, attribute for attribute, as the part it came from (a commit that died before
+        // removing its part is recognised), and a merge from this store need not hash it.
+        H5Handle tree(H5Dopen2(store, shared.c_str(), H5P_DEFAULT));
+        if (!tree.valid() ||
+            !h5::writeStringAttribute(tree.get(), store_layout::kTreeSha256, digest))
+            return false;
     }
     return H5Lcreate_hard(store, shared.c_str(), targetParent, name, H5P_DEFAULT, H5P_DEFAULT) >= 0;
 }

@@ -275,6 +275,35 @@ private slots:
         }
     }
 
+    // A process that died after its commit had landed but before it removed the part: the
+    // store holds that very run, so the next recovery only removes the part (RunCopy's
+    // AlreadyThere), and the store stays byte for byte as it was.
+    void aPartCommittedAlreadyIsOnlyRemoved() {
+        QCOMPARE(QString::fromStdString(writeRun(m_store, "r0", 500)), QString());
+        const int status = inChild([&] {
+            setenv("WAVEBENCH_FAULT_INJECTION", "commit-before-apply", 1);
+            writeRun(m_store, "twice", 800);
+        });
+        QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        const QString part = QString::fromStdString(store_paths::partPath(m_store, "twice"));
+        const QString kept = m_dir.path() + "/twice.h5";
+        QFile::remove(kept);
+        QVERIFY(QFile::copy(part, kept));
+        auto landed = StoreRecovery::recover(m_store);
+        QVERIFY2(landed, landed ? "" : landed.error().c_str());
+        QVERIFY(partFiles(m_store).isEmpty());
+        const QByteArray after = sha256(m_store);
+
+        QVERIFY(QFile::copy(kept, part)); // as if its removal had never happened
+        auto again = StoreRecovery::recover(m_store);
+        QVERIFY2(again, again ? "" : again.error().c_str());
+        QVERIFY2(partFiles(m_store).isEmpty(), qPrintable(partFiles(m_store).join(", ")));
+        QCOMPARE(sha256(m_store), after);
+        auto twice = ResultStore::readRun(m_store, "twice");
+        QVERIFY(twice);
+        verifyRows(twice.value(), 800);
+    }
+
     // A file-size limit (as a quota or a full disk would) hit while the part streams: the
     // run fails naming the file, the part goes, the store is byte-identical.
     void aFullDiskDuringTheRunLeavesTheStoreAsItWas() {
