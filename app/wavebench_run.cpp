@@ -32,6 +32,7 @@
 #include <set>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace {
 
@@ -148,19 +149,29 @@ int mergeStore(const Options& options) {
     return printMerge(store, StoreMerge::merge(store)) ? 0 : 1;
 }
 
+// The job of --job/`job`, into --out if given, after what a killed process left in its
+// store is committed (and named); nothing (the error printed) when the spec does not load.
+std::optional<SimJobSpec> loadJob(const Options& options) {
+    auto spec = SimJobSpec::fromFile(options.job.toStdString());
+    if (!spec) {
+        std::fprintf(stderr, "wavebench-run: %s\n", spec.error().c_str());
+        return std::nullopt;
+    }
+    if (!options.out.isEmpty())
+        spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
+    announceRecovered(spec->storePath());
+    return std::move(spec.value());
+}
+
 // How the job stands in its store after a merge: exit status 1 when points are missing (a
 // task failed) or failed, 4 interrupted, 3 probes missing, else 0.
 int reportJobInStore(const SimJobSpec& spec, const std::vector<SimRun>& runs) {
-    auto statuses = JobSelection::storedStatuses(spec.storePath());
-    if (!statuses) {
-        std::fprintf(stderr, "wavebench-run: %s\n", statuses.error().c_str());
+    SlurmJob::Outcome outcome;
+    if (auto read = SlurmJob::standing(spec.storePath(), runs, outcome); !read) {
+        std::fprintf(stderr, "wavebench-run: %s\n", read.error().c_str());
         return 1;
     }
-    std::map<std::string, int> count;
-    for (const auto& run : runs) {
-        const auto found = statuses->find(run.runId);
-        ++count[found == statuses->end() ? "absent" : found->second];
-    }
+    auto& count = outcome.counts;
     std::printf("job %s: %zu points, %d ok, %d failed, %d missing, %d interrupted, %d not in the "
                 "store -> %s\n",
                 spec.name().c_str(), runs.size(), count["ok"], count["failed"], count["missing"],
@@ -180,13 +191,9 @@ int reportJobInStore(const SimJobSpec& spec, const std::vector<SimRun>& runs) {
 // --slurm: one job array, a task per shard, each into its shard store; waits, showing the
 // runs landed in the shards, then merges. --no-wait: prints the array id and returns.
 int runJobOnSlurm(const Options& options) {
-    auto spec = SimJobSpec::fromFile(options.job.toStdString());
-    if (!spec) {
-        std::fprintf(stderr, "wavebench-run: %s\n", spec.error().c_str());
+    auto spec = loadJob(options);
+    if (!spec)
         return 1;
-    }
-    if (!options.out.isEmpty())
-        spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
     const std::string store = spec->storePath();
     const auto& cluster = options.cluster;
     SlurmJob::Choice choice;
@@ -195,7 +202,6 @@ int runJobOnSlurm(const Options& options) {
     choice.workersPerTask = options.jobs;
     choice.slurmArgs = cluster.slurmArgs.toStdString();
     choice.wavebenchRun = QCoreApplication::applicationFilePath().toStdString();
-    announceRecovered(store);
     auto plan = SlurmJob::plan(spec.value(), choice);
     if (!plan) {
         std::fprintf(stderr, "wavebench-run: %s\n", plan.error().c_str());
@@ -260,14 +266,9 @@ int runJobOnSlurm(const Options& options) {
 
 // --job: every run of the job, one line each; the exit status is the worst run's.
 int runJob(QCoreApplication& app, const Options& options) {
-    auto spec = SimJobSpec::fromFile(options.job.toStdString());
-    if (!spec) {
-        std::fprintf(stderr, "wavebench-run: %s\n", spec.error().c_str());
+    auto spec = loadJob(options);
+    if (!spec)
         return 1;
-    }
-    if (!options.out.isEmpty())
-        spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
-    announceRecovered(spec->storePath());
     auto selected = selectPoints(spec.value(), options);
     if (!selected) {
         std::fprintf(stderr, "wavebench-run: %s\n", selected.error().c_str());
@@ -302,7 +303,12 @@ int runJob(QCoreApplication& app, const Options& options) {
         if (!options.inProcess)
             moreWorkers = [] { return makeSession(Options{}); };
         JobRunner queue(*session.value(), moreWorkers);
+        // Runs are numbered within what this process runs (a shard, a resume: a part of the
+        // job), looked up by their index in the job.
+        std::unordered_map<int, int> positionOf;
         QObject::connect(&queue, &JobRunner::accepted, &app, [&] {
+            for (size_t i = 0; i < queue.runs().size(); ++i)
+                positionOf[queue.runs()[i].index] = static_cast<int>(i);
             for (const auto& error : queue.workerErrors())
                 std::fprintf(stderr, "wavebench-run: a worker did not start: %s\n", error.c_str());
         });
@@ -313,12 +319,8 @@ int runJob(QCoreApplication& app, const Options& options) {
                                               qPrintable(runId));
                          });
         QObject::connect(&queue, &JobRunner::runFinished, &app, [&](const SimRun& run) {
-            // Numbered within what this process runs (a shard, a resume: a part of the job).
-            const auto& runs = queue.runs();
-            const auto at = std::find_if(runs.begin(), runs.end(),
-                                         [&](const SimRun& r) { return r.index == run.index; });
-            const int position = static_cast<int>(at - runs.begin());
-            const int count = static_cast<int>(runs.size());
+            const int position = positionOf[run.index];
+            const int count = static_cast<int>(queue.runs().size());
             std::printf("run %d/%d %s: %s%s\n", position + 1, count, run.runId.c_str(),
                         run.skipped ? "skipped" : toString(run.status).c_str(),
                         measurementText(run).c_str());

@@ -44,3 +44,7 @@ static int severity(RunStatus s) {
 RunStatus worseOf(RunStatus a, RunStatus b) {
     return severity(a) >= severity(b) ? a : b;
 }
+
+bool isSupersedable(const std::string& status) {
+    return status == toString(RunStatus::Failed) || status == toString(RunStatus::Interrupted);
+}

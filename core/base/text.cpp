@@ -1,5 +1,8 @@
 #include "core/base/text.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace text {
 namespace {
 
@@ -71,6 +74,13 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
         result += parts[i];
     }
     return result;
+}
+
+bool isIdentifier(std::string_view text) {
+    if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_'))
+        return false;
+    return std::all_of(text.begin(), text.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
 bool startsWith(std::string_view text, std::string_view prefix) {

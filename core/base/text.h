@@ -22,5 +22,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
                  size_t from = 0);
 bool startsWith(std::string_view text, std::string_view prefix);
 bool endsWith(std::string_view text, std::string_view suffix);
+// A letter or '_', then letters, digits and '_': a .param name, an ASDL name.
+bool isIdentifier(std::string_view text);
 
 } // namespace text

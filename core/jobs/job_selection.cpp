@@ -44,7 +44,7 @@ std::vector<size_t> JobSelection::shard(const std::vector<size_t>& points, Shard
 }
 
 bool JobSelection::isRerun(const std::string& status) {
-    return status == toString(RunStatus::Failed) || status == toString(RunStatus::Interrupted);
+    return isSupersedable(status);
 }
 
 std::vector<size_t> JobSelection::toResume(const std::vector<SimRun>& runs,

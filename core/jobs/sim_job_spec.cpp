@@ -20,12 +20,7 @@
 
 namespace {
 
-bool isIdentifier(const std::string& text) {
-    if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_'))
-        return false;
-    return std::all_of(text.begin(), text.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-}
+using text::isIdentifier;
 
 // Whether a comma stands outside (), {}, [] and '...': there it separates .param
 // assignments.

@@ -61,6 +61,36 @@ Result<SlurmJob::Plan> SlurmJob::plan(const SimJobSpec& spec, const Choice& choi
     return R(std::move(plan));
 }
 
+Result<bool> SlurmJob::standing(const std::string& store, const std::vector<SimRun>& runs,
+                                Outcome& outcome) {
+    // A store no task got to make holds none of them.
+    auto stored = QFileInfo::exists(QString::fromStdString(store))
+                      ? ResultStore::listRuns(store)
+                      : Result<std::vector<RunSummary>>(std::vector<RunSummary>{});
+    std::map<std::string, const RunSummary*> byId;
+    if (stored)
+        for (const auto& summary : stored.value())
+            byId[summary.runId] = &summary;
+    for (SimRun run : runs) {
+        const auto found = byId.find(run.runId);
+        if (found == byId.end()) {
+            ++outcome.counts["absent"];
+            run.status = RunStatus::Failed;
+            run.message = "not in the store: its Slurm task failed or was killed "
+                          "(--resume runs it again)";
+        } else {
+            ++outcome.counts[found->second->status];
+            run.status = runStatusFromString(found->second->status).value_or(RunStatus::Failed);
+            run.message = found->second->message;
+            run.runIds = {run.runId};
+        }
+        outcome.runs.push_back(std::move(run));
+    }
+    if (!stored)
+        return Result<bool>::failure(stored.error());
+    return true;
+}
+
 SlurmJob::SlurmJob(QObject* parent) : QObject(parent) {
     static const int registered = [] {
         qRegisterMetaType<SlurmSubmitter::Progress>();
@@ -164,27 +194,7 @@ void SlurmJob::merge() {
             Outcome outcome;
             outcome.arrayId = arrayId;
             outcome.merge = StoreMerge::merge(store);
-            auto stored = ResultStore::listRuns(store);
-            std::map<std::string, const RunSummary*> byId;
-            if (stored)
-                for (const auto& summary : stored.value())
-                    byId[summary.runId] = &summary;
-            for (SimRun run : runs) {
-                const auto found = byId.find(run.runId);
-                if (found == byId.end()) {
-                    ++outcome.counts["absent"];
-                    run.status = RunStatus::Failed;
-                    run.message = "not in the store: its Slurm task failed or was killed "
-                                  "(--resume runs it again)";
-                } else {
-                    ++outcome.counts[found->second->status];
-                    run.status =
-                        runStatusFromString(found->second->status).value_or(RunStatus::Failed);
-                    run.message = found->second->message;
-                    run.runIds = {run.runId};
-                }
-                outcome.runs.push_back(std::move(run));
-            }
+            standing(store, runs, outcome); // unreadable: every point counts as absent
             return outcome;
         },
         [this](Outcome outcome) {

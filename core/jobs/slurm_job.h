@@ -57,6 +57,11 @@ public:
         std::vector<SimRun> runs;
     };
 
+    // Every point of `runs` as `store` holds it, into outcome.counts and outcome.runs; an
+    // unreadable store is an error, with every point counted absent.
+    static Result<bool> standing(const std::string& store, const std::vector<SimRun>& runs,
+                                 Outcome& outcome);
+
     explicit SlurmJob(QObject* parent = nullptr);
     ~SlurmJob() override; // waits for the pool: a poll in flight ends first
 

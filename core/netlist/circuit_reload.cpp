@@ -17,7 +17,6 @@ using text::lower;
 const std::regex kSeedLine(R"(\.options seed=(\d{1,18}))");
 // A `.param` line JobNetlist writes: one assignment of a plain value.
 const std::regex kParamLine(R"(\.param ([A-Za-z_][A-Za-z0-9_]*)=(\S+))");
-const std::regex kName(R"([A-Za-z_][A-Za-z0-9_]*)");
 
 bool isNameChar(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -136,7 +135,7 @@ CircuitReload::Facts CircuitReload::factsOf(const std::string& netlistText,
                 // "name=value"; words of an expression with blanks come without one.
                 const auto equals = card.tokens[i].find('=');
                 const std::string name = text::trim(card.tokens[i].substr(0, equals));
-                if (equals != std::string::npos && std::regex_match(name, kName))
+                if (equals != std::string::npos && text::isIdentifier(name))
                     facts.subcircuitParameters.insert(lower(name));
             }
         const std::string lowered = lower(card.text);

@@ -29,11 +29,10 @@ bool DimensionScales::referenceOf(hid_t location, const std::string& path, hobj_
     return true;
 }
 
-bool DimensionScales::attach(hid_t location, hid_t dataset, const std::string& datasetPath,
+bool DimensionScales::attach(hid_t location, hid_t dataset,
                              const std::vector<std::string>& scales) {
     hobj_ref_t self;
     // "." names the dataset itself: no lookup of its path through the run's groups.
-    (void)datasetPath;
     if (H5Rcreate(&self, dataset, ".", H5R_OBJECT, -1) < 0)
         return false;
     std::vector<hobj_ref_t> refs(scales.size());

@@ -20,8 +20,7 @@ class DimensionScales {
 public:
     // Scale paths are relative to `location` (a run group). `scales` has one entry per dimension
     // of `dataset`; "" leaves that dimension without a scale. Writes DIMENSION_LIST now.
-    bool attach(hid_t location, hid_t dataset, const std::string& datasetPath,
-                const std::vector<std::string>& scales);
+    bool attach(hid_t location, hid_t dataset, const std::vector<std::string>& scales);
     // Writes every scale's REFERENCE_LIST: the datasets attached to it, in attach order.
     bool finish(hid_t location);
 

@@ -266,6 +266,19 @@ static herr_t collectName(hid_t, const char* name, const H5L_info_t*, void* data
     return 0;
 }
 
+std::vector<hsize_t> extentOf(hid_t space) {
+    const int rank = H5Sget_simple_extent_ndims(space);
+    std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+    if (rank > 0)
+        H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    return dims;
+}
+
+std::vector<hsize_t> datasetExtent(hid_t dataset) {
+    H5Handle space(H5Dget_space(dataset));
+    return extentOf(space.get());
+}
+
 std::vector<std::string> childNames(hid_t group) {
     std::vector<std::string> names;
     hsize_t index = 0;

@@ -80,4 +80,7 @@ std::vector<haddr_t> scaleObjectsOf(hid_t dataset);
 // Whether a dataset holds exactly one value (scalar, or a simple extent of one element).
 bool holdsOneValue(hid_t dataset);
 std::vector<std::string> childNames(hid_t group);
+// A dataspace's extent, dimension by dimension (empty for a scalar); a dataset's.
+std::vector<hsize_t> extentOf(hid_t space);
+std::vector<hsize_t> datasetExtent(hid_t dataset);
 } // namespace h5

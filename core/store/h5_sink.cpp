@@ -90,7 +90,7 @@ Result<bool> H5Sink::createRun(const RunMetadata& metadata) {
         if (h5::exists(file.get(), "runs/" + id)) {
             H5Handle held(H5Gopen2(file.get(), ("runs/" + id).c_str(), H5P_DEFAULT));
             const std::string status = h5::readStringAttribute(held.get(), store_layout::kStatus);
-            if (status != toString(RunStatus::Failed) && status != toString(RunStatus::Interrupted))
+            if (!isSupersedable(status))
                 return R::failure(m_path + ": run \"" + id +
                                   "\" already exists; runs are never overwritten");
         }

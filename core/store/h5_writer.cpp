@@ -261,7 +261,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             return R::failure(m_path + ": cannot create \"" + m_stepping.source + "\" in run \"" +
                               m_runId + "\"");
         h5::writeStringAttribute(outer.get(), store_layout::kUnit, m_stepping.unit);
-        scales.attach(run, outer.get(), m_stepping.source, {kStepScale});
+        scales.attach(run, outer.get(), {kStepScale});
         h5::writeStringAttribute(run, store_layout::kStepSource, m_stepping.source);
     }
     H5Handle coordinateSet;
@@ -272,7 +272,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             return R::failure(m_path + ": cannot create coordinate \"" + coordinateName + "\"");
         if (ragged) {
             // Each step has a time axis of its own: a 2-D coordinate, not a dimension.
-            scales.attach(run, coordinateSet.get(), coordinateName, {kStepScale, kPointScale});
+            scales.attach(run, coordinateSet.get(), {kStepScale, kPointScale});
         } else {
             H5DSset_scale(coordinateSet.get(), coordinateName.c_str());
         }
@@ -332,11 +332,11 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             // variable (each step's own time axis, the stepped source's values).
             std::string coordinates;
             if (col.rank == 1)
-                scales.attach(run, ds, target, {kStepScale});
+                scales.attach(run, ds, {kStepScale});
             else if (ragged)
-                scales.attach(run, ds, target, {kStepScale, kPointScale});
+                scales.attach(run, ds, {kStepScale, kPointScale});
             else
-                scales.attach(run, ds, target, {kStepScale, coordinateName});
+                scales.attach(run, ds, {kStepScale, coordinateName});
             if (ragged)
                 coordinates = coordinateName;
             if (hasStepSource())
@@ -344,7 +344,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
             if (!coordinates.empty())
                 h5::writeStringAttribute(ds, store_layout::kCoordinates, coordinates);
         } else if (coordinateSet.valid()) {
-            scales.attach(run, ds, target, {coordinateName});
+            scales.attach(run, ds, {coordinateName});
         }
         // The hard link makes each cref a variable of the run group for xarray/h5netcdf.
         if (H5Lcreate_hard(run, target.c_str(), run, resolved.cref.c_str(), H5P_DEFAULT,

@@ -63,14 +63,6 @@ void fail(JournalFile* file, const std::string& what, int error) {
         file->control->failure = errnoText(what, file->path, error);
 }
 
-// Tests make a commit die at a chosen point, as kill -9 would: WAVEBENCH_FAULT_INJECTION=
-// commit-before-apply | commit-mid-apply.
-void faultPoint(const char* name) {
-    const char* chosen = std::getenv("WAVEBENCH_FAULT_INJECTION");
-    if (chosen && std::strcmp(chosen, name) == 0)
-        raise(SIGKILL);
-}
-
 bool writeAll(int fd, const void* data, size_t size, off_t at) {
     const auto* bytes = static_cast<const unsigned char*>(data);
     while (size > 0) {
@@ -202,7 +194,7 @@ bool applyHeldPages(JournalFile* file, haddr_t finalSize) {
         fail(file, "cannot write the commit journal " + file->control->journalPath, errno);
         return false;
     }
-    faultPoint("commit-before-apply");
+    JournalDriver::faultPoint("commit-before-apply");
     size_t written = 0;
     for (const auto& [page, bytes] : file->heldPages) {
         if (!writeAll(file->fd, bytes.data(), bytes.size(), static_cast<off_t>(page * kPage))) {
@@ -210,7 +202,7 @@ bool applyHeldPages(JournalFile* file, haddr_t finalSize) {
             return false;
         }
         if (++written == (file->heldPages.size() + 1) / 2)
-            faultPoint("commit-mid-apply");
+            JournalDriver::faultPoint("commit-mid-apply");
     }
     if (ftruncate(file->fd, static_cast<off_t>(finalSize)) != 0 || fsync(file->fd) != 0) {
         fail(file, "cannot write", errno);
@@ -583,4 +575,10 @@ bool JournalDriver::partWrittenHere(const std::string& partPath) {
         return false;
     std::lock_guard lock(h5Mutex());
     return writtenHere().count({info.st_dev, info.st_ino}) > 0;
+}
+
+void JournalDriver::faultPoint(const char* name) {
+    const char* chosen = std::getenv("WAVEBENCH_FAULT_INJECTION");
+    if (chosen && std::strcmp(chosen, name) == 0)
+        raise(SIGKILL);
 }

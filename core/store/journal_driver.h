@@ -55,6 +55,10 @@ public:
     static Result<bool> rollBack(const std::string& storePath, const std::string& journalPath);
     // Another open (in any process) holds the part file for writing.
     static bool partHasWriter(const std::string& partPath);
+    // Tests make a store operation die at a chosen point, as kill -9 would:
+    // WAVEBENCH_FAULT_INJECTION=commit-before-apply | commit-mid-apply |
+    // merge-after-first-run (StoreMerge, once its first run is committed and verified).
+    static void faultPoint(const char* name);
     // This process writes the part (an open of it is shared with the writer). A part another
     // live process writes is not read: HDF5 could meet half-written metadata there.
     static bool partWrittenHere(const std::string& partPath);

@@ -92,21 +92,11 @@ long long lengthOf(hid_t group, const std::string& name) {
     return set.valid() ? H5Sget_simple_extent_npoints(space.get()) : 0;
 }
 
-std::vector<hsize_t> dimsOfSet(hid_t set) {
-    H5Handle space(H5Dget_space(set));
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    if (rank <= 0)
-        return {};
-    std::vector<hsize_t> dims(static_cast<size_t>(rank));
-    H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-    return dims;
-}
-
 std::vector<hsize_t> dimsOf(hid_t group, const std::string& name) {
     if (name.empty() || !h5::exists(group, name))
         return {};
     H5Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT));
-    return dimsOfSet(set.get());
+    return h5::datasetExtent(set.get());
 }
 
 RunSummary summarize(hid_t run, const std::string& runId) {
@@ -406,7 +396,7 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
                 v.sourceVector = h5::readStringAttribute(set.get(), store_layout::kSourceVector);
                 v.nodeKind = h5::readStringAttribute(set.get(), store_layout::kNodeKind);
                 v.aliases = h5::readStringListAttribute(set.get(), store_layout::kAliases);
-                const auto dims = dimsOfSet(set.get());
+                const auto dims = h5::datasetExtent(set.get());
                 const auto known = extents.emplace(dims.size(), dims).first;
                 if (!readDoubles(set.get(), v.values, &v.imag, known->second))
                     return Result<bool>::failure(path + ": run \"" + runId + "\": cannot read " +
@@ -434,7 +424,7 @@ void unstep(hid_t run, RunData& data) {
     size_t steps = 0;
     if (h5::exists(run, store_layout::kStepIndex)) {
         H5Handle set(H5Dopen2(run, store_layout::kStepIndex, H5P_DEFAULT));
-        const auto stepDims = dimsOfSet(set.get());
+        const auto stepDims = h5::datasetExtent(set.get());
         if (!stepDims.empty() && plausibleExtent(set.get(), static_cast<double>(stepDims[0]), 8))
             steps = static_cast<size_t>(stepDims[0]);
     }

@@ -51,20 +51,12 @@ bool copyAttributes(hid_t source, hid_t target) {
     return H5Aiterate2(source, H5_INDEX_NAME, H5_ITER_NATIVE, &index, copyAttribute, &to) >= 0;
 }
 
-std::vector<hsize_t> dimsOf(hid_t space) {
-    const int rank = H5Sget_simple_extent_ndims(space);
-    std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
-    if (rank > 0)
-        H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    return dims;
-}
-
 // A chunked dataset with data becomes a contiguous one of exactly its extent; the rest
 // (strings, an operating point's scalars, a run that never got a point) as it is.
 bool copyDataset(hid_t source, hid_t sourceParent, const char* name, hid_t targetParent) {
     H5Handle createList(H5Dget_create_plist(source));
     H5Handle space(H5Dget_space(source));
-    const auto dims = dimsOf(space.get());
+    const auto dims = h5::extentOf(space.get());
     const hssize_t count = H5Sget_simple_extent_npoints(space.get());
     if (H5Pget_layout(createList.get()) != H5D_CHUNKED || count <= 0 || dims.empty()) {
         H5Handle copyList(H5Pcreate(H5P_OBJECT_COPY));
@@ -286,14 +278,6 @@ std::vector<std::string> attributeNames(hid_t object) {
     return names;
 }
 
-std::vector<hsize_t> extentOf(hid_t space) {
-    const int rank = H5Sget_simple_extent_ndims(space);
-    std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
-    if (rank > 0)
-        H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    return dims;
-}
-
 // The values of an attribute or a dataset as comparable bytes: variable-length strings as
 // their text, everything else in its native memory layout. Empty optional-like flag on
 // failure.
@@ -349,7 +333,7 @@ std::string typeAndSpaceDifference(hid_t a, hid_t b, bool isAttribute) {
         return "types differ";
     H5Handle spaceA(isAttribute ? H5Aget_space(a) : H5Dget_space(a));
     H5Handle spaceB(isAttribute ? H5Aget_space(b) : H5Dget_space(b));
-    if (extentOf(spaceA.get()) != extentOf(spaceB.get()))
+    if (h5::extentOf(spaceA.get()) != h5::extentOf(spaceB.get()))
         return "shapes differ";
     return {};
 }
@@ -451,7 +435,7 @@ bool RunCopy::copy(hid_t source, hid_t store, const std::string& runId) {
         if (!any)
             continue;
         H5Handle dataset(H5Dopen2(to.get(), use.dataset.c_str(), H5P_DEFAULT));
-        if (!dataset.valid() || !scales.attach(to.get(), dataset.get(), use.dataset, paths))
+        if (!dataset.valid() || !scales.attach(to.get(), dataset.get(), paths))
             return false;
     }
     return scales.finish(to.get());
@@ -517,7 +501,7 @@ Result<RunCopy::Outcome> RunCopy::intoStore(const std::string& store, hid_t sour
             const std::string why = difference(source, reading.get(), runId);
             if (why.empty())
                 return Outcome::AlreadyThere;
-            if (status != toString(RunStatus::Failed) && status != toString(RunStatus::Interrupted))
+            if (!isSupersedable(status))
                 return R::failure(store + ": already holds a different run \"" + runId +
                                   "\" (status " + status + "; " + why + ") than " + sourceName +
                                   "; runs are never overwritten, only failed or interrupted ones "

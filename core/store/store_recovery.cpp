@@ -53,15 +53,6 @@ herr_t collectUses(hid_t group, const char* name, const H5O_info_t* info, void* 
     return 0;
 }
 
-std::vector<hsize_t> dimsOf(hid_t dataset) {
-    H5Handle space(H5Dget_space(dataset));
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
-    if (rank > 0)
-        H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-    return dims;
-}
-
 // A writer that died between two datasets of one flush left some a chunk longer than
 // others: every dimension is cut to the length all of its datasets reached.
 void trimToCommonLength(hid_t run) {
@@ -73,13 +64,13 @@ void trimToCommonLength(hid_t run) {
                 state.uses[scale->second].push_back({dataset, static_cast<unsigned>(dim)});
     for (const auto& [scaleName, uses] : state.uses) {
         H5Handle scale(H5Dopen2(run, scaleName.c_str(), H5P_DEFAULT));
-        auto scaleDims = dimsOf(scale.get());
+        auto scaleDims = h5::datasetExtent(scale.get());
         if (scaleDims.size() != 1)
             continue;
         hsize_t length = scaleDims[0];
         for (const auto& use : uses) {
             H5Handle dataset(H5Dopen2(run, use.dataset.c_str(), H5P_DEFAULT));
-            const auto dims = dimsOf(dataset.get());
+            const auto dims = h5::datasetExtent(dataset.get());
             if (use.dim < dims.size())
                 length = std::min(length, dims[use.dim]);
         }
@@ -87,7 +78,7 @@ void trimToCommonLength(hid_t run) {
             H5Dset_extent(scale.get(), &length);
         for (const auto& use : uses) {
             H5Handle dataset(H5Dopen2(run, use.dataset.c_str(), H5P_DEFAULT));
-            auto dims = dimsOf(dataset.get());
+            auto dims = h5::datasetExtent(dataset.get());
             if (use.dim < dims.size() && dims[use.dim] != length) {
                 dims[use.dim] = length;
                 H5Dset_extent(dataset.get(), dims.data());
@@ -96,7 +87,7 @@ void trimToCommonLength(hid_t run) {
     }
     if (h5::exists(run, store_layout::kStepIndex)) {
         H5Handle steps(H5Dopen2(run, store_layout::kStepIndex, H5P_DEFAULT));
-        const auto dims = dimsOf(steps.get());
+        const auto dims = h5::datasetExtent(steps.get());
         if (dims.size() == 1)
             h5::writeInt64Attribute(run, store_layout::kSteps, static_cast<long long>(dims[0]));
     }

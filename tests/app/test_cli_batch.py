@@ -17,16 +17,10 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, summary  # noqa: E402
+
 TIMEOUT_S = 300
-
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS  " if ok else "FAIL  ") + what + ("" if ok or not detail else f"\n{detail}"))
-    passed, failed = passed + bool(ok), failed + (not ok)
-
 
 def same_bits(a, b):
     a, b = np.asarray(a), np.asarray(b)
@@ -145,8 +139,7 @@ def main():
     check(code == 1 and "nosuch.cir: no such file" in err and ": ok," in out,
           f"a missing netlist fails and the next one runs (exit {code})", out + err)
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -15,17 +15,10 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 from wavebench import job_table, list_runs, open_xarray  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, summary  # noqa: E402
 
 TIMEOUT_S = 300  # a hung CLI fails the test instead of the whole suite
-
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS  " if ok else "FAIL  ") + what + ("" if ok or not detail else f"\n{detail}"))
-    passed, failed = passed + bool(ok), failed + (not ok)
-
 
 def main():
     p = argparse.ArgumentParser()
@@ -177,8 +170,7 @@ def main():
     runs = list_runs(long_store) if os.path.isfile(long_store) else []
     check([r["status"] for r in runs] == ["interrupted"], f"the run is stored as interrupted")
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

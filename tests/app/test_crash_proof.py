@@ -23,18 +23,11 @@ import h5py
 import numpy
 import xarray
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import check, summary, wait_until  # noqa: E402
+
 TIMEOUT_S = 300
 KILLS = 10
-
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS  " if ok else "FAIL  ") + what + ("" if ok or not detail else f"\n{detail}"))
-    sys.stdout.flush()
-    passed, failed = passed + bool(ok), failed + (not ok)
-
 
 def sha256(path):
     with open(path, "rb") as f:
@@ -78,15 +71,6 @@ def live_parts(store):
         except FileNotFoundError:
             pass
     return live
-
-
-def wait_until(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def opens_with_xarray(store, run_id):
@@ -262,8 +246,7 @@ def main():
         finally:
             subprocess.run(["umount", mount])
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -27,18 +27,9 @@ import h5py
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import store_compare  # noqa: E402
+from checks import check, summary  # noqa: E402
 
 TIMEOUT_S = 300
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS  " if ok else "FAIL  ") + what + ("" if ok or not detail else f"\n{detail}"))
-    sys.stdout.flush()
-    passed, failed = passed + bool(ok), failed + (not ok)
-
-
 def write_spec(path, name, body):
     with open(path, "w") as f:
         f.write(f"name: {name}\n{body}")
@@ -270,8 +261,7 @@ def main():
     killed_worker(cli, root, work)
     orphaned_engine_exits(cli, root, work)
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

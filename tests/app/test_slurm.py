@@ -36,21 +36,12 @@ import xarray
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import store_compare  # noqa: E402
+from checks import check, summary, wait_until  # noqa: E402
 
 TIMEOUT_S = 300
 # Attributes of a run group that say when it ran, and nothing else: the only ones that differ
 # between two runs of the same point.
 TIMESTAMPS = ("started", "finished")
-
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    print(("PASS  " if ok else "FAIL  ") + what + ("" if ok or not detail else f"\n{detail}"))
-    sys.stdout.flush()
-    passed, failed = passed + bool(ok), failed + (not ok)
-
 
 def run_digest(group, skip=()):
     """Every object name, attribute (but the dimension-scale references and `skip`, of the run
@@ -107,15 +98,6 @@ def shard_files(store):
     return sorted(glob.glob(store + ".shards/task-*.h5"))
 
 
-def wait_until(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cli", required=True)
@@ -143,8 +125,7 @@ def main():
         tests(a, work, data)
     finally:
         subprocess.run([fixture, "stop", cluster], timeout=60)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 def tests(a, work, data):
@@ -241,7 +222,7 @@ def tests(a, work, data):
     check(code == 0 and array, "--no-wait prints the array's id and returns", out + err)
     done = wait_until(lambda: subprocess.run(["squeue", "-h", "-j", array.group(1)],
                                              capture_output=True, text=True).stdout.strip() == "",
-                      TIMEOUT_S)
+                      TIMEOUT_S, poll=0.1)
     check(done, "the array ends")
     code, out, err = cli("merge", store)
     check(code == 0 and "merged 12 runs" in out
@@ -282,7 +263,7 @@ def tests(a, work, data):
                              store + ".shards/task-0.h5", "--in-process", "-q"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parts = store + ".shards/task-0.h5.parts"
-    appeared = wait_until(lambda: glob.glob(parts + "/*.h5"), 60)
+    appeared = wait_until(lambda: glob.glob(parts + "/*.h5"), 60, poll=0.1)
     time.sleep(0.5)  # a flush or two into the part
     task.kill()
     task.wait()

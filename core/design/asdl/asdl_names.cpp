@@ -1,5 +1,7 @@
 #include "core/design/asdl/asdl_names.h"
 
+#include "core/base/text.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <algorithm>
@@ -12,10 +14,7 @@ std::string where(const std::string& file, int line) {
 }
 
 bool isIdentifier(const std::string& text) {
-    if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_'))
-        return false;
-    return std::all_of(text.begin(), text.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+    return text::isIdentifier(text);
 }
 
 bool isNetName(const std::string& text) {
