@@ -2,6 +2,7 @@
 // SIGSEGV, SIGABRT) never takes a front end down. The front end (EngineClient) starts it
 // and speaks EngineProtocol over its stdin and stdout; the runs go through the same core as
 // in-process (SimSession, RunHandle, H5Sink), and the engine writes the run files itself.
+#include "core/base/phase_trace.h"
 #include "core/engine/engine_protocol.h"
 #include "core/engine/sim_session.h"
 
@@ -54,6 +55,7 @@ void sendEvent(const std::string& runId, QJsonObject message) {
 } // namespace
 
 int main(int argc, char** argv) {
+    phase_trace::mark("engine: main");
     // glibc's defaults keep what a run freed: an arena per thread (ngspice's, the writer's,
     // the pipe's) and up to 32 MB of free top before trimming. Measured on the 101-stage
     // ring (bench/bench_headless.py): peak RSS 65 -> 51.5 MB, CPU time unchanged.
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
             QJsonObject{{"ev", "hello"}, {"error", QString::fromStdString(session.error())}}));
         return 1;
     }
+    phase_trace::mark("engine: ngspice ready");
     writeFrame(EngineProtocol::frame(
         QJsonObject{{"ev", "hello"}, {"version", session.value()->ngspiceVersion()}}));
 
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
             session.value()->resume();
         if (op != "run")
             return;
+        phase_trace::mark("engine: run received");
         RunRequest request =
             EngineProtocol::decodeRequest(message["request"].toObject(), &received);
         const std::string id = request.runId;

@@ -1,5 +1,6 @@
 // wavebench-run: the headless front end (batch, CI, cluster job arrays). Same core as the GUI.
 #include "app/command_line.h"
+#include "core/base/phase_trace.h"
 #include "core/base/spice_number.h"
 #include "core/engine/design_reader.h"
 #include "core/engine/engine_client.h"
@@ -444,6 +445,7 @@ int runDesigns(QCoreApplication& app, const Options& options) {
             wanted.tran = options.tran;
             wanted.probeMapPath = options.probeMap.toStdString();
             auto planned = RunPlanner::planFile(wanted);
+            phase_trace::mark("front: planned");
             if (!planned) {
                 std::fprintf(stderr, "wavebench-run: %s\n", planned.error().c_str());
                 exitCode = worseExitCode(exitCode, 1);
@@ -458,6 +460,7 @@ int runDesigns(QCoreApplication& app, const Options& options) {
             const QString out = QString::fromStdString(planned->request.storePath);
             if (announced.insert(planned->request.storePath).second)
                 announceRecovered(planned->request.storePath);
+            phase_trace::mark("front: submit");
             handle = session.value()->submit(planned->request, [&, out](RunHandle& run) {
                 QObject::connect(
                     &run, &RunHandle::progress, &app,
@@ -474,6 +477,7 @@ int runDesigns(QCoreApplication& app, const Options& options) {
                     });
                 QObject::connect(&run, &RunHandle::finished, &app,
                                  [&, out, raw = &run](RunStatus status, const QString& message) {
+                                     phase_trace::mark("front: finished");
                                      if (tty && !quiet)
                                          std::fprintf(stderr, "\r%-40s\r", "");
                                      const QString ids = raw->runIds().join(", ");
@@ -526,6 +530,7 @@ int runDesigns(QCoreApplication& app, const Options& options) {
 } // namespace
 
 int main(int argc, char** argv) {
+    phase_trace::mark("front: main");
     QCoreApplication app(argc, argv);
     std::setlocale(LC_NUMERIC, "C"); // ngspice parses numbers with the C locale
     // A file-size limit (ulimit -f, a quota) makes a write fail with EFBIG, which the store

@@ -1,5 +1,6 @@
 #include "core/engine/sim_session.h"
 
+#include "core/base/phase_trace.h"
 #include "core/design/spice_reader.h"
 #include "core/engine/stream_queue.h"
 #include "core/netlist/measure_results.h"
@@ -158,6 +159,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
             ? RunNetlist::fromFile(request.netlistPath, request.tran)
             : RunNetlist::fromText(request.netlistText, request.baseDir, origin, request.tran);
 
+    phase_trace::mark("engine: runNow");
     auto sink = H5Sink::open(request.storePath);
     if (!sink) {
         handle->finishWithoutStore(RunStatus::Failed, sink.error());
@@ -184,12 +186,14 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         handle->finishWithoutStore(RunStatus::Failed, created.error());
         return;
     }
+    phase_trace::mark("engine: run created");
     handle->startWriter(std::move(sink.value()), metadata);
     if (!netlist) {
         abortRun(handle, RunStatus::Failed, netlist.error());
         return;
     }
     auto circuit = loadFor(*handle, netlist.value(), origin);
+    phase_trace::mark("engine: circuit loaded");
     if (!treeNote.empty())
         handle->queue().push(StreamEvent::log(treeNote));
     for (const auto& note : netlist->notes())
@@ -225,6 +229,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     // measure then fails "out of interval"). A netlist with measures therefore keeps its plot
     // (`save all` streams the same vectors), and memory grows with the run until the plot is
     // destroyed after it.
+    phase_trace::mark("engine: saves checked");
     const bool measures = !MeasureResults::declared(netlist->text()).empty();
     engine.command(measures ? "save all" : "save none");
     for (const auto& command : ProbeResolver::saveCommands(valid))
@@ -263,6 +268,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         }
         command = "source " + path;
     }
+    phase_trace::mark("engine: bg started");
     if (auto started = engine.startBackground(command); !started.ok)
         abortRun(handle, RunStatus::Failed, started.message);
 }
@@ -373,6 +379,7 @@ void SimSession::validateDeviceSaves(RunHandle& handle, const std::vector<std::s
 }
 
 void SimSession::onStreamEnded(RunHandle* handle) {
+    phase_trace::mark("engine: stream ended");
     assertWorkerThread();
     if (!m_current || m_current.get() != handle)
         return;

@@ -1,5 +1,6 @@
 #include "core/store/h5_sink.h"
 
+#include "core/base/phase_trace.h"
 #include "core/store/h5_handle.h"
 #include "core/store/h5_writer.h"
 #include "core/store/store_commit.h"
@@ -171,6 +172,7 @@ Result<bool> H5Sink::finishRun(RunStatus status, const std::string& message) {
         return finished;
     if (!lock)
         return R::failure(lock.error());
+    phase_trace::mark("writer: commit");
     return StoreCommit::commitLocked(m_path, part, m_runId);
 }
 

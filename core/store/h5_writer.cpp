@@ -1,5 +1,6 @@
 #include "core/store/h5_writer.h"
 
+#include "core/base/phase_trace.h"
 #include "core/netlist/measure_results.h"
 #include "core/netlist/ngspice_output.h"
 #include "core/store/dimension_scales.h"
@@ -156,6 +157,7 @@ Result<bool> H5Writer::createRun(const RunMetadata& metadata) {
 Result<bool> H5Writer::beginPlot(const std::string& plotType,
                                  const std::vector<VectorInfo>& vectors,
                                  const Resolution& resolution) {
+    phase_trace::mark("writer: beginPlot");
     const std::string analysis = NgspiceOutput::analysisOf(plotType);
     using R = Result<bool>;
     std::lock_guard lock(h5Mutex());
@@ -364,6 +366,7 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
     // what is free back to the system rather than carry it for the whole run.
     H5garbage_collect();
     malloc_trim(0);
+    phase_trace::mark("writer: plot begun");
     return true;
 }
 
@@ -543,6 +546,7 @@ Result<bool> H5Writer::finishRun(RunStatus status, const std::string& message) {
     std::lock_guard lock(h5Mutex());
     if (!m_run.valid())
         return R::failure("internal: no run open");
+    phase_trace::mark("writer: finishRun");
     flushStaged();
     writeLogs();
     const hid_t run = m_run.get();
