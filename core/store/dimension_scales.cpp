@@ -2,6 +2,7 @@
 
 #include "core/store/h5_handle.h"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace {
@@ -29,8 +30,8 @@ bool DimensionScales::referenceOf(hid_t location, const std::string& path, hobj_
     return true;
 }
 
-bool DimensionScales::attach(hid_t location, hid_t dataset,
-                             const std::vector<std::string>& scales) {
+bool DimensionScales::attach(hid_t location, hid_t dataset, const std::vector<std::string>& scales,
+                             const std::string& order) {
     hobj_ref_t self;
     // "." names the dataset itself: no lookup of its path through the run's groups.
     if (H5Rcreate(&self, dataset, ".", H5R_OBJECT, -1) < 0)
@@ -45,7 +46,7 @@ bool DimensionScales::attach(hid_t location, hid_t dataset,
         list[dim] = hvl_t{1, &refs[dim]};
         if (m_uses.find(scales[dim]) == m_uses.end())
             m_order.push_back(scales[dim]);
-        m_uses[scales[dim]].push_back({self, static_cast<int>(dim)});
+        m_uses[scales[dim]].push_back({self, static_cast<int>(dim), order});
     }
     if (!m_listType.valid())
         m_listType = H5Handle(H5Tvlen_create(H5T_STD_REF_OBJ));
@@ -65,7 +66,9 @@ bool DimensionScales::finish(hid_t location) {
     H5Tinsert(type.get(), "dimension", offsetof(ReferenceEntry, dim), H5T_NATIVE_INT);
     bool ok = true;
     for (const auto& scalePath : m_order) {
-        const auto& uses = m_uses[scalePath];
+        auto& uses = m_uses[scalePath];
+        std::stable_sort(uses.begin(), uses.end(),
+                         [](const Use& a, const Use& b) { return a.order < b.order; });
         std::vector<ReferenceEntry> entries;
         entries.reserve(uses.size());
         for (const auto& use : uses)

@@ -20,14 +20,20 @@ class DimensionScales {
 public:
     // Scale paths are relative to `location` (a run group). `scales` has one entry per dimension
     // of `dataset`; "" leaves that dimension without a scale. Writes DIMENSION_LIST now.
-    bool attach(hid_t location, hid_t dataset, const std::vector<std::string>& scales);
-    // Writes every scale's REFERENCE_LIST: the datasets attached to it, in attach order.
+    // `order` places the dataset in its scales' REFERENCE_LIST (by byte order; equal keys
+    // in attach order): a plot built in another order than a copy visits it lists its
+    // datasets as the copy does.
+    bool attach(hid_t location, hid_t dataset, const std::vector<std::string>& scales,
+                const std::string& order = {});
+    // Writes every scale's REFERENCE_LIST: the datasets attached to it, by order, then in
+    // attach order.
     bool finish(hid_t location);
 
 private:
     struct Use {
         hobj_ref_t dataset;
         int dim;
+        std::string order;
     };
     bool referenceOf(hid_t location, const std::string& path, hobj_ref_t* ref);
     std::map<std::string, hobj_ref_t> m_scaleRefs;

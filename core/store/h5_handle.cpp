@@ -77,6 +77,16 @@ void silenceErrorStack() {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
+H5Handle compactGroupCreateList(unsigned creationOrder) {
+    constexpr unsigned kCompact = 32;
+    H5Handle list(H5Pcreate(H5P_GROUP_CREATE));
+    if (creationOrder != 0)
+        H5Pset_link_creation_order(list.get(), creationOrder);
+    H5Pset_link_phase_change(list.get(), kCompact, kCompact - 8);
+    H5Pset_attr_phase_change(list.get(), kCompact, kCompact - 8);
+    return list;
+}
+
 H5Handle complexType(hid_t member) {
     H5Handle type(H5Tcreate(H5T_COMPOUND, 2 * sizeof(double)));
     H5Tinsert(type.get(), "r", 0, member);

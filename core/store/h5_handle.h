@@ -56,6 +56,11 @@ void allowUncleanClose(hid_t fapl);
 // Complex samples as the compound {r, i}, which h5py and h5netcdf read as complex128;
 // `member` is the file type (H5T_IEEE_F64LE) or the memory type (H5T_NATIVE_DOUBLE).
 H5Handle complexType(hid_t member);
+// A group's creation list: its links and attributes kept in its object header up to 32
+// (a run group has some 15 attributes and as many links besides its crefs; not a B-tree
+// and heap of their own, about 4 KB a run, measured); `creationOrder` as
+// H5Pset_link_creation_order's flags (0: none).
+H5Handle compactGroupCreateList(unsigned creationOrder);
 bool writeStringAttribute(hid_t object, const std::string& name, const std::string& value);
 // Adds scalar string attributes to an object that has none of these names yet: one type,
 // one dataspace and no lookup for all of them (a thousand new datasets each get theirs).

@@ -17,7 +17,9 @@ struct SampleBatch;
 struct JournalControl;
 
 // The HDF5 side of H5Sink (core/store only): writes one part file (StorePaths), which it
-// creates; it fails if the file exists. Thread: as H5Sink's; every call holds h5Mutex().
+// creates; it fails if the file exists. A plot goes into the part as a table of sample
+// rows (PlotLayout), which the commit turns into the store's layout. Thread: as H5Sink's; every
+// call holds h5Mutex().
 class H5Writer {
 public:
     static Result<std::unique_ptr<H5Writer>> open(const std::string& path);
@@ -25,7 +27,7 @@ public:
 
     // Creates /runs/<id> with status=running and its inputs. Fails if the id exists.
     Result<bool> createRun(const RunMetadata& metadata);
-    // Creates the coordinate and one dataset per vector of the plot.
+    // Records the plot's layout (its coordinate, vectors, steps) and starts its samples.
     Result<bool> beginPlot(const std::string& plotType, const std::vector<VectorInfo>& vectors,
                            const Resolution& resolution);
     // Appends rows [first, last) of the batch (all of them when last < 0).
@@ -50,39 +52,29 @@ public:
 private:
     H5Writer() = default;
     void flushStaged();
-    void writeStepValues();
-    bool hasStepSource() const;
+    void writeStepStart();
     void writeLogs();
-
-    // Datasets are opened only while a chunk is written: an open HDF5 dataset costs about
-    // 25 KB, which for a thousand vectors would outweigh ngspice itself.
-    struct Column {
-        std::string link; // name in the run group: the coordinate's or the cref
-        int sourceColumn = 0;
-        bool isComplex = false;
-        int rank = 1;               // 2: (step_index, point or coordinate)
-        bool firstStepOnly = false; // a coordinate all steps share
-        std::vector<double> staged; // chunkRows values (interleaved re/im when complex)
-    };
 
     std::string m_path;
     std::unique_ptr<JournalControl> m_control; // before m_file: outlives its close
     H5Handle m_file;
     H5Handle m_run;
     std::string m_runId;
-    std::vector<Column> m_columns; // [0] is the coordinate when the plot has one
+    // The plot as a part holds it (PlotLayout): one table of sample rows, open for the run,
+    // and a row per step; the commit builds the store's datasets from them.
+    H5Handle m_samples;
+    H5Handle m_steps;
+    int m_columns = 1;            // of a sample row
+    std::vector<double> m_staged; // m_chunkRows rows of m_columns, row-major as ngspice's
     int m_chunkRows = 4096;
     int m_stagedRows = 0;
-    long long m_points = 0;
-    bool m_scalarPlot = false; // an operating point: one value per vector, stored as scalars
+    long long m_points = 0;    // sample rows flushed, over all steps
+    bool m_scalarPlot = false; // an operating point: one value per vector (per step)
     std::string m_dcSweepSource;
     RunStepping m_stepping;
-    std::string m_coordinateName;
     bool m_stepped = false; // the current plot has a step_index dimension
     long long m_step = 0;
-    long long m_stepPoints = 0;     // rows of the current step written so far
-    long long m_pointScaleSize = 0; // length of the "point" dimension (ragged steps)
-    bool m_stepHasValue = false;    // a stepped operating point: this step's row is in
+    bool m_stepHasValue = false; // an operating point: this step's row is in
     std::string m_log;
     std::string m_warnings;
     bool m_logTruncated = false;

@@ -3,6 +3,8 @@
 #include "core/store/h5_handle.h"
 #include "core/store/journal_driver.h"
 #include "core/store/measurement_store.h"
+#include "core/store/plot_layout.h"
+#include "core/store/run_copy.h"
 #include "core/store/store_layout.h"
 #include "core/store/store_paths.h"
 
@@ -47,8 +49,26 @@ Result<H5Handle> openStore(const std::string& path) {
     return openFile(path, false);
 }
 
+// A part's plot (PlotLayout) built into the store's layout in memory, for one readRun:
+// every step of it reads the run as it was built at the first. With h5Mutex() held.
+struct BuiltPart {
+    std::string part;
+    H5Handle file;
+};
+BuiltPart& builtPart() {
+    static BuiltPart built;
+    return built;
+}
+
+enum class Reading {
+    Attributes, // the run group's attributes (a listing): a part as it is
+    Fresh,      // the first step of a read: a part's plot built afresh
+    Again,      // a later step: the plot the first step built, if it is still there
+};
+
 // The run's group where it is now: in the store once committed, else in its part file.
-Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Handle& file) {
+Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Handle& file,
+                         Reading reading = Reading::Attributes) {
     const std::string groupPath = store_layout::runPath(runId);
     if (runId.empty() || runId.find('/') != std::string::npos)
         return Result<H5Handle>::failure(path + ": no run \"" + runId + "\"");
@@ -58,6 +78,11 @@ Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Ha
         return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
     }
     const std::string part = store_paths::partPath(path, runId);
+    BuiltPart& built = builtPart();
+    if (reading == Reading::Again && built.part == part && built.file.valid()) {
+        file = H5Handle(H5Freopen(built.file.get()));
+        return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
+    }
     if (!QFileInfo::exists(QString::fromStdString(part)))
         return Result<H5Handle>::failure(opened ? path + ": no run \"" + runId + "\""
                                                 : opened.error());
@@ -71,6 +96,15 @@ Result<H5Handle> openRun(const std::string& path, const std::string& runId, H5Ha
     file = std::move(inPart.value());
     if (!h5::exists(file.get(), groupPath))
         return Result<H5Handle>::failure(part + ": no run \"" + runId + "\"");
+    H5Handle group(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT));
+    if (reading == Reading::Attributes || !PlotLayout::heldBy(group.get()))
+        return Result<H5Handle>(std::move(group));
+    group.reset();
+    built = {part, RunCopy::inMemory(file.get(), runId)};
+    if (!built.file.valid())
+        return Result<H5Handle>::failure(part + ": the plot of run \"" + runId +
+                                         "\" cannot be read");
+    file = H5Handle(H5Freopen(built.file.get()));
     return Result<H5Handle>(H5Handle(H5Gopen2(file.get(), groupPath.c_str(), H5P_DEFAULT)));
 }
 
@@ -110,6 +144,10 @@ RunSummary summarize(hid_t run, const std::string& runId) {
     summary.finished = h5::readStringAttribute(run, store_layout::kFinished);
     summary.coordinate = h5::readStringAttribute(run, store_layout::kCoordinate);
     summary.points = lengthOf(run, summary.coordinate);
+    if (PlotLayout::heldBy(run)) { // a part's plot: its sample rows so far
+        const auto rows = dimsOf(run, part_layout::kSamples);
+        summary.points = rows.empty() ? 0 : static_cast<long long>(rows[0]);
+    }
     if (summary.coordinate.empty() && h5::exists(run, store_layout::kVectors) &&
         summary.analysis == "op")
         summary.points = 1; // an operating point: scalars, no coordinate
@@ -216,10 +254,11 @@ template <typename Step> Result<bool> inStore(const std::string& path, const Ste
 }
 
 template <typename Step>
-Result<bool> inRun(const std::string& path, const std::string& runId, const Step& step) {
+Result<bool> inRun(const std::string& path, const std::string& runId, const Step& step,
+                   Reading reading = Reading::Again) {
     std::lock_guard lock(h5Mutex());
     H5Handle file;
-    auto run = openRun(path, runId, file);
+    auto run = openRun(path, runId, file, reading);
     if (!run)
         return Result<bool>::failure(run.error());
     return step(run->get());
@@ -321,31 +360,41 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
     std::map<size_t, std::vector<hsize_t>> extents;
     std::vector<hsize_t> coordinateExtent;
     bool stepped = false;
-    auto began = inRun(path, runId, [&](hid_t run) {
-        data.summary = summarize(run, runId);
-        coordinateExtent = dimsOf(run, data.summary.coordinate);
-        if (!coordinateExtent.empty())
-            extents[coordinateExtent.size()] = coordinateExtent;
-        // Written when the run finished: a stepped run is unstepped only when complete.
-        stepped = h5::readInt64Attribute(run, store_layout::kSteps, 0) > 0;
-        data.seed = h5::readInt64Attribute(run, store_layout::kSeed, -1);
-        data.ngspiceVersion = h5::readStringAttribute(run, store_layout::kNgspiceVersion);
-        data.netlistSha256 = h5::readStringAttribute(run, store_layout::kNetlistSha256);
-        data.job = h5::readStringAttribute(run, store_layout::kJob);
-        data.corner = h5::readStringAttribute(run, store_layout::kCorner);
-        data.sweep = h5::readStringAttribute(run, store_layout::kSweep);
-        data.sweepIndex = h5::readInt64Attribute(run, store_layout::kSweepIndex, -1);
-        for (const auto& m : MeasurementStore::read(run)) {
-            data.measurements[m.name] = m.value;
-            if (!m.message.empty())
-                data.measurementMessages[m.name] = m.message;
+    // A part's plot built for this read goes with it (another read builds its own).
+    struct Release {
+        ~Release() {
+            std::lock_guard lock(h5Mutex());
+            builtPart() = {};
         }
-        if (h5::exists(run, store_layout::kVectors)) {
-            H5Handle vectors(H5Gopen2(run, store_layout::kVectors, H5P_DEFAULT));
-            crefs = h5::childNames(vectors.get());
-        }
-        return Result<bool>(true);
-    });
+    } release;
+    auto began = inRun(
+        path, runId,
+        [&](hid_t run) {
+            data.summary = summarize(run, runId);
+            coordinateExtent = dimsOf(run, data.summary.coordinate);
+            if (!coordinateExtent.empty())
+                extents[coordinateExtent.size()] = coordinateExtent;
+            // Written when the run finished: a stepped run is unstepped only when complete.
+            stepped = h5::readInt64Attribute(run, store_layout::kSteps, 0) > 0;
+            data.seed = h5::readInt64Attribute(run, store_layout::kSeed, -1);
+            data.ngspiceVersion = h5::readStringAttribute(run, store_layout::kNgspiceVersion);
+            data.netlistSha256 = h5::readStringAttribute(run, store_layout::kNetlistSha256);
+            data.job = h5::readStringAttribute(run, store_layout::kJob);
+            data.corner = h5::readStringAttribute(run, store_layout::kCorner);
+            data.sweep = h5::readStringAttribute(run, store_layout::kSweep);
+            data.sweepIndex = h5::readInt64Attribute(run, store_layout::kSweepIndex, -1);
+            for (const auto& m : MeasurementStore::read(run)) {
+                data.measurements[m.name] = m.value;
+                if (!m.message.empty())
+                    data.measurementMessages[m.name] = m.message;
+            }
+            if (h5::exists(run, store_layout::kVectors)) {
+                H5Handle vectors(H5Gopen2(run, store_layout::kVectors, H5P_DEFAULT));
+                crefs = h5::childNames(vectors.get());
+            }
+            return Result<bool>(true);
+        },
+        Reading::Fresh);
     if (!began)
         return R::failure(began.error());
 

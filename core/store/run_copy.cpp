@@ -4,6 +4,7 @@
 #include "core/store/dimension_scales.h"
 #include "core/store/h5_handle.h"
 #include "core/store/journal_driver.h"
+#include "core/store/plot_layout.h"
 #include "core/store/store_commit.h"
 #include "core/store/store_layout.h"
 #include "core/store/store_paths.h"
@@ -13,6 +14,7 @@
 #include <hdf5_hl.h>
 #include <map>
 #include <set>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -20,8 +22,6 @@ namespace {
 constexpr const char* kDimensionList = "DIMENSION_LIST";
 constexpr const char* kReferenceList = "REFERENCE_LIST";
 constexpr size_t kSlabBytes = 1u << 20; // the commit's whole buffer: a peak of the run's RSS
-constexpr unsigned kCompactLinks = 32;
-constexpr unsigned kCompactAttributes = 32;
 
 herr_t copyAttribute(hid_t object, const char* name, const H5A_info_t*, void* data) {
     const hid_t target = *static_cast<hid_t*>(data);
@@ -148,14 +148,7 @@ H5Handle groupCreateList(hid_t source) {
     H5Handle sourceList(H5Gget_create_plist(source));
     unsigned order = 0;
     H5Pget_link_creation_order(sourceList.get(), &order);
-    H5Handle list(H5Pcreate(H5P_GROUP_CREATE));
-    if (order != 0)
-        H5Pset_link_creation_order(list.get(), order);
-    // A run group has some 15 attributes and as many links besides its crefs: kept in its
-    // object header, not in a B-tree and heap of their own (about 4 KB a run, measured).
-    H5Pset_link_phase_change(list.get(), kCompactLinks, kCompactLinks - 8);
-    H5Pset_attr_phase_change(list.get(), kCompactAttributes, kCompactAttributes - 8);
-    return list;
+    return h5::compactGroupCreateList(order);
 }
 
 struct Copier {
@@ -211,6 +204,14 @@ void Copier::noteScales(hid_t dataset, const std::string& relative) {
 bool Copier::copyLink(hid_t source, hid_t target, const std::string& relative, const char* name,
                       const H5L_info_t& link) {
     const std::string path = relative.empty() ? name : relative + "/" + name;
+    if (relative.empty() && name[0] == '_' && std::strcmp(name, store_layout::kSuccess) != 0) {
+        // A part's plot: built into the store's layout once (PlotLayout), not copied.
+        if (std::strcmp(name, part_layout::kPlot) == 0)
+            return PlotLayout::build(source, target);
+        if (std::strcmp(name, part_layout::kSamples) == 0 ||
+            std::strcmp(name, part_layout::kSteps) == 0)
+            return true;
+    }
     if (link.type == H5L_TYPE_SOFT) {
         std::vector<char> value(link.u.val_size + 1, '\0');
         H5Lget_val(source, name, value.data(), value.size(), H5P_DEFAULT);
@@ -441,6 +442,17 @@ bool RunCopy::copy(hid_t source, hid_t store, const std::string& runId) {
     return scales.finish(to.get());
 }
 
+H5Handle RunCopy::inMemory(hid_t source, const std::string& runId) {
+    static int serial = 0; // a core-driver file's name must be unique while it is open
+    H5Handle access = h5::storeFileAccess();
+    H5Pset_fapl_core(access.get(), 1 << 20, false);
+    const std::string name = "wavebench-in-memory-" + std::to_string(++serial) + ".h5";
+    H5Handle file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()));
+    if (!file.valid() || !copy(source, file.get(), runId))
+        return {};
+    return file;
+}
+
 std::string RunCopy::difference(hid_t a, hid_t b, const std::string& runId) {
     const std::string group = store_layout::runPath(runId);
     if (!h5::exists(a, group) || !h5::exists(b, group))
@@ -449,6 +461,17 @@ std::string RunCopy::difference(hid_t a, hid_t b, const std::string& runId) {
     H5Handle runB(H5Gopen2(b, group.c_str(), H5P_DEFAULT));
     if (auto why = attributesDifference(runA.get(), runB.get()); !why.empty())
         return group + ": " + why;
+    // A part's plot is compared in the store's layout, built in memory: only when the run's
+    // attributes (its start time among them) say it may be the same run.
+    for (const auto& [run, file, other] :
+         {std::tuple{runA.get(), a, b}, std::tuple{runB.get(), b, a}})
+        if (PlotLayout::heldBy(run)) {
+            H5Handle built = inMemory(file, runId);
+            if (!built.valid())
+                return group + ": its plot cannot be built";
+            return file == a ? difference(built.get(), other, runId)
+                             : difference(a, built.get(), runId);
+        }
     const auto paths = linkPaths(runA.get());
     if (paths != linkPaths(runB.get()))
         return group + ": the objects differ";

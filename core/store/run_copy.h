@@ -41,6 +41,10 @@ public:
     // dimension-scale references, compared as the scales' names instead), dataspaces and data
     // bytes; else the first difference found, naming the object.
     static std::string difference(hid_t a, hid_t b, const std::string& runId);
+    // /runs/<runId> of `source` copied into a new HDF5 file in memory (the core driver, no
+    // file behind it): a part's plot read, or compared, in the store's layout. Invalid on
+    // failure.
+    static H5Handle inMemory(hid_t source, const std::string& runId);
     // The copy itself, into an open store; false on any HDF5 failure (the caller drops the
     // whole commit then).
     static bool copy(hid_t source, hid_t storeFile, const std::string& runId);

@@ -3,6 +3,7 @@
 #include "core/store/h5_handle.h"
 #include "core/store/h5_writer.h"
 #include "core/store/journal_driver.h"
+#include "core/store/plot_layout.h"
 #include "core/store/store_commit.h"
 #include "core/store/store_layout.h"
 #include "core/store/store_lock.h"
@@ -85,7 +86,12 @@ void trimToCommonLength(hid_t run) {
             }
         }
     }
-    if (h5::exists(run, store_layout::kStepIndex)) {
+    if (h5::exists(run, part_layout::kSteps)) { // a part's plot (PlotLayout): a row a step
+        H5Handle steps(H5Dopen2(run, part_layout::kSteps, H5P_DEFAULT));
+        const auto dims = h5::datasetExtent(steps.get());
+        if (!dims.empty())
+            h5::writeInt64Attribute(run, store_layout::kSteps, static_cast<long long>(dims[0]));
+    } else if (h5::exists(run, store_layout::kStepIndex)) {
         H5Handle steps(H5Dopen2(run, store_layout::kStepIndex, H5P_DEFAULT));
         const auto dims = h5::datasetExtent(steps.get());
         if (dims.size() == 1)
