@@ -22,8 +22,9 @@ namespace {
 
 constexpr size_t kMaxLogBytes = 32u << 20;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
-// Staging is bounded by this many values over all columns (4 MB).
-constexpr int kStagingBudget = 1 << 19;
+// Staging is bounded by this many values over all columns (1 MB; at least 256 rows, so
+// 2 MB for a thousand vectors): a flush is one write, so small blocks cost no more.
+constexpr int kStagingBudget = 1 << 17;
 constexpr int kChunkColumns = 64;
 
 std::string isoNow() {

@@ -15,7 +15,7 @@ namespace {
 
 // The commit reads the samples of a few vectors at a time, in slabs of rows: its buffer,
 // and so the peak memory it adds, whatever the run's length.
-constexpr size_t kSlabBytes = 4u << 20;
+constexpr size_t kSlabBytes = 1u << 20;
 constexpr int kBandColumns = 64;
 
 QString q(const std::string& text) {
