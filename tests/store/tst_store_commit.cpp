@@ -18,8 +18,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <hdf5.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
@@ -226,6 +228,102 @@ private slots:
         auto earlier = ResultStore::readRun(m_store, "before");
         QVERIFY(earlier);
         verifyRows(earlier.value(), 100);
+    }
+
+    // A part holds a plot as sample rows and a row per step, not the store's datasets; a
+    // stepped run killed in its third step is built from them into the store's layout:
+    // 2-D (step, point) with NaN past a short step, every dataset contiguous at its size.
+    void aKilledSteppedRunIsBuiltFromItsSampleRows() {
+        const std::vector<long long> stepRows = {5, 7, 3};
+        const int status = inChild([&] {
+            auto sink = H5Sink::open(m_store);
+            RunMetadata m = metadata("looped");
+            m.stepping.kind = RunStepping::Kind::Plots;
+            if (!sink || !sink.value()->createRun(m) || !begin(*sink.value()))
+                _exit(3);
+            long long row = 0;
+            for (size_t k = 0; k < stepRows.size(); ++k) {
+                if (k > 0)
+                    sink.value()->nextStep();
+                if (k + 1 == stepRows.size()) // past the flush interval: all flushed
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+                append(*sink.value(), row, stepRows[k]);
+                row += stepRows[k];
+            }
+            raise(SIGKILL);
+        });
+        QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        QCOMPARE(partFiles(m_store), QStringList{"looped.h5"});
+        {
+            const std::string part = store_paths::partPath(m_store, "looped");
+            hid_t access = H5Pcreate(H5P_FILE_ACCESS);
+            hbool_t clear = true; // as h5clear: its writer died with the file open
+            H5Pset(access, "clear_status_flags", &clear);
+            hid_t file = H5Fopen(part.c_str(), H5F_ACC_RDONLY, access);
+            H5Pclose(access);
+            QVERIFY(file >= 0);
+            QVERIFY(H5Lexists(file, "runs/looped/_plot", H5P_DEFAULT) > 0);
+            QVERIFY(H5Lexists(file, "runs/looped/vectors", H5P_DEFAULT) <= 0);
+            hid_t samples = H5Dopen2(file, "runs/looped/_samples", H5P_DEFAULT);
+            hid_t steps = H5Dopen2(file, "runs/looped/_steps", H5P_DEFAULT);
+            hsize_t dims[2] = {0, 0}, stepDims[2] = {0, 0};
+            hid_t space = H5Dget_space(samples);
+            H5Sget_simple_extent_dims(space, dims, nullptr);
+            H5Sclose(space);
+            space = H5Dget_space(steps);
+            H5Sget_simple_extent_dims(space, stepDims, nullptr);
+            H5Sclose(space);
+            H5Dclose(samples);
+            H5Dclose(steps);
+            H5Fclose(file);
+            QCOMPARE(dims[0], hsize_t(15)); // every row, over the steps
+            QCOMPARE(dims[1], hsize_t(kColumns));
+            QCOMPARE(stepDims[0], hsize_t(3));
+        }
+
+        auto recovered = StoreRecovery::recover(m_store);
+        QVERIFY2(recovered, recovered ? "" : recovered.error().c_str());
+        auto run = ResultStore::readRun(m_store, "looped");
+        QVERIFY2(run, run ? "" : run.error().c_str());
+        QCOMPARE(QString::fromStdString(run->summary.status), QString("interrupted"));
+        QCOMPARE(run->stepStarts, (std::vector<size_t>{0, 5, 12}));
+        const auto out =
+            std::find_if(run->vectors.begin(), run->vectors.end(),
+                         [](const StoredVector& v) { return v.sourceVector == "out"; });
+        QVERIFY(out != run->vectors.end());
+        QCOMPARE(out->values.size(), size_t(15));
+        for (size_t i = 0; i < 15; ++i) {
+            QCOMPARE(run->coordinate[i], static_cast<double>(i) * 1e-9);
+            QCOMPARE(out->values[i], static_cast<double>(i) * 0.5);
+        }
+
+        hid_t file = H5Fopen(m_store.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        QVERIFY(file >= 0);
+        QVERIFY(H5Lexists(file, "runs/looped/_samples", H5P_DEFAULT) <= 0);
+        hid_t time = H5Dopen2(file, "runs/looped/time", H5P_DEFAULT);
+        hid_t data = H5Dopen2(file, "runs/looped/vectors/top.nodes.out.v/data", H5P_DEFAULT);
+        QVERIFY(time >= 0 && data >= 0);
+        for (hid_t set : {time, data}) {
+            hid_t createList = H5Dget_create_plist(set);
+            QCOMPARE(H5Pget_layout(createList), H5D_CONTIGUOUS);
+            H5Pclose(createList);
+            hid_t space = H5Dget_space(set);
+            hsize_t dims[2] = {0, 0};
+            QCOMPARE(H5Sget_simple_extent_ndims(space), 2);
+            H5Sget_simple_extent_dims(space, dims, nullptr);
+            H5Sclose(space);
+            QCOMPARE(dims[0], hsize_t(3));
+            QCOMPARE(dims[1], hsize_t(7)); // the longest step
+        }
+        std::vector<double> values(21, 0.0);
+        QVERIFY(H5Dread(data, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >=
+                0);
+        QCOMPARE(values[7 + 6], 11 * 0.5);                               // step 1, point 6: row 11
+        QVERIFY(std::isnan(values[5]) && std::isnan(values[2 * 7 + 3])); // past a short step
+        QCOMPARE(values[2 * 7 + 2], 14 * 0.5);
+        H5Dclose(time);
+        H5Dclose(data);
+        H5Fclose(file);
     }
 
     // A commit killed after its journal is written and before (or while) the old bytes
