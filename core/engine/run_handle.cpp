@@ -1,5 +1,6 @@
 #include "core/engine/run_handle.h"
 
+#include "core/base/phase_trace.h"
 #include "core/design/hierarchy_tree.h"
 #include "core/engine/spice_engine.h"
 #include "core/engine/stream_queue.h"
@@ -184,6 +185,7 @@ void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
         StreamEvent event = m_queue->pop();
         switch (event.kind) {
         case StreamEvent::Kind::PlotStarted:
+            phase_trace::mark("writer: plot started");
             onPlotStarted(event, *metadata);
             break;
         case StreamEvent::Kind::Data:
@@ -295,8 +297,10 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     m_hasPreviousSweepValue = false;
     m_vectors = event.vectors;
     auto resolution = m_resolver.resolve(m_vectors);
+    phase_trace::mark("writer: vectors resolved");
     if (resolution)
         m_units.fill(resolution.value());
+    phase_trace::mark("writer: units filled");
     auto begun = resolution ? m_sink->beginPlot(event.text, m_vectors, resolution.value())
                             : Result<bool>::failure(resolution.error());
     if (!begun) {
