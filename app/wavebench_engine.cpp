@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     std::map<std::string, std::shared_ptr<RunHandle>> running;
     bool frontEndGone = false;
     EngineProtocol::Shared received; // the tree and probe map the front end sent last
-    auto onMessage = [&](const QJsonObject& message) {
+    auto onMessage = [&](const QJsonObject& message, std::vector<std::string>& texts) {
         const QString op = message["op"].toString();
         if (op == "stop")
             session.value()->stop();
@@ -98,8 +98,7 @@ int main(int argc, char** argv) {
         if (op != "run")
             return;
         phase_trace::mark("engine: run received");
-        RunRequest request =
-            EngineProtocol::decodeRequest(message["request"].toObject(), &received);
+        RunRequest request = EngineProtocol::decodeRequest(message, std::move(texts), &received);
         const std::string id = request.runId;
         const bool blocks = message["blocks"].toBool(true);
         running[id] = session.value()->submit(std::move(request), [&, id, blocks](RunHandle& run) {
@@ -157,13 +156,17 @@ int main(int argc, char** argv) {
                 continue;
             if (n <= 0)
                 break;
-            frames.feed(QByteArray(buffer, static_cast<qsizetype>(n)));
+            frames.feed(buffer, static_cast<qsizetype>(n));
             while (auto frame = frames.next()) {
-                if (!*frame || frame->value().kind != EngineProtocol::Kind::Message)
+                if (!*frame || frame->value().kind == EngineProtocol::Kind::Block)
                     continue;
                 const QJsonObject message =
                     QJsonDocument::fromJson(frame->value().payload).object();
-                QMetaObject::invokeMethod(&app, [&onMessage, message] { onMessage(message); });
+                // The texts (a request's tree.json, megabytes) are moved, not copied, across.
+                auto texts =
+                    std::make_shared<std::vector<std::string>>(std::move(frame->value().texts));
+                QMetaObject::invokeMethod(
+                    &app, [&onMessage, message, texts] { onMessage(message, *texts); });
             }
         }
         QMetaObject::invokeMethod(&app, [&] {
