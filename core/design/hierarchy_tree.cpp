@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUtf8StringView>
+#include <algorithm>
 #include <functional>
 #include <string_view>
 
@@ -23,6 +24,16 @@ std::string where(const SourceLocation& s) {
 // characters escaped (\\b \\f \\n \\r \\t, else \\u00xx). Bytes that are not UTF-8 become
 // U+FFFD, and a leading byte order mark goes, as QString::fromStdString has them.
 void appendJsonString(std::string& out, std::string_view text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x20 && u < 0x80 && u != '"' && u != '\\';
+    });
+    if (plain) { // nearly every cref, name and vector
+        out += '"';
+        out += text;
+        out += '"';
+        return;
+    }
     std::string converted;
     if (text.substr(0, 3) == "\xef\xbb\xbf" || !QUtf8StringView(text).isValidUtf8()) {
         converted = QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()))
@@ -104,12 +115,16 @@ std::vector<const HierarchyNode*> HierarchyTree::children(const std::string& cre
 std::vector<const HierarchyNode*> HierarchyTree::nodes() const {
     std::vector<const HierarchyNode*> ordered;
     ordered.reserve(m_nodes.size());
-    std::function<void(const HierarchyNode&)> visit = [&](const HierarchyNode& node) {
-        ordered.push_back(&node);
-        for (const auto& child : node.children)
-            visit(m_nodes.at(child));
-    };
-    visit(root());
+    // Depth first with a stack of the children still to visit (children pushed in reverse),
+    // not a recursive std::function: a planned run walks its tree three times.
+    std::vector<const HierarchyNode*> stack{&root()};
+    while (!stack.empty()) {
+        const HierarchyNode* node = stack.back();
+        stack.pop_back();
+        ordered.push_back(node);
+        for (auto child = node->children.rbegin(); child != node->children.rend(); ++child)
+            stack.push_back(&m_nodes.at(*child));
+    }
     return ordered;
 }
 
