@@ -474,7 +474,10 @@ int runDesigns(QCoreApplication& app, const Options& options) {
             if (announced.insert(planned->request.storePath).second)
                 announceRecovered(planned->request.storePath);
             phase_trace::mark("front: submit");
-            handle = session.value()->submit(planned->request, [&, out](RunHandle& run) {
+            // The tree and the request's texts are let go as they are handed on: the front
+            // end's peak holds one copy of a tree.json of megabytes, not three.
+            planned->tree.reset();
+            handle = session.value()->submit(std::move(planned->request), [&, out](RunHandle& run) {
                 QObject::connect(
                     &run, &RunHandle::progress, &app,
                     [tty, quiet, lastDecile = -1](double percent, const QString& text) mutable {
