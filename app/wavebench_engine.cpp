@@ -15,10 +15,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <malloc.h>
 #include <map>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -27,6 +29,7 @@ namespace {
 int g_out = -1;
 // How long a run may go on once its front end is gone and it was asked to stop.
 constexpr int kOrphanGraceMs = 5000;
+constexpr int kPipeBytes = 1 << 20;
 bool g_outClosed = false; // the front end is gone; the end of stdin says so too
 
 void writeFrame(const QByteArray& frame) {
@@ -64,6 +67,11 @@ int main(int argc, char** argv) {
     mallopt(M_MMAP_THRESHOLD, 128 << 10);
     g_out = dup(STDOUT_FILENO);
     const int in = dup(STDIN_FILENO);
+    // A request carries its tree.json (megabytes): through a pipe of 1 MB rather than the
+    // default 64 KB it crosses in a few writes, not one front end wake-up per 64 KB. Not a
+    // pipe, or a lower limit (/proc/sys/fs/pipe-max-size): the default stays.
+    for (const int fd : {in, g_out})
+        (void)fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
     dup2(STDERR_FILENO, STDOUT_FILENO);
     if (FILE* null = std::fopen("/dev/null", "r")) {
         dup2(fileno(null), STDIN_FILENO);
@@ -87,7 +95,7 @@ int main(int argc, char** argv) {
     std::map<std::string, std::shared_ptr<RunHandle>> running;
     bool frontEndGone = false;
     EngineProtocol::Shared received; // the tree and probe map the front end sent last
-    auto onMessage = [&](const QJsonObject& message) {
+    auto onMessage = [&](const QJsonObject& message, std::vector<std::string>& texts) {
         const QString op = message["op"].toString();
         if (op == "stop")
             session.value()->stop();
@@ -98,8 +106,7 @@ int main(int argc, char** argv) {
         if (op != "run")
             return;
         phase_trace::mark("engine: run received");
-        RunRequest request =
-            EngineProtocol::decodeRequest(message["request"].toObject(), &received);
+        RunRequest request = EngineProtocol::decodeRequest(message, std::move(texts), &received);
         const std::string id = request.runId;
         const bool blocks = message["blocks"].toBool(true);
         running[id] = session.value()->submit(std::move(request), [&, id, blocks](RunHandle& run) {
@@ -150,20 +157,24 @@ int main(int argc, char** argv) {
     // on this one; the end of the input is the front end's "quit".
     std::thread reader([&, in] {
         EngineProtocol::Reader frames;
-        char buffer[1 << 16];
+        std::vector<char> buffer(kPipeBytes);
         for (;;) {
-            const ssize_t n = ::read(in, buffer, sizeof buffer);
+            const ssize_t n = ::read(in, buffer.data(), buffer.size());
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
                 break;
-            frames.feed(QByteArray(buffer, static_cast<qsizetype>(n)));
+            frames.feed(buffer.data(), static_cast<qsizetype>(n));
             while (auto frame = frames.next()) {
-                if (!*frame || frame->value().kind != EngineProtocol::Kind::Message)
+                if (!*frame || frame->value().kind == EngineProtocol::Kind::Block)
                     continue;
                 const QJsonObject message =
                     QJsonDocument::fromJson(frame->value().payload).object();
-                QMetaObject::invokeMethod(&app, [&onMessage, message] { onMessage(message); });
+                // The texts (a request's tree.json, megabytes) are moved, not copied, across.
+                auto texts =
+                    std::make_shared<std::vector<std::string>>(std::move(frame->value().texts));
+                QMetaObject::invokeMethod(
+                    &app, [&onMessage, message, texts] { onMessage(message, *texts); });
             }
         }
         QMetaObject::invokeMethod(&app, [&] {

@@ -10,6 +10,12 @@ VectorUnits::VectorUnits(const HierarchyTree& tree) {
             m_treeUnits.emplace(ProbeResolver::normalizeVector(node->vector), node->unit);
 }
 
+VectorUnits VectorUnits::fromTreeUnits(std::map<std::string, std::string> treeUnits) {
+    VectorUnits units;
+    units.m_treeUnits = std::move(treeUnits);
+    return units;
+}
+
 std::string VectorUnits::unitOf(const std::string& vector) const {
     if (auto it = m_treeUnits.find(ProbeResolver::normalizeVector(vector)); it != m_treeUnits.end())
         return it->second;

@@ -18,6 +18,11 @@ public:
     VectorUnits() = default; // no design: the device letter and the name only
     explicit VectorUnits(const HierarchyTree& tree);
 
+    // What the tree gave (normalised vector -> unit), to carry to another process and back.
+    const std::map<std::string, std::string>& treeUnits() const { return m_treeUnits; }
+    static VectorUnits fromTreeUnits(std::map<std::string, std::string> treeUnits);
+    bool operator==(const VectorUnits& other) const { return m_treeUnits == other.m_treeUnits; }
+
     std::string unitOf(const std::string& vector) const;
     // Sets the unit of every vector of a resolution, the scale included.
     void fill(Resolution& resolution) const;

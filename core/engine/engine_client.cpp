@@ -136,9 +136,16 @@ void EngineLink::startNext() {
     m_lastProgress.clear();
     m_killedForStop = false;
     // Sample blocks cross the pipe only for a front end that plots them (not the CLI).
-    send(QJsonObject{{"op", "run"},
-                     {"blocks", m_current->handle->hasBlockReceivers()},
-                     {"request", EngineProtocol::encode(m_current->request, &m_sent)}});
+    if (m_process && m_process->state() == QProcess::Running)
+        m_process->write(EngineProtocol::runFrame(m_current->request,
+                                                  m_current->handle->hasBlockReceivers(), &m_sent));
+    // What the run needs of its request from now on is its names and paths: its large
+    // texts (kept in m_sent for the next run where they are the same) are let go.
+    RunRequest& sentRequest = m_current->request;
+    sentRequest.netlistText = std::string();
+    sentRequest.treeJson = std::string();
+    sentRequest.units.reset();
+    sentRequest.probeMap = ProbeMap();
 }
 
 void EngineLink::send(const QJsonObject& message) {
@@ -175,7 +182,7 @@ void EngineLink::onReadable() {
             m_process->kill();
             return;
         }
-        if (frame->value().kind == EngineProtocol::Kind::Message) {
+        if (frame->value().kind != EngineProtocol::Kind::Block) {
             onMessage(QJsonDocument::fromJson(frame->value().payload).object());
             continue;
         }

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <set>
 
 namespace {
 
@@ -66,6 +68,53 @@ bool readDoubles(QDataStream& in, std::vector<double>& values) {
                           static_cast<int>(n * sizeof(double))) == static_cast<int>(n * 8);
 }
 
+void putU32(QByteArray& out, quint32 value) {
+    for (int i = 0; i < 4; ++i)
+        out.append(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+quint32 u32At(const char* at) {
+    const auto* b = reinterpret_cast<const unsigned char*>(at);
+    return b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<quint32>(b[3]) << 24);
+}
+
+// Pairs of byte strings (a probe map's entries, the units of vectors) as one text:
+// [u32 count]([u32 length][bytes][u32 length][bytes])...
+void putPairs(QByteArray& out, const std::map<std::string, std::string>& pairs) {
+    putU32(out, static_cast<quint32>(pairs.size()));
+    for (const auto& [key, value] : pairs)
+        for (const std::string* text : {&key, &value}) {
+            putU32(out, static_cast<quint32>(text->size()));
+            out.append(text->data(), static_cast<qsizetype>(text->size()));
+        }
+}
+
+// Reads what putPairs wrote from `text` at `at`; false when it is cut short.
+bool takePairs(const std::string& text, size_t& at, std::map<std::string, std::string>& pairs) {
+    auto take = [&](std::string& into) {
+        if (text.size() - at < 4)
+            return false;
+        const quint32 length = u32At(text.data() + at);
+        at += 4;
+        if (text.size() - at < length)
+            return false;
+        into.assign(text, at, length);
+        at += length;
+        return true;
+    };
+    if (text.size() - at < 4)
+        return false;
+    quint32 count = u32At(text.data() + at);
+    at += 4;
+    for (; count > 0; --count) {
+        std::string key, value;
+        if (!take(key) || !take(value))
+            return false;
+        pairs.emplace_hint(pairs.end(), std::move(key), std::move(value));
+    }
+    return true;
+}
+
 std::shared_ptr<const std::vector<std::string>>
 shared(std::vector<std::string> list,
        const std::shared_ptr<const std::vector<std::string>>& prior) {
@@ -81,20 +130,51 @@ std::optional<Result<EngineProtocol::Frame>> EngineProtocol::Reader::next() {
     const qsizetype available = m_buffer.size() - m_offset;
     if (available < 5)
         return std::nullopt;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(m_buffer.constData() + m_offset);
-    const quint32 length =
-        bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (static_cast<quint32>(bytes[3]) << 24);
+    const char* start = m_buffer.constData() + m_offset;
+    const quint32 length = u32At(start);
     if (length == 0 || length > kMaxFrame)
         return R::failure("engine protocol: a frame of " + std::to_string(length) + " bytes");
     if (available < static_cast<qsizetype>(length) + 4)
         return std::nullopt;
     Frame frame;
-    frame.kind = static_cast<Kind>(bytes[4]);
-    if (frame.kind != Kind::Message && frame.kind != Kind::Block)
-        return R::failure("engine protocol: unknown frame kind " + std::to_string(bytes[4]));
-    frame.payload = m_buffer.mid(m_offset + 5, static_cast<qsizetype>(length) - 1);
+    const auto kind = static_cast<unsigned char>(start[4]);
+    frame.kind = static_cast<Kind>(kind);
+    if (frame.kind != Kind::Message && frame.kind != Kind::Block &&
+        frame.kind != Kind::MessageWithTexts)
+        return R::failure("engine protocol: unknown frame kind " + std::to_string(kind));
+    const char* payload = start + 5;
+    const quint32 size = length - 1;
+    if (frame.kind == Kind::MessageWithTexts) {
+        // The texts go straight from the buffer into their strings: no payload copy.
+        const char* end = payload + size;
+        auto cut = [] { return R::failure("engine protocol: a message whose texts are cut"); };
+        if (size < 4 || u32At(payload) > size - 4)
+            return cut();
+        const quint32 jsonLength = u32At(payload);
+        frame.payload = QByteArray(payload + 4, jsonLength);
+        const char* at = payload + 4 + jsonLength;
+        if (end - at < 4)
+            return cut();
+        quint32 count = u32At(at);
+        at += 4;
+        if (count > size / 4)
+            return cut();
+        frame.texts.reserve(count);
+        for (; count > 0; --count) {
+            if (end - at < 4 || u32At(at) > static_cast<quint32>(end - at - 4))
+                return cut();
+            const quint32 textLength = u32At(at);
+            frame.texts.emplace_back(at + 4, textLength);
+            at += 4 + textLength;
+        }
+    } else {
+        frame.payload = QByteArray(payload, size);
+    }
     m_offset += static_cast<qsizetype>(length) + 4;
-    if (m_offset > (1 << 20) && m_offset * 2 > m_buffer.size()) {
+    if (m_offset == m_buffer.size()) {
+        m_buffer.clear(); // all read: a request's megabytes are not kept for the next one
+        m_offset = 0;
+    } else if (m_offset > (1 << 20) && m_offset * 2 > m_buffer.size()) {
         m_buffer.remove(0, m_offset); // keep the buffer from growing with the stream
         m_offset = 0;
     }
@@ -163,10 +243,8 @@ Result<SampleBlockPtr> EngineProtocol::decodeBlock(const QByteArray& payload, st
     return R(SampleBlockPtr(std::move(block)));
 }
 
-QJsonObject EngineProtocol::encode(const RunRequest& r, Shared* sent) {
-    const std::string probeMap = r.probeMap.toJson();
+QByteArray EngineProtocol::runFrame(const RunRequest& r, bool blocks, Shared* sent) {
     QJsonObject o{{"netlistPath", q(r.netlistPath)},
-                  {"netlistText", q(r.netlistText)},
                   {"baseDir", q(r.baseDir)},
                   {"storePath", q(r.storePath)},
                   {"runId", q(r.runId)},
@@ -179,48 +257,120 @@ QJsonObject EngineProtocol::encode(const RunRequest& r, Shared* sent) {
                   {"seed", double(r.seed)}};
     if (r.tran)
         o["tran"] = QJsonArray{q(r.tran->step), q(r.tran->stop)};
+    // The texts and their names, in the order they follow the JSON; the pairs' encodings
+    // are owned here, the other texts are the request's.
+    QJsonArray names;
+    std::vector<std::pair<const char*, size_t>> texts;
+    std::vector<QByteArray> encoded;
+    encoded.reserve(2);
+    auto attach = [&](const char* name, const char* data, size_t size) {
+        names.append(name);
+        texts.emplace_back(data, size);
+    };
+    auto attachPairs = [&](const char* name,
+                           std::initializer_list<const std::map<std::string, std::string>*> lists) {
+        QByteArray& pairs = encoded.emplace_back();
+        for (const auto* list : lists)
+            putPairs(pairs, *list);
+        attach(name, pairs.constData(), static_cast<size_t>(pairs.size()));
+    };
+    attach("netlistText", r.netlistText.data(), r.netlistText.size());
     if (sent && sent->treeJson == r.treeJson) {
         o["treeJsonAsBefore"] = true;
     } else {
-        o["treeJson"] = q(r.treeJson);
+        attach("treeJson", r.treeJson.data(), r.treeJson.size());
         if (sent)
             sent->treeJson = r.treeJson;
     }
-    if (sent && sent->probeMapJson == probeMap) {
+    // The probe map crosses as its entries (namesOnly stays behind, as it did when the map
+    // crossed as probe_map.json).
+    if (sent && sent->probeMap == r.probeMap) {
         o["probeMapAsBefore"] = true;
     } else {
-        o["probeMap"] = q(probeMap);
+        attachPairs("probeMap", {&r.probeMap.map, &r.probeMap.aliases});
         if (sent)
-            sent->probeMapJson = probeMap;
+            sent->probeMap = r.probeMap;
     }
-    return o;
+    if (r.units) {
+        if (sent && sent->units && (sent->units == r.units || *sent->units == *r.units)) {
+            o["unitsAsBefore"] = true;
+        } else {
+            attachPairs("units", {&r.units->treeUnits()});
+            if (sent)
+                sent->units = r.units;
+        }
+    }
+    o["texts"] = names;
+    const QByteArray json =
+        QJsonDocument(QJsonObject{{"op", "run"}, {"blocks", blocks}, {"request", o}})
+            .toJson(QJsonDocument::Compact);
+    size_t length = 1 + 4 + static_cast<size_t>(json.size()) + 4;
+    for (const auto& text : texts)
+        length += 4 + text.second;
+    // Written in place: a frame of megabytes is built once, not copied into its header.
+    QByteArray out;
+    out.reserve(static_cast<qsizetype>(length) + 4);
+    putU32(out, static_cast<quint32>(length));
+    out.append(static_cast<char>(Kind::MessageWithTexts));
+    putU32(out, static_cast<quint32>(json.size()));
+    out.append(json);
+    putU32(out, static_cast<quint32>(texts.size()));
+    for (const auto& [data, size] : texts) {
+        putU32(out, static_cast<quint32>(size));
+        out.append(data, static_cast<qsizetype>(size));
+    }
+    return out;
 }
 
-RunRequest EngineProtocol::decodeRequest(const QJsonObject& o, Shared* received) {
+RunRequest EngineProtocol::decodeRequest(const QJsonObject& message, std::vector<std::string> texts,
+                                         Shared* received) {
+    const QJsonObject o = message["request"].toObject();
+    std::map<std::string, std::string*> fields;
     RunRequest r;
+    std::string probeMap, units;
+    fields["netlistText"] = &r.netlistText;
+    fields["treeJson"] = &r.treeJson;
+    fields["probeMap"] = &probeMap;
+    fields["units"] = &units;
+    std::set<std::string> given;
+    const QJsonArray names = o["texts"].toArray();
+    for (qsizetype i = 0; i < names.size() && i < static_cast<qsizetype>(texts.size()); ++i) {
+        const std::string name = s(names[i]);
+        if (auto field = fields.find(name); field != fields.end()) {
+            *field->second = std::move(texts[static_cast<size_t>(i)]);
+            given.insert(name);
+        }
+    }
     r.netlistPath = s(o["netlistPath"]);
-    r.netlistText = s(o["netlistText"]);
     r.baseDir = s(o["baseDir"]);
     if (received && o["probeMapAsBefore"].toBool()) {
         r.probeMap = received->probeMap;
-    } else {
-        const std::string json = s(o["probeMap"]);
-        if (auto map = ProbeMap::fromJson(json, "the front end's probe map"))
-            r.probeMap = map.value();
-        if (received) {
-            received->probeMapJson = json;
+    } else if (given.count("probeMap")) {
+        size_t at = 0;
+        ProbeMap map;
+        if (takePairs(probeMap, at, map.map) && takePairs(probeMap, at, map.aliases))
+            r.probeMap = std::move(map);
+        if (received)
             received->probeMap = r.probeMap;
-        }
+    }
+    if (received && o["unitsAsBefore"].toBool()) {
+        r.units = received->units;
+    } else if (given.count("units")) {
+        size_t at = 0;
+        std::map<std::string, std::string> pairs;
+        if (takePairs(units, at, pairs))
+            r.units =
+                std::make_shared<const VectorUnits>(VectorUnits::fromTreeUnits(std::move(pairs)));
+        if (received)
+            received->units = r.units;
     }
     r.storePath = s(o["storePath"]);
     r.runId = s(o["runId"]);
     r.paramsYaml = s(o["paramsYaml"]);
     if (received && o["treeJsonAsBefore"].toBool()) {
         r.treeJson = received->treeJson;
-    } else {
-        r.treeJson = s(o["treeJson"]);
-        if (received)
-            received->treeJson = r.treeJson;
+    } else if (received) {
+        received->treeJson = r.treeJson;
     }
     r.job = s(o["job"]);
     r.analysis = s(o["analysis"]);

@@ -162,23 +162,29 @@ void RunHandle::addMissing(const std::string& what) {
     m_missing.push_back(what);
 }
 
-void RunHandle::startWriter(std::unique_ptr<H5Sink> sink, const RunMetadata& metadata) {
+void RunHandle::startWriter(std::unique_ptr<H5Sink> sink, RunMetadata metadata,
+                            std::shared_ptr<const VectorUnits> units) {
     m_sink = std::move(sink);
     {
         std::lock_guard lock(m_mutex);
         m_runIds.push_back(metadata.runId);
     }
-    m_writer = std::thread(&RunHandle::writerLoop, this, std::make_unique<RunMetadata>(metadata));
+    m_writer = std::thread(&RunHandle::writerLoop, this,
+                           std::make_unique<RunMetadata>(std::move(metadata)), std::move(units));
 }
 
 void RunHandle::finishWithoutStore(RunStatus status, const std::string& message) {
     finalize(status, message);
 }
 
-void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata) {
+void RunHandle::writerLoop(std::unique_ptr<RunMetadata> metadata,
+                           std::shared_ptr<const VectorUnits> units) {
     pthread_setname_np(pthread_self(), "wb-writer"); // for top, perf and gdb
-    // The units stored are the design's: read on this thread, not the session's.
-    if (!metadata->treeJson.empty())
+    // The units stored are the design's: from its tree where the request had it, else read
+    // from its tree.json on this thread, not the session's.
+    if (units)
+        m_units = *units;
+    else if (!metadata->treeJson.empty())
         m_units = unitsOf(metadata->treeJson, m_runId);
     bool hasStarted = false;
     for (;;) {

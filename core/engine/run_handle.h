@@ -91,12 +91,15 @@ private:
     void setStopReason(const std::string& reason);
     std::string stopReason() const;
     void addMissing(const std::string& what);
-    // Hands the sink (with its run group created) to the writer thread and starts it.
-    void startWriter(std::unique_ptr<H5Sink> sink, const RunMetadata& metadata);
+    // Hands the sink (with its run group created) to the writer thread and starts it. Without
+    // `units` the writer reads them from the metadata's tree.json.
+    void startWriter(std::unique_ptr<H5Sink> sink, RunMetadata metadata,
+                     std::shared_ptr<const VectorUnits> units = nullptr);
     // Finishes without a store (it could not be opened).
     void finishWithoutStore(RunStatus status, const std::string& message);
 
-    void writerLoop(std::unique_ptr<RunMetadata> metadata);
+    void writerLoop(std::unique_ptr<RunMetadata> metadata,
+                    std::shared_ptr<const VectorUnits> units);
     void onPlotStarted(StreamEvent& event, RunMetadata& metadata);
     void onData(StreamEvent& event);
     // Stores rows [first, last) of a batch and hands them to live views.

@@ -27,6 +27,7 @@ RunRequest RunPlanner::plan(const Options& options, const HierarchyTree* tree) {
     request.probeMap = options.probeMap;
     if (tree) {
         request.treeJson = tree->toJson();
+        request.units = std::make_shared<const VectorUnits>(*tree);
         request.probeMap = tree->probeMapFor(options.probeMap);
     }
     return request;

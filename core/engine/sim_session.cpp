@@ -134,7 +134,6 @@ void SimSession::startNext() {
     Pending next = std::move(m_pending.front());
     m_pending.pop_front();
     auto& handle = next.handle;
-    const auto& request = next.request;
     m_currentSequence = next.sequence;
     m_current = handle;
     connect(
@@ -143,7 +142,7 @@ void SimSession::startNext() {
     connect(
         handle.get(), &RunHandle::haltRequested, this,
         [] { SpiceEngine::instance().halt(HaltReason::Stop); }, Qt::QueuedConnection);
-    runNow(handle, request);
+    runNow(handle, std::move(next.request));
 }
 
 void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus status,
@@ -151,7 +150,7 @@ void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus st
     handle->queue().push(StreamEvent::abort(status, message));
 }
 
-void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request) {
+void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, RunRequest request) {
     auto& engine = SpiceEngine::instance();
     const std::string origin = request.netlistPath.empty() ? "<netlist>" : request.netlistPath;
     auto netlist =
@@ -165,7 +164,10 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         handle->finishWithoutStore(RunStatus::Failed, sink.error());
         return;
     }
-    RunMetadata metadata = request.metadata();
+    // The request's tree.json moves into the metadata, and with it into the writer: one copy
+    // of megabytes, not three.
+    auto units = std::move(request.units);
+    RunMetadata metadata = std::move(request).metadata();
     if (netlist) {
         metadata.netlist = netlist->text();
         metadata.netlistSha256 = netlist->sha256();
@@ -177,9 +179,11 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
     if (metadata.treeJson.empty() && !request.netlistPath.empty()) {
         // Every run records the hierarchy it ran, so that a store opened later shows it.
         auto tree = SpiceReader::readFile(request.netlistPath);
-        if (tree)
+        if (tree) {
             metadata.treeJson = tree->toJson();
-        else
+            if (!units)
+                units = std::make_shared<const VectorUnits>(tree.value());
+        } else
             treeNote = "wavebench note: no tree.json for this run: " + tree.error();
     }
     if (auto created = sink.value()->createRun(metadata); !created) {
@@ -187,7 +191,7 @@ void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, const RunReque
         return;
     }
     phase_trace::mark("engine: run created");
-    handle->startWriter(std::move(sink.value()), metadata);
+    handle->startWriter(std::move(sink.value()), std::move(metadata), std::move(units));
     if (!netlist) {
         abortRun(handle, RunStatus::Failed, netlist.error());
         return;

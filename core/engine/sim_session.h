@@ -62,7 +62,7 @@ private:
     SimSession();
     void assertWorkerThread() const;
     void startNext();
-    void runNow(const std::shared_ptr<RunHandle>& handle, const RunRequest& request);
+    void runNow(const std::shared_ptr<RunHandle>& handle, RunRequest request);
     void abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus status,
                   const std::string& message);
     void onStreamEnded(RunHandle* handle);

@@ -56,6 +56,7 @@ struct JobRunner::Prepared {
     std::vector<SimRun> runs;
     ProbeMap probeMap;
     std::string treeJson;
+    std::shared_ptr<const VectorUnits> units;
     std::vector<std::unique_ptr<RunSession>> sessions;
     std::vector<std::string> workerErrors;
 };
@@ -128,6 +129,7 @@ void JobRunner::onPrepared() {
     m_runs = std::move(prepared->runs);
     m_probeMap = std::move(prepared->probeMap);
     m_treeJson = std::move(prepared->treeJson);
+    m_units = std::move(prepared->units);
     m_baseDir =
         QFileInfo(QString::fromStdString(m_spec.netlistPath())).absolutePath().toStdString();
     m_next = 0;
@@ -171,6 +173,7 @@ void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extr
         return;
     }
     out.treeJson = plan->request.treeJson;
+    out.units = plan->request.units;
     ProbeMap probeMap = plan->request.probeMap;
     if (QFileInfo::exists(QString::fromStdString(spec.storePath()))) {
         // Names only: a store of thousands of runs answers in milliseconds.
@@ -384,6 +387,7 @@ RunRequest JobRunner::requestFor(const SimRun& run) const {
     request.runId = run.runId;
     request.paramsYaml = run.paramsYaml;
     request.treeJson = m_treeJson;
+    request.units = m_units;
     request.job = run.job;
     request.analysis = run.analysis;
     request.corner = run.corner;

@@ -132,6 +132,7 @@ private:
     std::vector<std::string> m_workerErrors; // extra workers that did not start
     ProbeMap m_probeMap;
     std::string m_treeJson;
+    std::shared_ptr<const VectorUnits> m_units; // of m_treeJson's tree, shared by every run
     std::string m_baseDir;
     bool m_running = false;
     bool m_stopping = false;

@@ -1,11 +1,11 @@
 #include "core/netlist/run_netlist.h"
 
+#include "core/base/sha256.h"
 #include "core/base/spice_number.h"
 #include "core/base/text.h"
 #include "core/crefs/probe_resolver.h"
 #include "core/design/spice_lexer.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -294,7 +294,5 @@ std::string RunNetlist::text() const {
 }
 
 std::string RunNetlist::sha256() const {
-    return QCryptographicHash::hash(QByteArray::fromStdString(text()), QCryptographicHash::Sha256)
-        .toHex()
-        .toStdString();
+    return sha256::hex(text());
 }

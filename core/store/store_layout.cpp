@@ -1,15 +1,11 @@
 #include "core/store/store_layout.h"
 
-#include <QCryptographicHash>
+#include "core/base/sha256.h"
 
 namespace store_layout {
 
 std::string treeDigest(const std::string& treeJson) {
-    return QCryptographicHash::hash(
-               QByteArray::fromRawData(treeJson.data(), static_cast<qsizetype>(treeJson.size())),
-               QCryptographicHash::Sha256)
-        .toHex()
-        .toStdString();
+    return sha256::hex(treeJson);
 }
 
 } // namespace store_layout

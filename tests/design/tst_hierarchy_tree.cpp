@@ -1,11 +1,40 @@
 // Pure logic: the tree and its tree.json form.
 #include "core/design/hierarchy_tree.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 #include <algorithm>
 
 class TestHierarchyTree : public QObject {
     Q_OBJECT
+
+    // tree.json as QJsonDocument writes it: what HierarchyTree::toJson wrote before it wrote
+    // by hand, and must still write byte for byte (the store keys a tree by its SHA-256).
+    static std::string qtJson(const HierarchyTree& tree) {
+        auto q = [](const std::string& text) { return QString::fromStdString(text); };
+        QJsonArray list;
+        for (const auto* node : tree.nodes()) {
+            QJsonObject object{
+                {"cref", q(node->cref)},
+                {"name", q(node->name)},
+                {"kind", q(toString(node->kind))},
+                {"parent", node->parent.empty() ? QJsonValue() : q(node->parent)},
+                {"vector", q(node->vector)},
+                {"unit", q(node->unit)},
+                {"streamed", node->streamedByDefault},
+                {"detail", q(node->detail)},
+            };
+            if (!node->source.file.empty())
+                object.insert("source", QJsonObject{{"file", q(node->source.file)},
+                                                    {"line", node->source.line}});
+            list.append(object);
+        }
+        QJsonObject root{{"format", "wavebench.tree"}, {"version", 1}, {"nodes", list}};
+        return QJsonDocument(root).toJson(QJsonDocument::Indented).toStdString();
+    }
 
     static HierarchyTree sample() {
         HierarchyTree tree;
@@ -145,6 +174,58 @@ private slots:
         QVERIFY(tree.toText().find(
                     "top.ota1.m1.op.gm  [device_param]  @m.xota1.m1[gm]  (needs save)") !=
                 std::string::npos);
+    }
+
+    void toJsonIsWhatQtWrites() {
+        QCOMPARE(sample().toJson(), qtJson(sample()));
+        // Every escape, UTF-8 of each length, and bytes that are not UTF-8 (a lone
+        // continuation byte, a truncated sequence, an encoded surrogate, an overlong form,
+        // past U+10FFFF), in every string a node has.
+        std::vector<std::string> nasty = {"",
+                                          "\"quoted\" and \\",
+                                          "tab\tnew\nline\rret\bback\fform",
+                                          "\x7f del",
+                                          std::string("nul\0inside", 11),
+                                          "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+                                          "\xef\xbb\xbf bom",
+                                          "lone \x80",
+                                          "cut \xc3",
+                                          "surrogate \xed\xa0\x80",
+                                          "overlong \xc0\xaf",
+                                          "past \xf4\x90\x80\x80",
+                                          "\xff\xfe"};
+        for (char c = 1; c < 0x20; ++c)
+            nasty.push_back(std::string("ctl ") + c);
+        auto* random = QRandomGenerator::global();
+        // Random bytes, and random picks of the bytes that start, continue or break UTF-8
+        // sequences (so that many are near-valid).
+        using namespace std::string_literals;
+        const std::string edges =
+            "\x00\x1f\"\\a\x7f\x80\xbf\xc0\xc2\xc3\xe2\xed\xef\xbb\xf0\xf4\x9f\xff"s;
+        QCOMPARE(edges.size(), size_t(19)); // the NUL included
+        for (int i = 0; i < 600; ++i) {
+            std::string bytes(static_cast<size_t>(random->bounded(12)), '\0');
+            for (auto& byte : bytes)
+                byte = i % 2 ? static_cast<char>(random->bounded(256))
+                             : edges[static_cast<size_t>(random->bounded(int(edges.size())))];
+            nasty.push_back(bytes);
+        }
+        HierarchyTree tree;
+        for (size_t i = 0; i < nasty.size(); ++i) {
+            const auto& text = nasty[i];
+            auto added = tree.add({"top.n" + std::to_string(i) + text,
+                                   text,
+                                   NodeKind::Net,
+                                   text,
+                                   text,
+                                   i % 2 == 0,
+                                   {i % 3 ? text : std::string(), static_cast<int>(i) - 5},
+                                   text,
+                                   "top",
+                                   {}});
+            QVERIFY2(added.ok(), added.error().c_str());
+        }
+        QCOMPARE(tree.toJson(), qtJson(tree));
     }
 
     void jsonErrorsNameTheProblem() {

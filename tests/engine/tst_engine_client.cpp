@@ -6,6 +6,8 @@
 #include "core/engine/engine_protocol.h"
 #include "core/store/result_store.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,6 +17,23 @@ namespace {
 
 QString data(const char* name) {
     return QStringLiteral(WAVEBENCH_TEST_DATA) + "/" + name;
+}
+
+// The one frame `bytes` holds, read back (fed a byte at a time when `trickle`).
+EngineProtocol::Frame readFrame(const QByteArray& bytes, bool trickle = false) {
+    EngineProtocol::Reader reader;
+    std::optional<Result<EngineProtocol::Frame>> frame;
+    for (qsizetype i = 0; i < bytes.size() && !frame; i += trickle ? 1 : bytes.size()) {
+        reader.feed(bytes.mid(i, trickle ? 1 : bytes.size()));
+        frame = reader.next();
+    }
+    if (!frame || !*frame)
+        return {};
+    return frame->value();
+}
+
+QJsonObject requestOf(const EngineProtocol::Frame& frame) {
+    return QJsonDocument::fromJson(frame.payload).object()["request"].toObject();
 }
 
 RunRequest request(const QString& netlist, const QString& store, const char* runId) {
@@ -69,20 +88,39 @@ private slots:
         RunRequest r = request(data("rc_step.cir"), m_store, "shared");
         r.treeJson = tree->toJson();
         r.probeMap = tree->probeMapFor({});
+        r.units = std::make_shared<const VectorUnits>(tree.value());
         EngineProtocol::Shared sent, received;
-        const QJsonObject first = EngineProtocol::encode(r, &sent);
-        const QJsonObject second = EngineProtocol::encode(r, &sent);
-        QVERIFY(first.contains("treeJson") && first.contains("probeMap"));
-        QVERIFY(!second.contains("treeJson") && !second.contains("probeMap"));
-        QVERIFY(second["treeJsonAsBefore"].toBool() && second["probeMapAsBefore"].toBool());
-        QVERIFY(EngineProtocol::frame(second).size() * 4 < EngineProtocol::frame(first).size());
-        EngineProtocol::decodeRequest(first, &received);
-        const RunRequest decoded = EngineProtocol::decodeRequest(second, &received);
+        const QByteArray first = EngineProtocol::runFrame(r, false, &sent);
+        const QByteArray second = EngineProtocol::runFrame(r, false, &sent);
+        EngineProtocol::Frame one = readFrame(first), two = readFrame(second);
+        QVERIFY(one.kind == EngineProtocol::Kind::MessageWithTexts);
+        const QJsonArray firstTexts = requestOf(one)["texts"].toArray();
+        const QJsonArray secondTexts = requestOf(two)["texts"].toArray();
+        QVERIFY(firstTexts.contains("treeJson") && firstTexts.contains("probeMap") &&
+                firstTexts.contains("units"));
+        QVERIFY(!secondTexts.contains("treeJson") && !secondTexts.contains("probeMap") &&
+                !secondTexts.contains("units"));
+        QVERIFY(requestOf(two)["treeJsonAsBefore"].toBool() &&
+                requestOf(two)["probeMapAsBefore"].toBool() &&
+                requestOf(two)["unitsAsBefore"].toBool());
+        QVERIFY(second.size() * 4 < first.size());
+        // The tree crosses as its own bytes, not as an escaped JSON string.
+        QVERIFY(first.contains(QByteArray::fromStdString(r.treeJson)));
+        const QJsonObject firstMessage = QJsonDocument::fromJson(one.payload).object();
+        QCOMPARE(firstMessage["op"].toString(), QString("run"));
+        EngineProtocol::decodeRequest(firstMessage, std::move(one.texts), &received);
+        const RunRequest decoded = EngineProtocol::decodeRequest(
+            QJsonDocument::fromJson(two.payload).object(), std::move(two.texts), &received);
         QCOMPARE(decoded.treeJson, r.treeJson);
         QCOMPARE(decoded.probeMap.toJson(), r.probeMap.toJson());
+        QVERIFY(decoded.units && *decoded.units == *r.units);
+        QCOMPARE(decoded.runId, r.runId);
+        QCOMPARE(decoded.storePath, r.storePath);
         // Another tree is sent whole again.
         r.treeJson = "{}";
-        QVERIFY(EngineProtocol::encode(r, &sent).contains("treeJson"));
+        QVERIFY(requestOf(readFrame(EngineProtocol::runFrame(r, false, &sent)))["texts"]
+                    .toArray()
+                    .contains("treeJson"));
 
         // End to end: runs after the first, and the first run of a new engine process
         // (killed in between), store the whole tree and probe map.
@@ -105,6 +143,54 @@ private slots:
             QCOMPARE(stored->treeJson, r.treeJson);
             QCOMPARE(stored->probeMapJson, r.probeMap.toJson());
         }
+    }
+
+    // Every field of a request crosses as it was, texts of any bytes included, however the
+    // pipe cuts the frame; a frame whose texts are cut short is an error, not a crash.
+    void aRequestCrossesWholeInAnyPieces() {
+        RunRequest r = request("/designs/a b.cir", "/stores/s.h5", "id-1");
+        r.netlistText = std::string("* nul \0 and \xff bytes\nr1 a 0 1\n.end\n", 36);
+        r.treeJson = "{\"format\": \"wavebench.tree\"}\n";
+        r.baseDir = "/designs";
+        r.paramsYaml = "w: 1u\n";
+        r.tran = TranSpec{"1n", "1u"};
+        r.probeMap.map = {{"top.a", "v(a)"}, {std::string("odd\0key", 7), "x\ny"}};
+        r.probeMap.aliases = {{"top.b", "top.a"}};
+        r.job = "job";
+        r.analysis = "tran";
+        r.corner = "ss";
+        r.sweep = "{\"w\": 1}";
+        r.sweepIndex = 3;
+        r.seed = 42;
+        const QByteArray bytes = EngineProtocol::runFrame(r, true);
+        EngineProtocol::Frame frame = readFrame(bytes, true);
+        QVERIFY(frame.kind == EngineProtocol::Kind::MessageWithTexts);
+        const QJsonObject message = QJsonDocument::fromJson(frame.payload).object();
+        QVERIFY(message["blocks"].toBool());
+        const RunRequest back = EngineProtocol::decodeRequest(message, std::move(frame.texts));
+        QCOMPARE(back.netlistText, r.netlistText);
+        QCOMPARE(back.treeJson, r.treeJson);
+        QCOMPARE(back.netlistPath, r.netlistPath);
+        QCOMPARE(back.baseDir, r.baseDir);
+        QCOMPARE(back.paramsYaml, r.paramsYaml);
+        QVERIFY(back.tran && back.tran->step == "1n" && back.tran->stop == "1u");
+        QVERIFY(back.probeMap == r.probeMap);
+        QVERIFY(!back.units);
+        QCOMPARE(back.job + back.analysis + back.corner + back.sweep,
+                 r.job + r.analysis + r.corner + r.sweep);
+        QCOMPARE(back.sweepIndex, 3LL);
+        QCOMPARE(back.seed, 42LL);
+
+        // A text's length that runs past its frame.
+        QByteArray cut = bytes;
+        const qsizetype lastText = cut.lastIndexOf(QByteArray::fromStdString(r.treeJson));
+        QVERIFY(lastText > 4);
+        cut[lastText - 1] = char(0x7f);
+        EngineProtocol::Reader reader;
+        reader.feed(cut);
+        auto refused = reader.next();
+        QVERIFY(refused && !*refused);
+        QVERIFY2(refused->error().find("cut") != std::string::npos, refused->error().c_str());
     }
 
     // A netlist that crashes ngspice itself (ngspice -b dies of it too): a failed run that
