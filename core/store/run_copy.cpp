@@ -536,6 +536,11 @@ Result<RunCopy::Outcome> RunCopy::intoStore(const std::string& store, hid_t sour
     storeControl.mode = JournalControl::Mode::Store;
     storeControl.journalPath = store_paths::journalPath(store);
     auto storeAccess = JournalDriver::fileAccess(&storeControl);
+    // Each object's metadata leaves HDF5's cache when the build closes it: decoded, the
+    // thousand datasets of a plot and their attributes take some 15 MB there. Safe in a
+    // commit (unlike a part, whose metadata must not reach the file between flushes): what
+    // it writes past the store's end is dropped, and its old bytes are held, until close.
+    H5Pset_evict_on_close(storeAccess.get(), true);
     H5Handle file(H5Fopen(store.c_str(), H5F_ACC_RDWR, storeAccess.get()));
     if (!file.valid())
         return R::failure(storeControl.openError.empty() ? store + ": cannot open for writing"
