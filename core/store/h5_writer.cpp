@@ -150,6 +150,8 @@ Result<bool> H5Writer::beginPlot(const std::string& plotType,
         return R::failure("internal: run \"" + m_runId + "\" has a plot already");
     const PlotLayout layout =
         PlotLayout::describe(analysis, vectors, resolution, m_stepping, m_dcSweepSource);
+    if (const std::string why = layout.problem(); !why.empty())
+        return R::failure(m_path + ": cannot store the plot of run \"" + m_runId + "\": " + why);
     h5::writeStringAttribute(run, store_layout::kAnalysis, analysis);
     if (!layout.stepSource.empty())
         h5::writeStringAttribute(run, store_layout::kStepSource, layout.stepSource);

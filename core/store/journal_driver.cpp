@@ -267,9 +267,11 @@ H5FD_t* driverOpen(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr
     return &file.release()->pub;
 }
 
+// Always succeeds: the file is closed and its handle freed whatever happened, and what went
+// wrong is in the control's failure (an abort is the caller's own). A failed close would
+// leave HDF5 holding the file, to close it again at exit through a control long gone.
 herr_t driverClose(H5FD_t* handle) {
     std::unique_ptr<JournalFile> file(reinterpret_cast<JournalFile*>(handle));
-    herr_t result = 0;
     if (file->writable && file->control->mode == JournalControl::Mode::Store &&
         file->journalFd >= 0) {
         const bool keep = !file->control->abort && file->control->failure.empty();
@@ -282,23 +284,22 @@ herr_t driverClose(H5FD_t* handle) {
                 fail(file.get(), "cannot truncate", errno);
             fsync(file->fd);
             removeJournal(file.get());
-            result = keep ? 0 : -1;
         } else {
             // Applying failed half way: put the old bytes back from the journal.
             close(file->journalFd);
             file->journalFd = -1;
             if (JournalDriver::rollBack(file->path, file->control->journalPath))
                 syncDirectoryOf(file->control->journalPath);
-            result = -1;
+            if (file->control->failure.empty())
+                file->control->failure = file->path + ": the commit could not be applied; the "
+                                                      "store was put back as it was";
         }
     }
     if (file->writable && file->control->mode == JournalControl::Mode::Part)
         writtenHere().erase({file->device, file->inode});
-    if (file->fd >= 0 && close(file->fd) != 0 && file->writable) {
+    if (file->fd >= 0 && close(file->fd) != 0 && file->writable)
         fail(file.get(), "cannot close", errno);
-        result = -1;
-    }
-    return result;
+    return 0;
 }
 
 int driverCompare(const H5FD_t* a, const H5FD_t* b) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <hdf5_hl.h>
 #include <limits>
+#include <set>
 
 namespace {
 
@@ -466,6 +467,32 @@ PlotLayout PlotLayout::describe(const std::string& analysis, const std::vector<V
                                   vectors[i].isComplex, sourceColumn[i]});
     }
     return layout;
+}
+
+std::string PlotLayout::problem() const {
+    std::set<std::string> names = {store_layout::kInputs,       store_layout::kLogs,
+                                   store_layout::kMeasurements, store_layout::kVectors,
+                                   store_layout::kSuccess,      part_layout::kPlot,
+                                   part_layout::kSamples,       part_layout::kSteps};
+    auto take = [&](const std::string& name, const char* what) -> std::string {
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+            return std::string(what) + " \"" + name + "\" is not a name HDF5 can store";
+        if (!names.insert(name).second)
+            return std::string(what) + " \"" + name + "\" would be stored twice in the run";
+        return {};
+    };
+    std::string why;
+    if (stepped)
+        why = take(store_layout::kStepIndex, "the dimension");
+    if (why.empty() && ragged)
+        why = take(store_layout::kPoint, "the dimension");
+    if (why.empty() && !stepSource.empty())
+        why = take(stepSource, "the stepped source");
+    if (why.empty() && !scalar)
+        why = take(coordinateName, "the coordinate");
+    for (size_t i = 0; why.empty() && i < vectors.size(); ++i)
+        why = take(vectors[i].cref, "the cref");
+    return why;
 }
 
 std::string PlotLayout::toJson() const {

@@ -52,6 +52,11 @@ struct PlotLayout {
     static PlotLayout describe(const std::string& analysis, const std::vector<VectorInfo>& vectors,
                                const Resolution& resolution, const RunStepping& stepping,
                                const std::string& dcSweepSource);
+    // Why the store could not hold this plot ("" when it can): a name the run group would
+    // get twice (a cref equal to the coordinate, two vectors with one cref), or one that is
+    // not a link name. Checked when the plot begins, so that such a run fails then, as it
+    // did when the part held the store's layout, instead of leaving a part no commit takes.
+    std::string problem() const;
     std::string toJson() const;
     static Result<PlotLayout> fromJson(const std::string& json);
 

@@ -533,6 +533,30 @@ private slots:
         QCOMPARE(info.rc, 3u); // /trees/<sha>, p0's and p1's inputs/tree.json
     }
 
+    // A vector whose cref is the coordinate's name: the plot is refused when it begins, naming the
+    // clash, and the run is stored as failed (the part must never hold a plot that no commit can
+    // build).
+    void aCrefThatClashesWithTheCoordinateFailsTheRun() {
+        const std::string path = m_dir.filePath("clash.h5").toStdString();
+        auto sink = openSink(path);
+        QVERIFY(sink);
+        QVERIFY(sink->createRun(metadata("clash")));
+        // As a resolver would never give it (it refuses such a map): the store's own check.
+        auto resolution =
+            ProbeResolver().resolve(vectors({{"time", false, true}, {"out", false, false}}));
+        QVERIFY(resolution);
+        resolution->vectors[1].cref = resolution->vectors[0].cref;
+        const auto begun =
+            sink->beginPlot("tran1", vectors({{"time", false, true}, {"out"}}), resolution.value());
+        QVERIFY(!begun);
+        QVERIFY2(QString::fromStdString(begun.error()).contains("\"time\" would be stored twice"),
+                 begun.error().c_str());
+        QVERIFY(sink->finishRun(RunStatus::Failed, begun.error()));
+        const auto run = ResultStore::readRun(path, "clash");
+        QVERIFY2(run, run ? "" : run.error().c_str());
+        QCOMPARE(QString::fromStdString(run->summary.status), QString("failed"));
+    }
+
     void duplicateRunIdIsRefused() {
         const auto store = path("duplicate.h5");
         writeTran(store);
