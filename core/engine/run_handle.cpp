@@ -303,10 +303,8 @@ void RunHandle::onPlotStarted(StreamEvent& event, RunMetadata& metadata) {
     m_hasPreviousSweepValue = false;
     m_vectors = event.vectors;
     auto resolution = m_resolver.resolve(m_vectors);
-    phase_trace::mark("writer: vectors resolved");
     if (resolution)
         m_units.fill(resolution.value());
-    phase_trace::mark("writer: units filled");
     auto begun = resolution ? m_sink->beginPlot(event.text, m_vectors, resolution.value())
                             : Result<bool>::failure(resolution.error());
     if (!begun) {

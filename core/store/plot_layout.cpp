@@ -195,14 +195,15 @@ bool Builder::fillPointwise(Target& target) {
         return H5Dwrite(target.dataset.get(), memoryType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                         row.data()) >= 0;
     }
+    // An operating point's part has a row a step at most: its column read once, whole.
+    const hsize_t rows = m_steps.withRows == 0 ? 0 : m_steps.end[m_steps.withRows - 1];
+    if (!readRows(0, rows, target.column, static_cast<int>(width), row))
+        return false;
     std::vector<double> values(static_cast<size_t>(m_steps.withRows) * width, 0.0);
-    for (hsize_t k = 0; k < m_steps.withRows; ++k) {
-        if (m_steps.end[k] == m_steps.start[k])
-            continue;
-        if (!readRows(m_steps.start[k], 1, target.column, static_cast<int>(width), row))
-            return false;
-        std::copy(row.begin(), row.end(), values.begin() + static_cast<long>(k * width));
-    }
+    for (hsize_t k = 0; k < m_steps.withRows; ++k)
+        if (m_steps.end[k] > m_steps.start[k])
+            std::copy_n(row.begin() + static_cast<long>(m_steps.start[k] * width), width,
+                        values.begin() + static_cast<long>(k * width));
     return values.empty() || H5Dwrite(target.dataset.get(), memoryType, H5S_ALL, H5S_ALL,
                                       H5P_DEFAULT, values.data()) >= 0;
 }

@@ -14,7 +14,6 @@
 #include <hdf5_hl.h>
 #include <map>
 #include <set>
-#include <tuple>
 #include <vector>
 
 namespace {
@@ -204,14 +203,12 @@ void Copier::noteScales(hid_t dataset, const std::string& relative) {
 bool Copier::copyLink(hid_t source, hid_t target, const std::string& relative, const char* name,
                       const H5L_info_t& link) {
     const std::string path = relative.empty() ? name : relative + "/" + name;
-    if (relative.empty() && name[0] == '_' && std::strcmp(name, store_layout::kSuccess) != 0) {
-        // A part's plot: built into the store's layout once (PlotLayout), not copied.
-        if (std::strcmp(name, part_layout::kPlot) == 0)
-            return PlotLayout::build(source, target);
-        if (std::strcmp(name, part_layout::kSamples) == 0 ||
-            std::strcmp(name, part_layout::kSteps) == 0)
-            return true;
-    }
+    // A part's plot: built into the store's layout once (PlotLayout), not copied.
+    if (relative.empty() && std::strcmp(name, part_layout::kPlot) == 0)
+        return PlotLayout::build(source, target);
+    if (relative.empty() && (std::strcmp(name, part_layout::kSamples) == 0 ||
+                             std::strcmp(name, part_layout::kSteps) == 0))
+        return true;
     if (link.type == H5L_TYPE_SOFT) {
         std::vector<char> value(link.u.val_size + 1, '\0');
         H5Lget_val(source, name, value.data(), value.size(), H5P_DEFAULT);
@@ -463,15 +460,13 @@ std::string RunCopy::difference(hid_t a, hid_t b, const std::string& runId) {
         return group + ": " + why;
     // A part's plot is compared in the store's layout, built in memory: only when the run's
     // attributes (its start time among them) say it may be the same run.
-    for (const auto& [run, file, other] :
-         {std::tuple{runA.get(), a, b}, std::tuple{runB.get(), b, a}})
-        if (PlotLayout::heldBy(run)) {
-            H5Handle built = inMemory(file, runId);
-            if (!built.valid())
-                return group + ": its plot cannot be built";
-            return file == a ? difference(built.get(), other, runId)
-                             : difference(a, built.get(), runId);
-        }
+    const bool builtA = PlotLayout::heldBy(runA.get());
+    if (builtA || PlotLayout::heldBy(runB.get())) {
+        H5Handle built = inMemory(builtA ? a : b, runId);
+        if (!built.valid())
+            return group + ": its plot cannot be built";
+        return builtA ? difference(built.get(), b, runId) : difference(a, built.get(), runId);
+    }
     const auto paths = linkPaths(runA.get());
     if (paths != linkPaths(runB.get()))
         return group + ": the objects differ";

@@ -86,15 +86,13 @@ void trimToCommonLength(hid_t run) {
             }
         }
     }
-    if (h5::exists(run, part_layout::kSteps)) { // a part's plot (PlotLayout): a row a step
-        H5Handle steps(H5Dopen2(run, part_layout::kSteps, H5P_DEFAULT));
+    // A row of a part's _steps (PlotLayout) or an element of an older part's step_index, a step.
+    const bool rows = h5::exists(run, part_layout::kSteps);
+    if (rows || h5::exists(run, store_layout::kStepIndex)) {
+        H5Handle steps(
+            H5Dopen2(run, rows ? part_layout::kSteps : store_layout::kStepIndex, H5P_DEFAULT));
         const auto dims = h5::datasetExtent(steps.get());
-        if (!dims.empty())
-            h5::writeInt64Attribute(run, store_layout::kSteps, static_cast<long long>(dims[0]));
-    } else if (h5::exists(run, store_layout::kStepIndex)) {
-        H5Handle steps(H5Dopen2(run, store_layout::kStepIndex, H5P_DEFAULT));
-        const auto dims = h5::datasetExtent(steps.get());
-        if (dims.size() == 1)
+        if (dims.size() == (rows ? 2u : 1u))
             h5::writeInt64Attribute(run, store_layout::kSteps, static_cast<long long>(dims[0]));
     }
 }
