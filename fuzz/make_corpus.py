@@ -56,6 +56,9 @@ def spice_seeds():
     seeds["tb_ota"] = parts(read(examples / "ota" / "tb_ota.spice", [("models.lib", "a.lib")]),
                             read(examples / "ota" / "models.lib"))
     seeds["ring"] = read(examples / "ring" / "ring.cir")
+    # Found by fuzzing: two names that are not UTF-8 became one in tree.json.
+    seeds["found_names_not_utf8"] = (b"divider o`\nv1 a 0 1\nbunoa b1k \xcd\n"
+                                     b"r2 b \xb1 0.\nkop\n.end\n")
     seeds["asdl_emitted"] = parts(
         read(examples / "ota_asdl" / "tb_ota.spice", [("models.lib", "a.lib")]),
         read(examples / "ota_asdl" / "models.lib"))

@@ -1,5 +1,6 @@
 #include "core/base/text.h"
 
+#include <QUtf8StringView>
 #include <algorithm>
 #include <cctype>
 
@@ -92,3 +93,23 @@ bool endsWith(std::string_view text, std::string_view suffix) {
 }
 
 } // namespace text
+
+bool text::isUtf8(std::string_view text) {
+    return QUtf8StringView(text.data(), static_cast<qsizetype>(text.size())).isValidUtf8();
+}
+
+std::string text::escaped(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u < 0x7f) {
+            out += c;
+            continue;
+        }
+        out += "\\x";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xf];
+    }
+    return out;
+}

@@ -24,5 +24,9 @@ bool startsWith(std::string_view text, std::string_view prefix);
 bool endsWith(std::string_view text, std::string_view suffix);
 // A letter or '_', then letters, digits and '_': a .param name, an ASDL name.
 bool isIdentifier(std::string_view text);
+// Valid UTF-8 (what HDF5 link names, JSON and Qt hold); ASCII is.
+bool isUtf8(std::string_view text);
+// The text with each byte that is not printable ASCII as \xNN, for a message naming it.
+std::string escaped(std::string_view text);
 
 } // namespace text

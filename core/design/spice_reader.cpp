@@ -225,11 +225,25 @@ private:
         return model;
     }
 
+    // Names become crefs, HDF5 link names and tree.json strings, all UTF-8: a name with
+    // other bytes (a Latin-1 netlist's µ, a corrupt file) would turn into U+FFFD there, and
+    // two such names into one.
+    static std::string notUtf8(const Card& card) {
+        for (const auto& token : card.tokens)
+            if (!text::isUtf8(token))
+                return where(card.at) + ": \"" + text::escaped(token) +
+                       "\" is not UTF-8 text (names must be; save the netlist as UTF-8)";
+        return {};
+    }
+
     Status buildDefinitions() {
         m_definitions.push_back(std::make_unique<Definition>());
         Definition* current = m_definitions.front().get();
         for (const Card& card : m_cards) {
             const std::string head = card.head();
+            if (head == ".subckt" || (!head.empty() && head[0] != '.'))
+                if (auto problem = notUtf8(card); !problem.empty())
+                    return Status::failure(problem);
             if (head == ".subckt") {
                 if (card.tokens.size() < 2)
                     return Status::failure(where(card.at) + ": .subckt without a name");

@@ -334,6 +334,25 @@ private slots:
         return text + "v1 in 0 1\nx0 in 0 s0\n.op\n.end\n";
     }
 
+    // Found by fuzzing: nets named by two different bytes that are not UTF-8 (\xcd, \xb1)
+    // became one U+FFFD name in tree.json, so the tree did not read back as itself. Such a
+    // name is refused, naming the line and the bytes; UTF-8 names (a µ) read.
+    void namesThatAreNotUtf8AreRefused() {
+        auto tree = SpiceReader::readText("title\nv1 a 0 1\nr1 a \xcd 1k\nr2 \xcd 0 1k\n.end\n",
+                                          "/virtual/latin1.cir");
+        QVERIFY(!tree.ok());
+        QCOMPARE(tree.error(), std::string("/virtual/latin1.cir:3: \"\\xcd\" is not UTF-8 text "
+                                           "(names must be; save the netlist as UTF-8)"));
+        READ(utf8, SpiceReader::readText("title \xb5\n* \xb5 in a comment is fine\nv1 a 0 1\n"
+                                         "r1 a n\xc2\xb5 1k\nr2 n\xc2\xb5 0 1k\n.op\n.end\n",
+                                         "/virtual/utf8.cir"));
+        QVERIFY(utf8.find("top.nodes.n\xc2\xb5.v"));
+        const auto json = utf8.toJson();
+        auto back = HierarchyTree::fromJson(json, "tree.json");
+        QVERIFY(back.ok());
+        QCOMPARE(back->toJson(), json);
+    }
+
     // Found by fuzzing: a binary file read as a netlist reported `"top.<bytes>" is defined
     // twice`. Binary data is refused as not a netlist, naming the file and line.
     void binaryFilesAreNotNetlists() {
