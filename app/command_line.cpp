@@ -13,7 +13,9 @@ namespace {
 const char* kSynopsis =
     "usage: wavebench-run run NETLIST... [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
     "                         [--run-id ID]... [--emitted NETLIST] [--quiet] [--in-process]\n"
-    "       wavebench-run tree DESIGN [--json] [--emitted NETLIST]\n"
+    "                         [--asdlrc FILE] [--asdlc PATH] [--lib DIR]... [--no-compiler]\n"
+    "       wavebench-run tree DESIGN [--json] [--emitted NETLIST] [--asdlrc FILE] [--asdlc PATH]\n"
+    "                         [--lib DIR]... [--no-compiler]\n"
     "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--jobs N] [--quiet]\n"
     "                         [--in-process] [--shard K/N] [--resume]\n"
     "                         [--slurm [--slurm-args ARGS] [--shards N] [--no-wait]]\n"
@@ -34,8 +36,11 @@ const char* kFooter =
 const char* kRunDetail =
     "Streams every node voltage, source current and probed device parameter into FILE.h5.\n"
     "--tran replaces the netlist's own analyses; without it they run as written.\n"
-    "NETLIST may be an ASDL design (.asdl): its emitted netlist (the .spice beside it, or\n"
-    "--emitted) runs and every vector is stored under its ASDL cref.\n"
+    "NETLIST may be an ASDL design (.asdl), read with its project's .asdlrc (or --asdlrc): with\n"
+    "the ASDL compiler asdlc installed (or --asdlc), it is compiled into Wavebench's cache\n"
+    "(again only when one of its files changed) and the compiler's netlist runs; without it\n"
+    "(or with --no-compiler) its emitted netlist (the .spice beside it, or --emitted) runs.\n"
+    "Every vector is stored under its ASDL cref.\n"
     "Several NETLISTs run one after another in this one process and engine, in the order\n"
     "given, each its own run (into FILE.h5, or each beside its netlist), each starting from a\n"
     "freshly loaded ngspice: a run gives what it gives alone. A netlist that fails does not\n"
@@ -51,7 +56,9 @@ const char* kRecoverDetail =
 
 const char* kTreeDetail =
     "Prints the design hierarchy, one node a line (cref, kind, ngspice vector), or with\n"
-    "--json the tree.json form that every run stores.\n";
+    "--json the tree.json form that every run stores. An ASDL design is opened as `run` opens\n"
+    "it; one that cannot run (no netlist, devices without an ngspice backend) still prints its\n"
+    "whole hierarchy, and stderr says what is missing.\n";
 
 const char* kJobDetail =
     "Runs every point of a job (sweeps, corners, Monte Carlo; see README) into the job's store\n"
@@ -100,9 +107,9 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     cli.require_subcommand(1);
 
     struct {
-        std::string design, out, probeMap, emitted, csv;
-        std::vector<std::string> designs, runIds, tran;
-        bool quiet = false, json = false, inProcess = false;
+        std::string design, out, probeMap, emitted, csv, asdlrc, asdlc;
+        std::vector<std::string> designs, runIds, tran, libs;
+        bool quiet = false, json = false, inProcess = false, noCompiler = false;
         int jobs = 0;
     } given;
     Options::Cluster cluster;
@@ -110,6 +117,23 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
 
     auto detail = [](CLI::App* command, const char* text) {
         command->footer(std::string(text) + "\n" + kExitStatus);
+    };
+    auto addAsdlOptions = [&given](CLI::App* command) {
+        command
+            ->add_option("--asdlrc", given.asdlrc,
+                         "an ASDL design's .asdlrc (default: the nearest one above it)")
+            ->type_name("FILE");
+        command->add_option("--asdlc", given.asdlc, "the ASDL compiler (default: asdlc on PATH)")
+            ->type_name("PATH");
+        command
+            ->add_option("--lib", given.libs,
+                         "an ASDL library root, searched before the .asdlrc's and "
+                         "ASDL_LIB_PATH (repeatable)")
+            ->type_name("DIR")
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        command->add_flag("--no-compiler", given.noCompiler,
+                          "read an ASDL design with the built-in reader, even with asdlc");
     };
     auto* run = cli.add_subcommand("run", "run a netlist or an ASDL design into an HDF5 store");
     detail(run, kRunDetail);
@@ -136,6 +160,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     run->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
     run->add_flag("--in-process", given.inProcess,
                   "run ngspice in this process, not in a wavebench-engine process");
+    addAsdlOptions(run);
     run->allow_extras(); // refused below, in the words of the earlier parser
 
     auto* tree = cli.add_subcommand("tree", "print a design's hierarchy of crefs");
@@ -144,6 +169,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     tree->add_flag("--json", given.json, "print tree.json");
     tree->add_option("--emitted", given.emitted, "an ASDL design's netlist, if not beside it")
         ->type_name("NETLIST");
+    addAsdlOptions(tree);
     tree->allow_extras();
 
     auto* job =
@@ -249,6 +275,11 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     for (const auto& id : given.runIds)
         options.runIds << QString::fromStdString(id);
     options.emitted = QString::fromStdString(given.emitted);
+    options.asdlrc = QString::fromStdString(given.asdlrc);
+    options.asdlc = QString::fromStdString(given.asdlc);
+    for (const auto& lib : given.libs)
+        options.libs << QString::fromStdString(lib);
+    options.noCompiler = given.noCompiler;
     options.csv = QString::fromStdString(given.csv);
     options.quiet = given.quiet;
     options.inProcess = given.inProcess;

@@ -23,7 +23,12 @@ public:
         QString probeMap;
         QStringList runIds; // run: none, or one per netlist
         QString emitted;
-        QString job; // job: the spec
+        // run, tree: how an ASDL design is opened (DesignOpenOptions)
+        QString asdlrc;          // --asdlrc: instead of the nearest .asdlrc
+        QString asdlc;           // --asdlc: the compiler, instead of asdlc on PATH
+        QStringList libs;        // --lib, in order: before the rc's roots and ASDL_LIB_PATH
+        bool noCompiler = false; // --no-compiler: the built-in reader
+        QString job;             // job: the spec
         QString csv;
         std::optional<TranSpec> tran;
         bool quiet = false;

@@ -393,14 +393,36 @@ int recoverStore(const Options& options) {
     return 0;
 }
 
-// tree: the design's hierarchy, one node a line or tree.json.
+DesignOpenOptions openOptionsOf(const Options& options) {
+    DesignOpenOptions open;
+    open.asdlrcPath = options.asdlrc.toStdString();
+    open.asdlcPath = options.asdlc.toStdString();
+    for (const auto& lib : options.libs)
+        open.libRoots.push_back(lib.toStdString());
+    open.emittedNetlist = options.emitted.toStdString();
+    open.useCompiler = !options.noCompiler;
+    return open;
+}
+
+// tree: the design's hierarchy, one node a line or tree.json. A design that cannot run
+// still prints; what keeps it from running goes to stderr.
 int printTree(const Options& options) {
-    auto tree = DesignReader::read(options.netlist.toStdString(), options.emitted.toStdString());
-    if (!tree) {
-        std::fprintf(stderr, "wavebench-run: %s\n", tree.error().c_str());
+    const std::string path = options.netlist.toStdString();
+    auto opened = DesignReader::open(path, openOptionsOf(options));
+    if (!opened) {
+        std::fprintf(stderr, "wavebench-run: %s\n", opened.error().c_str());
         return 1;
     }
-    std::fputs((options.json ? tree->toJson() : tree->toText()).c_str(), stdout);
+    if (!opened->treeProblem.empty()) {
+        std::fprintf(stderr, "wavebench-run: %s\n", opened->treeProblem.c_str());
+        return 1;
+    }
+    if (!opened->note.empty())
+        std::fprintf(stderr, "wavebench-run: note: %s\n", opened->note.c_str());
+    if (!opened->notRunnable.empty())
+        std::fprintf(stderr, "wavebench-run: note: %s cannot run: %s\n", path.c_str(),
+                     opened->notRunnable.c_str());
+    std::fputs((options.json ? opened->tree.toJson() : opened->tree.toText()).c_str(), stdout);
     return 0;
 }
 
@@ -425,6 +447,7 @@ int runDesigns(QCoreApplication& app, const Options& options) {
         wanted.runId = options.runIds.value(index).toStdString();
         wanted.tran = options.tran;
         wanted.probeMapPath = options.probeMap.toStdString();
+        wanted.open = openOptionsOf(options);
         return wanted;
     };
     // The first design is planned (read, its tree built and serialised: 15 ms for a
@@ -465,6 +488,8 @@ int runDesigns(QCoreApplication& app, const Options& options) {
                 ++outcomes[RunStatus::Failed];
                 continue;
             }
+            if (!planned->note.empty())
+                std::fprintf(stderr, "wavebench-run: note: %s\n", planned->note.c_str());
             if (!planned->tree)
                 std::fprintf(stderr,
                              "wavebench-run: note: no hierarchy for %s (%s); "

@@ -257,6 +257,12 @@ QByteArray EngineProtocol::runFrame(const RunRequest& r, bool blocks, Shared* se
                   {"seed", double(r.seed)}};
     if (r.tran)
         o["tran"] = QJsonArray{q(r.tran->step), q(r.tran->stop)};
+    if (!r.environment.empty()) {
+        QJsonArray environment;
+        for (const auto& [name, value] : r.environment)
+            environment.append(QJsonArray{q(name), q(value)});
+        o["environment"] = environment;
+    }
     // The texts and their names, in the order they follow the JSON; the pairs' encodings
     // are owned here, the other texts are the request's.
     QJsonArray names;
@@ -343,6 +349,8 @@ RunRequest EngineProtocol::decodeRequest(const QJsonObject& message, std::vector
     }
     r.netlistPath = s(o["netlistPath"]);
     r.baseDir = s(o["baseDir"]);
+    for (const auto& pair : o["environment"].toArray())
+        r.environment.emplace_back(s(pair.toArray().at(0)), s(pair.toArray().at(1)));
     if (received && o["probeMapAsBefore"].toBool()) {
         r.probeMap = received->probeMap;
     } else if (given.count("probeMap")) {

@@ -33,18 +33,27 @@ RunRequest RunPlanner::plan(const Options& options, const HierarchyTree* tree) {
     return request;
 }
 
+Result<RunRequest> RunPlanner::plan(const Options& options, const OpenedDesign& design) {
+    if (!design.notRunnable.empty())
+        return Result<RunRequest>::failure(design.notRunnable);
+    Options withNetlist = options;
+    withNetlist.emittedNetlist = design.netlistPath;
+    RunRequest request = plan(withNetlist, design.treeProblem.empty() ? &design.tree : nullptr);
+    request.netlistPath = design.netlistPath;
+    request.environment = design.environment;
+    return request;
+}
+
 Result<RunPlanner::Plan> RunPlanner::planFile(const Options& options) {
     using R = Result<Plan>;
     if (!QFileInfo(QString::fromStdString(options.designPath)).isFile())
         return R::failure(options.designPath + ": no such file");
-    Plan result;
-    auto tree = DesignReader::read(options.designPath, options.emittedNetlist);
-    if (tree)
-        result.tree = std::make_shared<const HierarchyTree>(std::move(tree.value()));
-    else if (DesignReader::isAsdl(options.designPath))
-        return R::failure(tree.error());
-    else
-        result.treeProblem = tree.error();
+    DesignOpenOptions open = options.open;
+    if (open.emittedNetlist.empty())
+        open.emittedNetlist = options.emittedNetlist;
+    auto opened = DesignReader::open(options.designPath, open);
+    if (!opened)
+        return R::failure(opened.error());
 
     Options withMap = options;
     if (!options.probeMapPath.empty()) {
@@ -53,6 +62,16 @@ Result<RunPlanner::Plan> RunPlanner::planFile(const Options& options) {
             return R::failure(map.error());
         withMap.probeMap = map.value();
     }
-    result.request = plan(withMap, result.tree.get());
+    auto request = plan(withMap, opened.value());
+    if (!request)
+        return R::failure(request.error());
+    Plan result;
+    result.request = std::move(request.value());
+    result.treeProblem = opened->treeProblem;
+    if (opened->treeProblem.empty())
+        result.tree = std::make_shared<const HierarchyTree>(std::move(opened->tree));
+    result.compiler = opened->compiler;
+    result.compileReused = opened->compileReused;
+    result.note = opened->note;
     return result;
 }

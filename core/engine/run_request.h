@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 // Everything a run needs; a plain value handed from any thread to SimSession.
 struct RunRequest {
@@ -21,6 +23,10 @@ struct RunRequest {
     std::string runId;     // generated when empty
     std::string paramsYaml;
     std::string treeJson;
+    // Set (qputenv) in the process that runs ngspice before the circuit loads: an ASDL
+    // project's .asdlrc env (PDK_PATH ...), for what the netlist reads of the environment.
+    // Process-global: with --in-process it is the front end's environment that changes.
+    std::vector<std::pair<std::string, std::string>> environment;
     // The units of the design's vectors, taken from its tree where the tree is at hand; null:
     // the run's writer reads them from treeJson (a 2.7 MB tree.json takes 35 ms to parse).
     std::shared_ptr<const VectorUnits> units;

@@ -153,6 +153,9 @@ void SimSession::abortRun(const std::shared_ptr<RunHandle>& handle, RunStatus st
 void SimSession::runNow(const std::shared_ptr<RunHandle>& handle, RunRequest request) {
     auto& engine = SpiceEngine::instance();
     const std::string origin = request.netlistPath.empty() ? "<netlist>" : request.netlistPath;
+    // Before the netlist is read and ngspice loads it: what it reads of the environment.
+    for (const auto& [name, value] : request.environment)
+        qputenv(name.c_str(), QByteArray::fromStdString(value));
     auto netlist =
         request.netlistText.empty()
             ? RunNetlist::fromFile(request.netlistPath, request.tran)

@@ -26,6 +26,7 @@ public:
     // Loads the document at `path` and its imports; its index for document().
     Result<size_t> load(const std::string& path);
     const AsdlDocument& document(size_t index) const { return *m_documents[index]; }
+    size_t documentCount() const { return m_documents.size(); }
 
     // `symbol`, `cell@view`, `ns.symbol` as written in `document`; the message names
     // `location` and what is known instead.

@@ -8,6 +8,9 @@
 #include "core/design/asdl/asdl_program.h"
 
 #include <QFileInfo>
+#include <algorithm>
+#include <functional>
+#include <set>
 
 namespace {
 
@@ -120,6 +123,38 @@ Result<std::vector<AsdlTreeEntry>> AsdlReader::readHierarchy(const std::string& 
     entries.push_back(root);
     collectHierarchy(elaborator, *top.value(), top.value()->name, 1, entries);
     return entries;
+}
+
+Result<AsdlDesignFacts> AsdlReader::readFacts(const std::string& asdlPath,
+                                              const AsdlReadOptions& options) {
+    using R = Result<AsdlDesignFacts>;
+    AsdlProgram program(options.libRoots);
+    AsdlElaborator elaborator(program);
+    const auto top = elaborateTop(asdlPath, program, elaborator);
+    if (!top)
+        return R::failure(top.error());
+    AsdlDesignFacts facts;
+    for (size_t i = 0; i < program.documentCount(); ++i)
+        facts.sources.push_back(QFileInfo(QString::fromStdString(program.document(i).path))
+                                    .absoluteFilePath()
+                                    .toStdString());
+    std::set<const AsdlModuleDecl*> seen;
+    std::function<void(const AsdlModuleDecl&)> visit = [&](const AsdlModuleDecl& module) {
+        if (!seen.insert(&module).second)
+            return;
+        for (const auto& instance : elaborator.elaborated(module).instances) {
+            if (instance.target.module)
+                visit(*instance.target.module);
+            else if (const auto* device = instance.target.device;
+                     device && !device->backends.count(options.backend) &&
+                     std::find(facts.devicesWithoutBackend.begin(),
+                               facts.devicesWithoutBackend.end(),
+                               device->name) == facts.devicesWithoutBackend.end())
+                facts.devicesWithoutBackend.push_back(device->name);
+        }
+    };
+    visit(*top.value());
+    return facts;
 }
 
 Result<std::vector<std::string>>

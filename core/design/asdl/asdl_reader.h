@@ -9,6 +9,14 @@
 #include <string>
 #include <vector>
 
+// What an ASDL design is read from and what keeps it from running on a backend.
+struct AsdlDesignFacts {
+    std::vector<std::string> sources; // the entry and every file it imports, absolute
+    // Devices the hierarchy uses that have no template for the backend ("gf_std.inv_1"
+    // style: the device's name), in the order first met.
+    std::vector<std::string> devicesWithoutBackend;
+};
+
 // Reads an ASDL design (the YAML Analog Structured Description Language of the public
 // Jianxun/ASDL project, current form: imports, top, modules, devices) into a
 // HierarchyTree keyed by ASDL names, joined with the netlist the ASDL compiler emitted for
@@ -37,6 +45,10 @@ public:
     // `asdlc query tree`: pre-order, children in authored order, root first.
     static Result<std::vector<AsdlTreeEntry>> readHierarchy(const std::string& asdlPath,
                                                             const AsdlReadOptions& options = {});
+
+    // The files the design is read from and the devices without `options.backend`.
+    static Result<AsdlDesignFacts> readFacts(const std::string& asdlPath,
+                                             const AsdlReadOptions& options = {});
 
     // One ASDL pattern expression expanded to its atoms (`mn_<p|n>` -> mn_p, mn_n;
     // `d<1:0>;clk` -> d1, d0, clk). `patterns` holds the module's named patterns
