@@ -11,7 +11,8 @@ namespace {
 
 // The forms, for usage errors; --help tells the rest.
 const char* kSynopsis =
-    "usage: wavebench-run run NETLIST... [--tran STEP STOP] [--probe-map FILE] [--out FILE.h5]\n"
+    "usage: wavebench-run run NETLIST... [--tran STEP STOP] [--probe CREF]... [--probe-map FILE]\n"
+    "                         [--out FILE.h5]\n"
     "                         [--run-id ID]... [--emitted NETLIST] [--quiet] [--in-process]\n"
     "                         [--asdlrc FILE] [--asdlc PATH] [--lib DIR]... [--no-compiler]\n"
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST] [--asdlrc FILE] [--asdlc PATH]\n"
@@ -108,7 +109,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
 
     struct {
         std::string design, out, probeMap, emitted, csv, asdlrc, asdlc;
-        std::vector<std::string> designs, runIds, tran, libs;
+        std::vector<std::string> designs, runIds, tran, libs, probes;
         bool quiet = false, json = false, inProcess = false, noCompiler = false;
         int jobs = 0;
     } given;
@@ -143,6 +144,12 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     run->add_option("--tran", given.tran, "replace the netlist's own analyses with .tran STEP STOP")
         ->expected(2)
         ->type_name("STEP STOP");
+    run->add_option("--probe", given.probes,
+                    "also store this cref of the design, e.g. a transistor's "
+                    "top.ota.mn_in_p.op.gm (repeat it for more)")
+        ->type_name("CREF")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run->add_option("--probe-map", given.probeMap,
                     "probe map (JSON or YAML) naming vectors by cref")
         ->type_name("FILE");
@@ -279,6 +286,8 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
     options.asdlc = QString::fromStdString(given.asdlc);
     for (const auto& lib : given.libs)
         options.libs << QString::fromStdString(lib);
+    for (const auto& cref : given.probes)
+        options.probes << QString::fromStdString(cref);
     options.noCompiler = given.noCompiler;
     options.csv = QString::fromStdString(given.csv);
     options.quiet = given.quiet;

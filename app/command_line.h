@@ -21,6 +21,7 @@ public:
         QStringList netlists; // run: the designs, run in this order, each its own run
         QString out;          // run, job: the store; recover: the store to recover
         QString probeMap;
+        QStringList probes; // run: --probe CREF, the design's crefs to store besides its defaults
         QStringList runIds; // run: none, or one per netlist
         QString emitted;
         // run, tree: how an ASDL design is opened (DesignOpenOptions)

@@ -448,6 +448,8 @@ int runDesigns(QCoreApplication& app, const Options& options) {
         wanted.tran = options.tran;
         wanted.probeMapPath = options.probeMap.toStdString();
         wanted.open = openOptionsOf(options);
+        for (const auto& cref : options.probes)
+            wanted.probes.push_back(cref.toStdString());
         return wanted;
     };
     // The first design is planned (read, its tree built and serialised: 15 ms for a

@@ -62,6 +62,19 @@ Result<RunPlanner::Plan> RunPlanner::planFile(const Options& options) {
             return R::failure(map.error());
         withMap.probeMap = map.value();
     }
+    for (const auto& cref : options.probes) {
+        const auto* node = opened->treeProblem.empty() ? opened->tree.find(cref) : nullptr;
+        if (!node)
+            return R::failure(options.designPath + ": no cref " + cref + " in the design" +
+                              (opened->treeProblem.empty()
+                                   ? ""
+                                   : " (it has no tree: " + opened->treeProblem + ")"));
+        if (node->vector.empty())
+            return R::failure(options.designPath + ": " + cref +
+                              " names no ngspice vector (probe a net, a current or a device's "
+                              "parameter)");
+        withMap.probeMap.map.emplace(cref, node->vector);
+    }
     auto request = plan(withMap, opened.value());
     if (!request)
         return R::failure(request.error());

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 // Turns an opened design into the RunRequest that runs it. The one place that knows that an
 // ASDL design runs the netlist its OpenedDesign names (the compiler's, or without one the
@@ -29,6 +30,10 @@ public:
         std::optional<TranSpec> tran;
         ProbeMap probeMap;        // the user's map, before the design's crefs join it
         std::string probeMapPath; // planFile() reads it (JSON or YAML) instead
+        // Crefs of the design to store besides its defaults (a device's operating point,
+        // `top.ota.mn_in_p.op.gm`): planFile() names each one's vector from the tree, and
+        // fails naming a cref the design does not have.
+        std::vector<std::string> probes;
         // How planFile() opens the design (.asdlrc, asdlc, lib roots); emittedNetlist above
         // is used when this one names none.
         DesignOpenOptions open;

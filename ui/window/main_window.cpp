@@ -16,11 +16,15 @@
 #include "ui/plot/plot_panel.h"
 #include "ui/runs/runs_browser.h"
 #include "ui/runs/stored_run_loader.h"
+#include "ui/window/asdl_settings_dialog.h"
+#include "ui/window/design_watcher.h"
 #include "ui/window/log_pane.h"
+#include "ui/window/reload_bar.h"
 #include "ui/window/run_controls.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -36,6 +40,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
+#include <QVBoxLayout>
 #include <QtConcurrent>
 #include <algorithm>
 #include <set>
@@ -83,8 +88,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             sessionProblem = QString::fromStdString(session.error());
     }
 
-    m_plots = new PlotPanel(this);
-    setCentralWidget(m_plots);
+    // The bar that says the design changed on disk sits above the plots, hidden until then.
+    auto* centre = new QWidget(this);
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_reloadBar = new ReloadBar(centre);
+    m_plots = new PlotPanel(centre);
+    centreLayout->addWidget(m_reloadBar);
+    centreLayout->addWidget(m_plots, 1);
+    setCentralWidget(centre);
+    m_designWatcher = new DesignWatcher(this);
+    connect(m_designWatcher, &DesignWatcher::changed, this, [this](const QStringList& files) {
+        m_designStale = true;
+        m_reloadBar->showChanged(files, QFileInfo(m_designPath).absolutePath());
+    });
+    connect(m_reloadBar, &ReloadBar::reloadRequested, this, [this] { reloadDesign(false); });
+    connect(m_reloadBar, &ReloadBar::rerunRequested, this, [this] { reloadDesign(true); });
 
     auto dock = [this](const QString& title, const char* name, QWidget* widget,
                        Qt::DockWidgetArea area) {
@@ -230,6 +250,7 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty())
             setStorePath(path);
     });
+    file->addAction("&ASDL project settings…", this, &MainWindow::editAsdlSettings);
     file->addSeparator();
     file->addAction("&Export plot…", this, &MainWindow::exportPlot);
     file->addAction("Export traces as &CSV…", this, &MainWindow::exportCsv);
@@ -286,7 +307,10 @@ bool MainWindow::openDesign(const QString& path) {
         !kDesignSuffixes.contains(info.suffix().toLower()) && !info.suffix().isEmpty();
     statusBar()->showMessage("Reading " + info.fileName() +
                              (asNetlist ? " as a SPICE netlist…" : "…"));
-    auto* watcher = new QFutureWatcher<Result<HierarchyTree>>(this);
+    if (DesignReader::isAsdl(file.toStdString()))
+        statusBar()->showMessage("Reading " + info.fileName() +
+                                 " (compiling it when asdlc is installed)…");
+    auto* watcher = new QFutureWatcher<Result<OpenedDesign>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, file] {
         watcher->deleteLater();
         if (generation != m_designGeneration)
@@ -294,9 +318,61 @@ bool MainWindow::openDesign(const QString& path) {
         m_readingDesign = false;
         showDesign(file, watcher->result());
     });
-    watcher->setFuture(
-        QtConcurrent::run([file] { return DesignReader::read(file.toStdString()); }));
+    const DesignOpenOptions options = openOptions(file);
+    watcher->setFuture(QtConcurrent::run(
+        [file, options] { return DesignReader::open(file.toStdString(), options); }));
     return true;
+}
+
+DesignOpenOptions MainWindow::openOptions(const QString& designPath) const {
+    // The project setting is per design folder (an ASDL project's designs share one .asdlrc);
+    // the compiler's path is one for all.
+    const QSettings settings;
+    DesignOpenOptions options;
+    options.asdlrcPath = settings.value(asdlrcSettingKey(designPath)).toString().toStdString();
+    options.asdlcPath = settings.value("asdl/asdlc").toString().toStdString();
+    options.useCompiler = !settings.value("asdl/builtInReader", false).toBool();
+    return options;
+}
+
+QString MainWindow::asdlrcSettingKey(const QString& designPath) {
+    // QSettings keys cannot hold '/' as data: the folder is hex-encoded.
+    return "asdl/asdlrc/" +
+           QString::fromLatin1(QFileInfo(designPath).absolutePath().toUtf8().toHex());
+}
+
+void MainWindow::editAsdlSettings() {
+    const QString folder =
+        m_designPath.isEmpty() ? QDir::currentPath() : QFileInfo(m_designPath).absolutePath();
+    const QString key = asdlrcSettingKey(folder + "/design");
+    QSettings settings;
+    AsdlSettingsDialog dialog(folder,
+                              {settings.value(key).toString(),
+                               settings.value("asdl/asdlc").toString(),
+                               settings.value("asdl/builtInReader", false).toBool()},
+                              this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto values = dialog.values();
+    auto store = [&settings](const QString& name, const QVariant& value, bool empty) {
+        if (empty)
+            settings.remove(name);
+        else
+            settings.setValue(name, value);
+    };
+    store(key, values.asdlrc, values.asdlrc.isEmpty());
+    store("asdl/asdlc", values.asdlc, values.asdlc.isEmpty());
+    store("asdl/builtInReader", values.builtInReader, !values.builtInReader);
+    if (DesignReader::isAsdl(m_designPath.toStdString()))
+        reloadDesign(false); // read with the new settings
+}
+
+void MainWindow::reloadDesign(bool thenRun) {
+    if (m_designPath.isEmpty())
+        return;
+    m_keepProbes = probedCrefs();
+    m_runAfterOpen = thenRun;
+    openDesign(m_designPath);
 }
 
 void MainWindow::dropStoredReads() {
@@ -306,22 +382,45 @@ void MainWindow::dropStoredReads() {
     m_overlayLoader->cancel();
 }
 
-void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
+void MainWindow::showDesign(const QString& path, Result<OpenedDesign> opened) {
     const QFileInfo info(path);
-    const QString netlist =
-        QString::fromStdString(RunPlanner::netlistFor(info.absoluteFilePath().toStdString()));
-    if (!tree) {
-        // A netlist the reader cannot elaborate may still run; an ASDL design cannot.
-        showError("Cannot read the design", QString::fromStdString(tree.error()));
-        if (DesignReader::isAsdl(path.toStdString())) {
-            m_controls->setCanRun(m_session && !m_netlistPath.isEmpty() &&
-                                  !(m_jobQueue && m_jobQueue->isRunning()));
-            return;
-        }
+    const bool reload = info.absoluteFilePath() == m_designPath;
+    const QStringList keep = std::exchange(m_keepProbes, {});
+    const bool runAfter = std::exchange(m_runAfterOpen, false);
+    if (!opened) {
+        // The design is shown as it was read before (a reload keeps the old tree and runs).
+        showError("Cannot read the design", QString::fromStdString(opened.error()));
+        if (reload) // watched still: fixing the file offers to read it again
+            m_designStale = true;
+        m_controls->setCanRun(m_session && !m_netlistPath.isEmpty() &&
+                              !(m_jobQueue && m_jobQueue->isRunning()));
+        return;
     }
+    // A netlist the reader cannot elaborate may still run, without a tree.
+    if (!opened->treeProblem.empty())
+        showError("Cannot read the design", QString::fromStdString(opened->treeProblem));
     dropStoredReads();
     m_designPath = info.absoluteFilePath();
-    m_netlistPath = netlist;
+    m_netlistPath = QString::fromStdString(opened->netlistPath);
+    m_environment = opened->environment;
+    m_notRunnable = QString::fromStdString(opened->notRunnable);
+    m_designStale = false;
+    m_reloadBar->hide();
+    QStringList sources;
+    for (const auto& source : opened->sources)
+        sources << QString::fromStdString(source);
+    if (sources.isEmpty())
+        sources << m_designPath;
+    m_designWatcher->watch(sources);
+    if (!opened->compiler.empty())
+        m_log->appendLines({QString("wavebench: %1 %2 with %3")
+                                .arg(info.fileName(),
+                                     opened->compileReused ? "compiled before (cache)" : "compiled",
+                                     QString::fromStdString(opened->compiler))});
+    if (!opened->note.empty())
+        m_log->appendLines({"wavebench: " + QString::fromStdString(opened->note)});
+    if (!m_notRunnable.isEmpty())
+        m_log->appendLines({"wavebench: " + info.fileName() + " cannot run: " + m_notRunnable});
     m_controls->setTranSpec({}, {}); // a new design runs its own analyses until told otherwise
     m_probes.clear();
     m_traces.clear();
@@ -331,18 +430,31 @@ void MainWindow::showDesign(const QString& path, Result<HierarchyTree> tree) {
         m_jobs->setCrefs({});
         m_jobs->setBaseDir(info.absolutePath()); // a job typed by hand sits beside the design
     }
-    setTree(tree ? std::make_shared<const HierarchyTree>(std::move(tree.value())) : nullptr);
+    setTree(opened->treeProblem.empty()
+                ? std::make_shared<const HierarchyTree>(std::move(opened->tree))
+                : nullptr);
     const bool jobRunning = m_jobQueue && m_jobQueue->isRunning();
     if (!jobRunning) // a running job keeps the runs browser on its store
         setStorePath(
             QString::fromStdString(RunPlanner::defaultStorePath(m_designPath.toStdString())));
-    m_controls->setCanRun(m_session != nullptr && !jobRunning);
+    m_controls->setCanRun(m_session != nullptr && !jobRunning && m_notRunnable.isEmpty());
     addRecent(m_designPath);
     updateTitle();
-    probeDefaults();
-    statusBar()->showMessage("Opened " + info.fileName() + ": double-click a net to probe it",
+    if (reload && !keep.isEmpty()) {
+        for (const auto& cref : keep) // the probes whose crefs the design still has
+            if (m_tree && m_tree->find(cref.toStdString()))
+                probe(cref, false);
+    } else {
+        probeDefaults();
+    }
+    statusBar()->showMessage(m_notRunnable.isEmpty()
+                                 ? "Opened " + info.fileName() + ": double-click a net to probe it"
+                                 : "Opened " + info.fileName() +
+                                       " to browse; it cannot run: " + m_notRunnable,
                              8000);
     emit designOpened(m_designPath);
+    if (runAfter)
+        startRun();
 }
 
 bool MainWindow::openStore(const QString& path) {
@@ -537,6 +649,15 @@ void MainWindow::startRun() {
     }
     if (m_run && !m_run->isFinished())
         return;
+    if (!m_notRunnable.isEmpty()) {
+        showError("Cannot run", QFileInfo(m_designPath).fileName() + ": " + m_notRunnable);
+        return;
+    }
+    if (m_designStale && DesignReader::isAsdl(m_designPath.toStdString())) {
+        // Its sources changed since it was compiled: compile (on a worker), then run.
+        reloadDesign(true);
+        return;
+    }
     dropStoredReads();
     QString error;
     const auto tran = m_controls->tranSpec(&error);
@@ -546,6 +667,7 @@ void MainWindow::startRun() {
     }
     RunPlanner::Options options;
     options.designPath = m_designPath.toStdString();
+    options.emittedNetlist = m_netlistPath.toStdString(); // an ASDL design's compiled netlist
     options.storePath = m_storePath.toStdString();
     options.tran = tran;
     options.probeMap = m_probeEditor->probeMap();
@@ -556,7 +678,9 @@ void MainWindow::startRun() {
             options.probeMap.map[node->cref] = node->vector; // device parameters need save lines
     }
     // The tree was read when the design was opened: planning it reads no file.
-    const RunRequest request = RunPlanner::plan(options, m_tree.get());
+    RunRequest request = RunPlanner::plan(options, m_tree.get());
+    request.netlistPath = m_netlistPath.toStdString();
+    request.environment = m_environment;
 
     m_overlays.clear();
     m_traces.clear();

@@ -3,6 +3,8 @@
 #include "core/base/result.h"
 #include "core/crefs/probe_map.h"
 #include "core/design/hierarchy_tree.h"
+#include "core/engine/design_open_options.h"
+#include "core/engine/opened_design.h"
 #include "core/engine/run_session.h"
 #include "ui/plot/trace_data.h"
 #include "ui/runs/stored_run_loader.h"
@@ -13,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+class DesignWatcher;
 class HierarchyView;
 class JobPanel;
 class JobRunner;
@@ -20,6 +23,7 @@ class LogPane;
 class PlotPanel;
 class ProbeMapEditor;
 class QMenu;
+class ReloadBar;
 class RunControls;
 class RunsBrowser;
 
@@ -66,6 +70,9 @@ public:
     ProbeMapEditor* probeEditor() const { return m_probeEditor; }
     RunsBrowser* runsBrowser() const { return m_runs; }
     LogPane* logPane() const { return m_log; }
+    ReloadBar* reloadBar() const { return m_reloadBar; }
+    DesignWatcher* designWatcher() const { return m_designWatcher; }
+    QString notRunnable() const { return m_notRunnable; }
     RunControls* runControls() const { return m_controls; }
     JobPanel* jobPanel() const { return m_jobs; } // null without ngspice
     JobRunner* jobQueue() const { return m_jobQueue.get(); }
@@ -96,7 +103,13 @@ private:
     void buildMenus();
     void showError(const QString& title, const QString& message);
     void dropStoredReads();
-    void showDesign(const QString& path, Result<HierarchyTree> tree);
+    void showDesign(const QString& path, Result<OpenedDesign> opened);
+    // Reads the shown design again (after it changed on disk), keeping the probes whose
+    // crefs remain; thenRun: runs it once read.
+    void reloadDesign(bool thenRun);
+    DesignOpenOptions openOptions(const QString& designPath) const;
+    static QString asdlrcSettingKey(const QString& designPath);
+    void editAsdlSettings();
     void setTree(std::shared_ptr<const HierarchyTree> tree);
     void probeDefaults();
     void attachTrace(const Probe& probe);
@@ -123,6 +136,13 @@ private:
     std::shared_ptr<RunHandle> m_run;
     QString m_designPath;
     QString m_netlistPath; // what ngspice runs: the design, or an ASDL design's netlist
+    std::vector<std::pair<std::string, std::string>> m_environment; // the .asdlrc's, for ngspice
+    QString m_notRunnable;      // why the design shown cannot run (browsing only); empty: it can
+    bool m_designStale = false; // its files changed since it was read (ASDL: compiled)
+    QStringList m_keepProbes;   // a reload's probes, kept where their crefs remain
+    bool m_runAfterOpen = false;
+    DesignWatcher* m_designWatcher = nullptr;
+    ReloadBar* m_reloadBar = nullptr;
     QString m_storePath;
     std::shared_ptr<const HierarchyTree> m_tree;
     TraceData m_traces;
