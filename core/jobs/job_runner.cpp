@@ -57,6 +57,8 @@ struct JobRunner::Prepared {
     ProbeMap probeMap;
     std::string treeJson;
     std::shared_ptr<const VectorUnits> units;
+    std::string netlistPath; // what ngspice runs: the spec's netlist, or an ASDL design's compiled
+    std::vector<std::pair<std::string, std::string>> environment; // the design's .asdlrc env
     std::vector<std::unique_ptr<RunSession>> sessions;
     std::vector<std::string> workerErrors;
 };
@@ -130,8 +132,9 @@ void JobRunner::onPrepared() {
     m_probeMap = std::move(prepared->probeMap);
     m_treeJson = std::move(prepared->treeJson);
     m_units = std::move(prepared->units);
-    m_baseDir =
-        QFileInfo(QString::fromStdString(m_spec.netlistPath())).absolutePath().toStdString();
+    m_netlistPath = std::move(prepared->netlistPath);
+    m_environment = std::move(prepared->environment);
+    m_baseDir = QFileInfo(QString::fromStdString(m_netlistPath)).absolutePath().toStdString();
     m_next = 0;
     emit accepted(static_cast<int>(m_runs.size()));
     // From the event loop, so that whoever was told can connect first.
@@ -142,7 +145,21 @@ void JobRunner::onPrepared() {
 // starts the extra workers.
 void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extraWorkers,
                         const SessionFactory& factory, QThread* home, Prepared& out) {
-    auto runs = spec.expand();
+    // Every run records the design's hierarchy, and its crefs name the vectors: the same
+    // plan a single run of the netlist gets. An ASDL design compiles here (or comes from the
+    // compiler's cache), and its netlist is what every point's netlist is made of.
+    RunPlanner::Options planning;
+    planning.designPath = spec.netlistPath();
+    planning.storePath = spec.storePath();
+    planning.probeMapPath = spec.probeMapPath();
+    auto plan = RunPlanner::planFile(planning);
+    if (!plan) {
+        out.error = plan.error();
+        return;
+    }
+    out.netlistPath = plan->request.netlistPath;
+    out.environment = plan->request.environment;
+    auto runs = spec.expand(out.netlistPath);
     if (!runs) {
         out.error = runs.error();
         return;
@@ -160,17 +177,6 @@ void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extr
             selected.push_back(runs.value()[point]);
         }
         runs.value() = std::move(selected);
-    }
-    // Every run records the design's hierarchy, and its crefs name the vectors: the same
-    // plan a single run of the netlist gets.
-    RunPlanner::Options planning;
-    planning.designPath = spec.netlistPath();
-    planning.storePath = spec.storePath();
-    planning.probeMapPath = spec.probeMapPath();
-    auto plan = RunPlanner::planFile(planning);
-    if (!plan) {
-        out.error = plan.error();
-        return;
     }
     out.treeJson = plan->request.treeJson;
     out.units = plan->request.units;
@@ -331,7 +337,7 @@ void JobRunner::skipRemainingThenFinish() {
     }
     const std::string store = m_spec.storePath();
     m_pool.start([this, store, message, first, groups = std::move(groups), baseDir = m_baseDir,
-                  origin = m_spec.netlistPath()]() mutable {
+                  origin = m_netlistPath]() mutable {
         std::vector<std::string> errors(groups.size()); // "" when the group was written
         {
             auto sink = H5Sink::open(store);
@@ -379,8 +385,9 @@ void JobRunner::finish() {
 
 RunRequest JobRunner::requestFor(const SimRun& run) const {
     RunRequest request;
-    request.netlistPath = m_spec.netlistPath();
+    request.netlistPath = m_netlistPath;
     request.netlistText = run.netlistText;
+    request.environment = m_environment;
     request.baseDir = m_baseDir;
     request.probeMap = m_probeMap;
     request.storePath = m_spec.storePath();

@@ -495,13 +495,13 @@ std::vector<std::vector<std::pair<std::string, double>>> SimJobSpec::sweepPoints
     return points;
 }
 
-Result<std::vector<SimRun>> SimJobSpec::expand() const {
+Result<std::vector<SimRun>> SimJobSpec::expand(const std::string& netlistPath) const {
     using R = Result<std::vector<SimRun>>;
     const std::string where = m_origin + ":" + std::to_string(m_netlistLine);
-    QFile file(QString::fromStdString(m_netlistPath));
+    const std::string& path = netlistPath.empty() ? m_netlistPath : netlistPath;
+    QFile file(QString::fromStdString(path));
     if (!file.open(QIODevice::ReadOnly))
-        return R::failure(where + ": netlist " + m_netlistPath + ": " +
-                          file.errorString().toStdString());
+        return R::failure(where + ": netlist " + path + ": " + file.errorString().toStdString());
     const std::string netlist = file.readAll().toStdString();
     const std::string baseDir = QFileInfo(file).absolutePath().toStdString();
     const auto own = JobNetlist::analyses(netlist);
@@ -551,7 +551,7 @@ Result<std::vector<SimRun>> SimJobSpec::expand() const {
                 run.netlistText = JobNetlist::build(netlist, point);
 
                 // The hash of exactly what SimSession will hand ngspice (its netlist_sha256).
-                auto given = RunNetlist::fromText(run.netlistText, baseDir, m_netlistPath, {});
+                auto given = RunNetlist::fromText(run.netlistText, baseDir, path, {});
                 if (!given)
                     return R::failure(where + ": " + given.error());
                 std::string index = std::to_string(p);

@@ -15,7 +15,8 @@
 // Format. Paths are relative to the spec file; every key but `netlist` is optional.
 //
 //   name: rc_corners          # the runs' `job` attribute; default: the spec file's base name
-//   netlist: rc.cir           # SPICE netlist; its .measure statements are stored per run
+//   netlist: rc.cir           # SPICE netlist or ASDL design (compiled: DesignReader::open);
+//                             # its .measure statements are stored per run
 //   store: rc.h5              # HDF5 store; default: <spec base name>.h5 beside the spec
 //   probe_map: probes.json    # JSON or YAML probe map
 //   analysis: {type: tran, step: 10n, stop: 10u}   # replaces the netlist's own analyses
@@ -91,8 +92,9 @@ public:
     // The cartesian product of the sweeps, the first sweep varying slowest; one empty point
     // when there are no sweeps.
     std::vector<std::vector<std::pair<std::string, double>>> sweepPoints() const;
-    // Every run of the job, each with its netlist text and run id. Reads the netlist.
-    Result<std::vector<SimRun>> expand() const;
+    // Every run of the job, each with its netlist text and run id. Reads the netlist, or
+    // `netlistPath` when given: what an ASDL design (`netlist: tb.asdl`) compiled to.
+    Result<std::vector<SimRun>> expand(const std::string& netlistPath = {}) const;
     // The arguments of each analysis type: required, optional, and which are numbers.
     struct AnalysisForm {
         std::vector<std::string> required, optional, numeric;

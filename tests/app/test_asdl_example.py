@@ -194,6 +194,27 @@ def main():
             check("top.ota.mn_in_p" in text_tree and "top.mn_bias" in text_tree,
                   f"{bench}: tree.json holds the compiler's hierarchy")
 
+    # The Monte Carlo job of the ASDL design: the PDK's mismatch draws differ run to run.
+    store = os.path.join(a.workdir, "ota_mc.h5")
+    csv = os.path.join(a.workdir, "ota_mc.csv")
+    done = subprocess.run([a.cli, "job", os.path.join(example, "ota_mc.yaml"), "-o", store,
+                           "--csv", csv, "--jobs", "2", "-q"],
+                          capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
+    check(done.returncode == 0, "ota_mc.yaml: the ASDL design's Monte Carlo job runs",
+          done.stderr[-2000:])
+    if done.returncode == 0:
+        rows = [line.split(",") for line in open(csv).read().splitlines()]
+        header, rows = rows[0], rows[1:]
+        ugf = np.array([float(r[header.index("ugf")]) for r in rows])
+        statuses = {r[header.index("status")] for r in rows}
+        check(len(rows) == 20 and statuses == {"ok"}, f"20 runs, all ok ({len(rows)}, {statuses})")
+        check(len(set(ugf)) == len(ugf) and ugf.std() / ugf.mean() > 1e-3,
+              f"mismatch moves the unity-gain frequency ({ugf.min():.4g} to {ugf.max():.4g} Hz)")
+        with h5py.File(store, "r") as f:
+            first = f["runs"][sorted(f["runs"])[0]]
+            check("top.ota.nodes.tail.v" in first["vectors"],
+                  "each job run names its vectors by ASDL cref")
+
     for name in os.listdir(example):  # the reference compile above writes its log beside
         if name.endswith(".log.json") and name not in before:
             os.remove(os.path.join(example, name))
