@@ -57,6 +57,7 @@ struct JobRunner::Prepared {
     ProbeMap probeMap;
     std::string treeJson;
     std::shared_ptr<const VectorUnits> units;
+    std::vector<std::pair<std::string, std::string>> environment; // the design's (.asdlrc)
     std::vector<std::unique_ptr<RunSession>> sessions;
     std::vector<std::string> workerErrors;
 };
@@ -130,6 +131,7 @@ void JobRunner::onPrepared() {
     m_probeMap = std::move(prepared->probeMap);
     m_treeJson = std::move(prepared->treeJson);
     m_units = std::move(prepared->units);
+    m_environment = std::move(prepared->environment);
     m_baseDir =
         QFileInfo(QString::fromStdString(m_spec.netlistPath())).absolutePath().toStdString();
     m_next = 0;
@@ -174,6 +176,7 @@ void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extr
     }
     out.treeJson = plan->request.treeJson;
     out.units = plan->request.units;
+    out.environment = plan->request.environment;
     ProbeMap probeMap = plan->request.probeMap;
     if (QFileInfo::exists(QString::fromStdString(spec.storePath()))) {
         // Names only: a store of thousands of runs answers in milliseconds.
@@ -388,6 +391,7 @@ RunRequest JobRunner::requestFor(const SimRun& run) const {
     request.paramsYaml = run.paramsYaml;
     request.treeJson = m_treeJson;
     request.units = m_units;
+    request.environment = m_environment;
     request.job = run.job;
     request.analysis = run.analysis;
     request.corner = run.corner;

@@ -133,6 +133,7 @@ private:
     ProbeMap m_probeMap;
     std::string m_treeJson;
     std::shared_ptr<const VectorUnits> m_units; // of m_treeJson's tree, shared by every run
+    std::vector<std::pair<std::string, std::string>> m_environment; // every run's (RunRequest)
     std::string m_baseDir;
     bool m_running = false;
     bool m_stopping = false;
