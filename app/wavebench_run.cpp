@@ -420,8 +420,7 @@ int printTree(const Options& options) {
     if (!opened->note.empty())
         std::fprintf(stderr, "wavebench-run: note: %s\n", opened->note.c_str());
     if (!opened->notRunnable.empty())
-        std::fprintf(stderr, "wavebench-run: note: %s cannot run: %s\n", path.c_str(),
-                     opened->notRunnable.c_str());
+        std::fprintf(stderr, "wavebench-run: note: cannot run: %s\n", opened->notRunnable.c_str());
     std::fputs((options.json ? opened->tree.toJson() : opened->tree.toText()).c_str(), stdout);
     return 0;
 }

@@ -133,9 +133,9 @@ private:
     ProbeMap m_probeMap;
     std::string m_treeJson;
     std::shared_ptr<const VectorUnits> m_units; // of m_treeJson's tree, shared by every run
+    std::vector<std::pair<std::string, std::string>> m_environment; // every run's (RunRequest)
     std::string m_baseDir;
     std::string m_netlistPath; // what the points' netlists are made of (ASDL: the compiled one)
-    std::vector<std::pair<std::string, std::string>> m_environment;
     bool m_running = false;
     bool m_stopping = false;
     // Prepares jobs and writes the groups of skipped points; waited for on destruction.

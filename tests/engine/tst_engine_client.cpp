@@ -89,6 +89,7 @@ private slots:
         r.treeJson = tree->toJson();
         r.probeMap = tree->probeMapFor({});
         r.units = std::make_shared<const VectorUnits>(tree.value());
+        r.environment = {{"PDK_PATH", "/opt/pdk"}, {"PDK", "gf180mcu"}};
         EngineProtocol::Shared sent, received;
         const QByteArray first = EngineProtocol::runFrame(r, false, &sent);
         const QByteArray second = EngineProtocol::runFrame(r, false, &sent);
@@ -116,6 +117,7 @@ private slots:
         QVERIFY(decoded.units && *decoded.units == *r.units);
         QCOMPARE(decoded.runId, r.runId);
         QCOMPARE(decoded.storePath, r.storePath);
+        QVERIFY(decoded.environment == r.environment); // an .asdlrc's env, for the engine
         // Another tree is sent whole again.
         r.treeJson = "{}";
         QVERIFY(requestOf(readFrame(EngineProtocol::runFrame(r, false, &sent)))["texts"]

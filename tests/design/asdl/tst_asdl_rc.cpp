@@ -68,7 +68,8 @@ private slots:
         auto rc = AsdlRc::load(entry, dir.filePath("elsewhere/other.rc").toStdString(), {});
         QVERIFY2(rc.ok(), rc.error().c_str());
         QCOMPARE(rc->path, dir.filePath("elsewhere/other.rc").toStdString());
-        QCOMPARE(rc->libRoots, std::vector<std::string>{dir.filePath("elsewhere/far").toStdString()});
+        QCOMPARE(rc->libRoots,
+                 std::vector<std::string>{dir.filePath("elsewhere/far").toStdString()});
         // A named rc that is not there is an error naming it, not a fallback to discovery.
         auto missing = AsdlRc::load(entry, dir.filePath("nope.rc").toStdString(), {});
         QVERIFY(!missing.ok());
@@ -150,8 +151,9 @@ private slots:
 
     void libraryRootsComeExplicitThenRcThenAsdlLibPath() {
         QTemporaryDir dir;
-        write(dir.filePath(".asdlrc"), "schema_version: 1\nlib_roots: [rc_lib]\n"
-                                       "env:\n  ASDL_LIB_PATH: ${ASDLRC_DIR}/env_a:${ASDLRC_DIR}/env_b\n");
+        write(dir.filePath(".asdlrc"),
+              "schema_version: 1\nlib_roots: [rc_lib]\n"
+              "env:\n  ASDL_LIB_PATH: ${ASDLRC_DIR}/env_a:${ASDLRC_DIR}/env_b\n");
         const std::string here = QDir(dir.path()).absolutePath().toStdString();
         auto rc = AsdlRc::parse(dir.filePath(".asdlrc").toStdString(), {});
         QVERIFY2(rc.ok(), rc.error().c_str());
@@ -171,9 +173,9 @@ private slots:
         auto rc = AsdlRc::parse(rcPath.toStdString(), {});
         QVERIFY2(rc.ok(), rc.error().c_str());
         QCOMPARE(valueOf(rc->env, "PDK_PATH"), root + "/examples/pdks/gf180mcu");
-        QCOMPARE(valueOf(rc->env, "ASDL_LIB_PATH"),
-                 root + "/examples/pdks/gf180mcu/asdl:" + root + "/examples/libs_common:" +
-                     root + "/examples/libs");
+        QCOMPARE(valueOf(rc->env, "ASDL_LIB_PATH"), root + "/examples/pdks/gf180mcu/asdl:" + root +
+                                                        "/examples/libs_common:" + root +
+                                                        "/examples/libs");
         QCOMPARE(rc->libRoots,
                  (std::vector<std::string>{root + "/examples/pdks/gf180mcu/asdl", root + "/libs"}));
         QCOMPARE(rc->backendConfig, root + "/examples/config/backends.yaml");
