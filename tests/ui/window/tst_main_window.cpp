@@ -11,13 +11,17 @@
 #include "ui/runs/runs_model.h"
 #include "ui/window/log_pane.h"
 #include "ui/window/main_window.h"
+#include "ui/window/reload_bar.h"
 #include "ui/window/run_controls.h"
 
 #include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -356,6 +360,98 @@ private slots:
         QCOMPARE(w.designPath(), second);
         QVERIFY(w.statusBar()->currentMessage().startsWith("Opened rc_step.cir"));
         QVERIFY(w.runControls()->runAction()->isEnabled());
+    }
+
+    // The GF180 OTA ASDL testbench through the real compiler, as a user opens it: the
+    // compiler's tree, a transistor's gm probed by double-click (its BSIM4 operating point),
+    // a run; then the design's file changes on disk, the window offers to re-run, and the
+    // re-run compiles the changed design first (twice the bias current: a larger gm).
+    void anAsdlDesignCompilesRunsAndReRunsWhenItChanges() {
+        const QString shared = QStringLiteral(WAVEBENCH_EXAMPLES) + "/../../../shared";
+        const QString asdlRoot = QDir(shared).absoluteFilePath("asdl-examples/ASDL");
+        if (!QFileInfo::exists(asdlRoot + "/examples/pdks/gf180mcu/ngspice/design.ngspice"))
+            QSKIP("no ASDL checkout with the GF180 PDK in ../shared/asdl-examples");
+        QString asdlc = QStandardPaths::findExecutable("asdlc");
+        if (asdlc.isEmpty() && QFileInfo(shared + "/tools/asdlc").isExecutable())
+            asdlc = QFileInfo(shared + "/tools/asdlc").absoluteFilePath();
+        if (asdlc.isEmpty())
+            QSKIP("the ASDL compiler asdlc is neither on PATH nor in ../shared/tools");
+        QTemporaryDir dir, cache;
+        const QDir example(QStringLiteral(WAVEBENCH_EXAMPLES) + "/gf180_ota_asdl");
+        for (const auto& entry : example.entryList(QDir::Files | QDir::Hidden))
+            QVERIFY(QFile::copy(example.filePath(entry), dir.filePath(entry)));
+        qputenv("ASDL_ROOT", asdlRoot.toUtf8());
+        qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
+        QSettings().setValue("asdl/asdlc", asdlc); // the GUI's setting for the compiler
+        auto& w = *m_window;
+        const QString design = dir.filePath("tb_ota_tran.asdl");
+        QVERIFY(openDesign(w, design));
+        QVERIFY2(w.notRunnable().isEmpty(), qPrintable(w.notRunnable()));
+        const QString gm = "top.ota.mn_in_p.op.gm";
+        QVERIFY(w.hierarchy()->model()->indexForCref(gm).isValid());
+        QVERIFY(w.hierarchy()->model()->indexForCref("top.ota.nodes.tail.v").isValid());
+        w.hierarchy()->treeView()->expand(w.hierarchy()->filterModel()->mapFromSource(
+            w.hierarchy()->model()->indexForCref("top.ota")));
+        // gm in a pane of its own (Shift+Enter), mp_cs's gm beside it by double-click.
+        auto* view = w.hierarchy()->treeView();
+        const auto gmRow =
+            w.hierarchy()->filterModel()->mapFromSource(w.hierarchy()->model()->indexForCref(gm));
+        view->scrollTo(gmRow);
+        view->setCurrentIndex(gmRow);
+        QTest::keyClick(view, Qt::Key_Return, Qt::ShiftModifier);
+        QVERIFY(w.probedCrefs().contains(gm));
+        w.hierarchy()->treeView()->expand(w.hierarchy()->filterModel()->mapFromSource(
+            w.hierarchy()->model()->indexForCref("top.ota.mp_cs")));
+        doubleClick(w.hierarchy(), "top.ota.mp_cs.op.gm");
+        QVERIFY(w.probedCrefs().contains("top.ota.mp_cs.op.gm"));
+        view->scrollTo(gmRow);
+        w.startRun();
+        auto run = w.currentRun();
+        QVERIFY(run);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *run), 60000);
+        QCOMPARE(toString(run->status()), std::string("ok"));
+        QTRY_VERIFY(w.plots()->pointCount(gm) > 100);
+        auto stored =
+            ResultStore::readRun(run->storePath().toStdString(), run->runId().toStdString());
+        QVERIFY2(stored.ok(), stored.error().c_str());
+        const auto* first = stored->find(gm.toStdString());
+        QVERIFY(first);
+        QCOMPARE(first->sourceVector, std::string("@m.xota.xmn_in_p.m0[gm]"));
+        const double gmBefore = first->values.back();
+        QVERIFY2(gmBefore > 1e-5, qPrintable(QString::number(gmBefore)));
+        w.plots()->fitAll();
+        screenshot(w, "main_window_gf180_ota_asdl");
+
+        // An edit on disk: the bar offers to re-run; the re-run compiles the new design.
+        QFile file(design);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(file.readAll());
+        file.close();
+        QVERIFY(text.contains("ibias: sim.idc dc=20u"));
+        text.replace("ibias: sim.idc dc=20u", "ibias: sim.idc dc=40u");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text.toUtf8());
+        file.close();
+        QTRY_VERIFY_WITH_TIMEOUT(w.reloadBar()->isVisible(), 10000);
+        QVERIFY2(w.reloadBar()->message().startsWith("tb_ota_tran.asdl changed on disk"),
+                 qPrintable(w.reloadBar()->message()));
+        QSignalSpy opened(&w, &MainWindow::designOpened);
+        QTest::mouseClick(w.reloadBar()->rerunButton(), Qt::LeftButton);
+        QVERIFY(opened.wait(60000));
+        QVERIFY(w.probedCrefs().contains(gm)); // the probe stays through the reload
+        auto second = w.currentRun();
+        QVERIFY(second && second != run);
+        QTRY_VERIFY_WITH_TIMEOUT(shownFinished(w, *second), 60000);
+        QCOMPARE(toString(second->status()), std::string("ok"));
+        stored =
+            ResultStore::readRun(second->storePath().toStdString(), second->runId().toStdString());
+        QVERIFY2(stored.ok(), stored.error().c_str());
+        QVERIFY(stored->find(gm.toStdString()));
+        const double gmAfter = stored->find(gm.toStdString())->values.back();
+        QVERIFY2(gmAfter > gmBefore * 1.2,
+                 qPrintable(QString("gm %1 -> %2").arg(gmBefore).arg(gmAfter)));
+        QSettings().remove("asdl/asdlc");
+        qunsetenv("XDG_CACHE_HOME");
     }
 };
 
