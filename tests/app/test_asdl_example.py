@@ -194,6 +194,21 @@ def main():
             check("top.ota.mn_in_p" in text_tree and "top.mn_bias" in text_tree,
                   f"{bench}: tree.json holds the compiler's hierarchy")
 
+    # The default example (make run) is the compiler's, not hand-written: its tb_ota.spice is
+    # what asdlc emits for it, apart from the comment naming each module's source file.
+    bundled = os.path.join(root, "resources", "examples", "ota_asdl")
+    emitted = os.path.join(a.workdir, "bundled_tb_ota.spice")
+    compiled = subprocess.run([asdlc, "netlist", os.path.join(bundled, "tb_ota.asdl"), "-o", emitted,
+                               "--log", os.path.join(a.workdir, "bundled.log.json")],
+                              capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
+    check(compiled.returncode == 0, "the bundled ota_asdl example compiles", compiled.stderr[-2000:])
+    if compiled.returncode == 0:
+        def lines(path):
+            return [l for l in open(path).read().splitlines()
+                    if not (l.startswith("* ") and l.endswith(".asdl"))]
+        check(lines(emitted) == lines(os.path.join(bundled, "tb_ota.spice")),
+              "its tb_ota.spice is what asdlc emits")
+
     # The Monte Carlo job of the ASDL design: the PDK's mismatch draws differ run to run.
     store = os.path.join(a.workdir, "ota_mc.h5")
     csv = os.path.join(a.workdir, "ota_mc.csv")
