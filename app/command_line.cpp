@@ -18,6 +18,7 @@ const char* kSynopsis =
     "       wavebench-run tree DESIGN [--json] [--emitted NETLIST] [--asdlrc FILE] [--asdlc PATH]\n"
     "                         [--lib DIR]... [--no-compiler]\n"
     "       wavebench-run job SPEC.yaml [--out FILE.h5] [--csv FILE.csv] [--jobs N] [--quiet]\n"
+    "                         [--asdlrc FILE] [--asdlc PATH] [--lib DIR]... [--no-compiler]\n"
     "                         [--in-process] [--shard K/N] [--resume]\n"
     "                         [--slurm [--slurm-args ARGS] [--shards N] [--no-wait]]\n"
     "       wavebench-run recover STORE.h5\n"
@@ -191,6 +192,7 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& arguments
         ->type_name("N")
         ->check(CLI::Range(1, 1024));
     job->add_flag("-q,--quiet", given.quiet, "no progress on stderr");
+    addAsdlOptions(job);
     job->add_flag("--in-process", given.inProcess,
                   "run ngspice in this process (one point at a time), not in engine processes");
     job->add_option("--shard", shard, "run only shard K of N of the job's points")

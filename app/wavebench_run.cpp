@@ -153,6 +153,8 @@ int mergeStore(const Options& options) {
 
 // The job of --job/`job`, into --out if given, after what a killed process left in its
 // store is committed (and named); nothing (the error printed) when the spec does not load.
+DesignOpenOptions openOptionsOf(const Options& options);
+
 std::optional<SimJobSpec> loadJob(const Options& options) {
     auto spec = SimJobSpec::fromFile(options.job.toStdString());
     if (!spec) {
@@ -161,6 +163,10 @@ std::optional<SimJobSpec> loadJob(const Options& options) {
     }
     if (!options.out.isEmpty())
         spec->setStorePath(QFileInfo(options.out).absoluteFilePath().toStdString());
+    DesignOpenOptions open = openOptionsOf(options);
+    if (open.asdlrcPath.empty()) // the spec's asdlrc: unless --asdlrc names another
+        open.asdlrcPath = spec->designOptions().asdlrcPath;
+    spec->setDesignOptions(open);
     announceRecovered(spec->storePath());
     return std::move(spec.value());
 }
@@ -204,6 +210,15 @@ int runJobOnSlurm(const Options& options) {
     choice.workersPerTask = options.jobs;
     choice.slurmArgs = cluster.slurmArgs.toStdString();
     choice.wavebenchRun = QCoreApplication::applicationFilePath().toStdString();
+    // Each task opens the design as this command does.
+    if (!options.asdlrc.isEmpty())
+        choice.designArgs << "--asdlrc" << QFileInfo(options.asdlrc).absoluteFilePath();
+    if (!options.asdlc.isEmpty())
+        choice.designArgs << "--asdlc" << options.asdlc;
+    for (const auto& lib : options.libs)
+        choice.designArgs << "--lib" << QFileInfo(lib).absoluteFilePath();
+    if (options.noCompiler)
+        choice.designArgs << "--no-compiler";
     auto plan = SlurmJob::plan(spec.value(), choice);
     if (!plan) {
         std::fprintf(stderr, "wavebench-run: %s\n", plan.error().c_str());

@@ -152,6 +152,7 @@ void JobRunner::prepare(const SimJobSpec& spec, const Options& options, int extr
     planning.designPath = spec.netlistPath();
     planning.storePath = spec.storePath();
     planning.probeMapPath = spec.probeMapPath();
+    planning.open = spec.designOptions();
     auto plan = RunPlanner::planFile(planning);
     if (!plan) {
         out.error = plan.error();

@@ -2,6 +2,7 @@
 
 #include "core/base/spice_number.h"
 #include "core/base/text.h"
+#include "core/engine/design_reader.h"
 #include "core/netlist/job_netlist.h"
 #include "core/netlist/run_netlist.h"
 
@@ -384,8 +385,8 @@ Result<SimJobSpec> SimJobSpec::fromYaml(const std::string& text, const std::stri
             return R::failure(p.at(root) + ": expected a mapping with netlist, analysis, "
                                            "parameters, sweeps, corners, montecarlo, ...");
         if (!p.keysIn(root,
-                      {"name", "netlist", "store", "probe_map", "analysis", "parameters", "sweeps",
-                       "corners", "montecarlo"},
+                      {"name", "netlist", "store", "probe_map", "asdlrc", "analysis", "parameters",
+                       "sweeps", "corners", "montecarlo"},
                       "the job"))
             return R::failure(p.error);
         if (!root["netlist"])
@@ -399,6 +400,9 @@ Result<SimJobSpec> SimJobSpec::fromYaml(const std::string& text, const std::stri
             return R::failure(p.error);
         if (root["probe_map"] &&
             !p.existingFile(root["probe_map"], "probe_map", spec.m_probeMapPath))
+            return R::failure(p.error);
+        if (root["asdlrc"] &&
+            !p.existingFile(root["asdlrc"], "asdlrc", spec.m_designOptions.asdlrcPath))
             return R::failure(p.error);
         if (root["analysis"] && !root["analysis"].IsNull() &&
             !p.analysis(root["analysis"], spec.m_analysis))
@@ -498,7 +502,15 @@ std::vector<std::vector<std::pair<std::string, double>>> SimJobSpec::sweepPoints
 Result<std::vector<SimRun>> SimJobSpec::expand(const std::string& netlistPath) const {
     using R = Result<std::vector<SimRun>>;
     const std::string where = m_origin + ":" + std::to_string(m_netlistLine);
-    const std::string& path = netlistPath.empty() ? m_netlistPath : netlistPath;
+    std::string path = netlistPath.empty() ? m_netlistPath : netlistPath;
+    if (netlistPath.empty() && DesignReader::isAsdl(m_netlistPath)) {
+        auto opened = DesignReader::open(m_netlistPath, m_designOptions);
+        if (!opened)
+            return R::failure(where + ": " + opened.error());
+        if (!opened->notRunnable.empty())
+            return R::failure(where + ": " + m_netlistPath + " cannot run: " + opened->notRunnable);
+        path = opened->netlistPath;
+    }
     QFile file(QString::fromStdString(path));
     if (!file.open(QIODevice::ReadOnly))
         return R::failure(where + ": netlist " + path + ": " + file.errorString().toStdString());

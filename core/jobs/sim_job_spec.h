@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/base/result.h"
+#include "core/engine/design_open_options.h"
 #include "core/jobs/sim_run.h"
 
 #include <map>
@@ -19,6 +20,7 @@
 //                             # its .measure statements are stored per run
 //   store: rc.h5              # HDF5 store; default: <spec base name>.h5 beside the spec
 //   probe_map: probes.json    # JSON or YAML probe map
+//   asdlrc: ../.asdlrc        # an ASDL design's .asdlrc; default: the nearest above it
 //   analysis: {type: tran, step: 10n, stop: 10u}   # replaces the netlist's own analyses
 //     #   tran:  step, stop [, start, maxstep]
 //     #   ac:    variation (dec|oct|lin), points, fstart, fstop
@@ -78,6 +80,10 @@ public:
     const std::string& netlistPath() const { return m_netlistPath; }   // absolute
     const std::string& storePath() const { return m_storePath; }       // absolute
     const std::string& probeMapPath() const { return m_probeMapPath; } // absolute or ""
+    // How an ASDL design (`netlist: tb.asdl`) opens: `asdlrc:` of the spec, or what the
+    // front end sets (--asdlrc, --asdlc, --lib; the GUI's project settings).
+    const DesignOpenOptions& designOptions() const { return m_designOptions; }
+    void setDesignOptions(const DesignOpenOptions& options) { m_designOptions = options; }
     const Analysis& analysis() const { return m_analysis; }
     const std::vector<std::pair<std::string, std::string>>& parameters() const {
         return m_parameters;
@@ -93,7 +99,8 @@ public:
     // when there are no sweeps.
     std::vector<std::vector<std::pair<std::string, double>>> sweepPoints() const;
     // Every run of the job, each with its netlist text and run id. Reads the netlist, or
-    // `netlistPath` when given: what an ASDL design (`netlist: tb.asdl`) compiled to.
+    // `netlistPath` when given; an ASDL design is opened (compiled) for the netlist it runs,
+    // unless `netlistPath` names it.
     Result<std::vector<SimRun>> expand(const std::string& netlistPath = {}) const;
     // The arguments of each analysis type: required, optional, and which are numbers.
     struct AnalysisForm {
@@ -112,6 +119,7 @@ private:
     std::string m_netlistPath;
     std::string m_storePath;
     std::string m_probeMapPath;
+    DesignOpenOptions m_designOptions;
     Analysis m_analysis;
     std::vector<std::pair<std::string, std::string>> m_parameters;
     std::vector<Sweep> m_sweeps;

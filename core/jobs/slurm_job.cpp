@@ -57,6 +57,7 @@ Result<SlurmJob::Plan> SlurmJob::plan(const SimJobSpec& spec, const Choice& choi
                          ? std::min<int>(choice.shards, static_cast<int>(plan.points.size()))
                          : SlurmSubmitter::defaultShards(plan.points.size());
     request.slurmArgs = slurmArgs.value();
+    request.designArgs = choice.designArgs;
     plan.runs = std::move(runs.value());
     return R(std::move(plan));
 }

@@ -68,6 +68,15 @@ Result<QStringList> SlurmSubmitter::splitArguments(const std::string& text) {
     return split;
 }
 
+namespace {
+std::string designArguments(const QStringList& arguments) {
+    std::string out;
+    for (const auto& argument : arguments)
+        out += " " + shellQuoted(argument.toStdString());
+    return out;
+}
+} // namespace
+
 std::string SlurmSubmitter::batchScript(const Request& request) {
     const std::string shards = store_paths::shardsDir(request.store);
     const std::string count = std::to_string(request.shards);
@@ -83,7 +92,8 @@ std::string SlurmSubmitter::batchScript(const Request& request) {
     script += "exec " + shellQuoted(request.wavebenchRun) + " job " +
               shellQuoted(request.specPath) + " --shard \"$SLURM_ARRAY_TASK_ID/" + count +
               "\" --out " + shellQuoted(shards) + "\"/task-$SLURM_ARRAY_TASK_ID.h5\"" +
-              (request.resume ? " --resume-from " + shellQuoted(request.store) : "") + " --jobs " +
+              (request.resume ? " --resume-from " + shellQuoted(request.store) : "") +
+              designArguments(request.designArgs) + " --jobs " +
               (request.workersPerTask > 0 ? workers : std::string("1")) + " --quiet\n";
     return script;
 }

@@ -27,7 +27,10 @@ public:
         // engine workers (wavebench-run's --jobs); 0: one core and one engine (a task never
         // sizes itself by the node's cores: it has the CPUs Slurm gave it).
         int workersPerTask = 0;
-        QStringList slurmArgs;         // given to sbatch before the script
+        QStringList slurmArgs; // given to sbatch before the script
+        // How each task opens an ASDL design (--asdlrc FILE, --asdlc PATH, --lib DIR, ...),
+        // passed on to every task's wavebench-run job.
+        QStringList designArgs;
         std::string sbatch = "sbatch"; // program names, found on PATH
         std::string squeue = "squeue";
         int timeoutSeconds = 60; // for each sbatch or squeue call

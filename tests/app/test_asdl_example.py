@@ -230,6 +230,36 @@ def main():
             check("top.ota.nodes.tail.v" in first["vectors"],
                   "each job run names its vectors by ASDL cref")
 
+    # A spec's own `asdlrc:` (a project file elsewhere than above the design), and a wrong one.
+    rc = open(os.path.join(example, ".asdlrc")).read().replace("${ASDLRC_DIR}", example)
+    with open(os.path.join(a.workdir, "elsewhere.asdlrc"), "w") as fh:
+        fh.write(rc)
+    # The testbench alone in a folder with no .asdlrc above it: only the spec's rc finds its
+    # imports (sim_ngspice.asdl, the PDK's devices) and the backend config.
+    alone = os.path.join(a.workdir, "alone")
+    os.makedirs(alone)
+    shutil.copy(os.path.join(example, "tb_ota_ac.asdl"), alone)
+    spec = os.path.join(a.workdir, "two_draws.yaml")
+    body = ("netlist: alone/tb_ota_ac.asdl\n"
+            "parameters: {sw_stat_mismatch: 1}\nmontecarlo: {count: 2, seed: 7}\n")
+    with open(spec, "w") as fh:
+        fh.write(body)
+    done = subprocess.run([a.cli, "job", spec, "-q"], capture_output=True, text=True,
+                          timeout=TIMEOUT_S, env=env)
+    check(done.returncode != 0 and "tb_ota_ac.asdl" in done.stderr,
+          "without an .asdlrc the lone testbench's imports are not found, naming it",
+          done.stderr[-500:])
+    with open(spec, "w") as fh:
+        fh.write("asdlrc: elsewhere.asdlrc\n" + body)
+    done = subprocess.run([a.cli, "job", spec, "-q"], capture_output=True, text=True,
+                          timeout=TIMEOUT_S, env=env)
+    check(done.returncode == 0, "a job spec's asdlrc: opens its ASDL design", done.stderr[-2000:])
+    done = subprocess.run([a.cli, "job", spec, "-q", "-o", os.path.join(a.workdir, "bad.h5"),
+                           "--asdlrc", os.path.join(a.workdir, "no_such.asdlrc")],
+                          capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
+    check(done.returncode != 0 and "no_such.asdlrc" in done.stderr,
+          "--asdlrc naming no file fails the job, naming it", done.stderr[-500:])
+
     for name in os.listdir(example):  # the reference compile above writes its log beside
         if name.endswith(".log.json") and name not in before:
             os.remove(os.path.join(example, name))

@@ -529,10 +529,16 @@ bool JobPanel::startJob() {
             return false;
         }
     }
-    const auto spec = parse();
+    auto spec = parse();
     if (!spec) {
         showMessage(QString::fromStdString(spec.error()), true);
         return false;
+    }
+    if (m_designOptions) {
+        DesignOpenOptions open = m_designOptions(QString::fromStdString(spec->netlistPath()));
+        if (open.asdlrcPath.empty())
+            open.asdlrcPath = spec->designOptions().asdlrcPath;
+        spec->setDesignOptions(open);
     }
     // Expanded and checked against the store on a pool thread; onAccepted() or onRefused()
     // follows.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/engine/design_open_options.h"
 #include "core/jobs/job_summary.h"
 #include "core/jobs/sim_job_spec.h"
 #include "core/jobs/sim_run.h"
@@ -54,6 +55,11 @@ public:
 
     void setStartGuard(std::function<QString()> guard) { m_startGuard = std::move(guard); }
     void setBaseDir(const QString& dir) { m_baseDir = dir; }
+    // How a job's ASDL design opens (the window's project settings for the design's folder);
+    // a spec's own `asdlrc:` is kept unless the settings name one.
+    void setDesignOptions(std::function<DesignOpenOptions(const QString& designPath)> options) {
+        m_designOptions = std::move(options);
+    }
     // The crefs offered for the overlay (the main window's probes); the first is the default
     // until the user picks or types another.
     void setCrefs(const QStringList& crefs);
@@ -123,6 +129,7 @@ private:
 
     JobRunner& m_queue;
     std::function<QString()> m_startGuard;
+    std::function<DesignOpenOptions(const QString&)> m_designOptions;
     QString m_filePath; // the loaded or saved spec; "" for text typed by hand
     QString m_baseDir;
     QString m_storePath;        // of the job shown in the table

@@ -192,6 +192,7 @@ void MainWindow::buildJobPanel() {
         };
     m_jobQueue = std::make_unique<JobRunner>(*m_session, moreWorkers);
     m_jobs = new JobPanel(*m_jobQueue, this);
+    m_jobs->setDesignOptions([this](const QString& design) { return openOptions(design); });
     auto* d = new QDockWidget("Jobs", this);
     d->setObjectName("jobsDock");
     d->setWidget(m_jobs);
