@@ -36,9 +36,14 @@ ReloadBar::ReloadBar(QWidget* parent) : QFrame(parent) {
 }
 
 void ReloadBar::showChanged(const QStringList& files, const QString& designFolder) {
+    if (isHidden())
+        m_files.clear();
+    for (const auto& file : files)
+        if (!m_files.contains(file))
+            m_files << file;
     const QDir folder(designFolder);
     QStringList names;
-    for (const auto& file : files)
+    for (const auto& file : m_files)
         names << QDir::toNativeSeparators(folder.relativeFilePath(file));
     const int shown = 3;
     QString list = names.mid(0, shown).join(", ");

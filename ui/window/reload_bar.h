@@ -13,7 +13,8 @@ class ReloadBar : public QFrame {
     Q_OBJECT
 public:
     explicit ReloadBar(QWidget* parent = nullptr);
-    // Shows the bar naming the changed files (paths shown relative to the design's folder).
+    // Shows the bar naming the changed files (paths shown relative to the design's folder),
+    // with those of earlier reports while it is still shown.
     void showChanged(const QStringList& files, const QString& designFolder);
     QString message() const;
     QPushButton* rerunButton() const { return m_rerun; }
@@ -27,4 +28,5 @@ private:
     QLabel* m_text = nullptr;
     QPushButton* m_reload = nullptr;
     QPushButton* m_rerun = nullptr;
+    QStringList m_files; // reported since the bar was last hidden
 };

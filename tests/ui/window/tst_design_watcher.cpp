@@ -81,6 +81,8 @@ private slots:
         QVERIFY(bar.isVisible());
         QCOMPARE(bar.message(), QString("lib.asdl, sub/a.asdl, b.asdl and 1 more changed on disk. "
                                         "The tree and plots show the design as it was read."));
+        bar.showChanged({path("d.asdl")}, m_dir.path()); // a later save adds to the list
+        QVERIFY(bar.message().startsWith("lib.asdl, sub/a.asdl, b.asdl and 2 more changed"));
         QSignalSpy rerun(&bar, &ReloadBar::rerunRequested);
         QSignalSpy reload(&bar, &ReloadBar::reloadRequested);
         QTest::mouseClick(bar.rerunButton(), Qt::LeftButton);
@@ -88,6 +90,7 @@ private slots:
         QCOMPARE(reload.size(), 0);
         QVERIFY(!bar.isVisible());
         bar.showChanged({path("top.asdl")}, m_dir.path());
+        QVERIFY(bar.message().startsWith("top.asdl changed on disk")); // hidden: a new list
         QTest::mouseClick(bar.reloadButton(), Qt::LeftButton);
         QCOMPARE(reload.size(), 1);
         QVERIFY(!bar.isVisible());
