@@ -230,6 +230,20 @@ def tree_seeds(build):
     return seeds
 
 
+def asdl_rc_seeds(shared):
+    """Every .asdlrc of the project and of the ASDL checkout."""
+    seeds = {}
+    for folder, prefix in ((ROOT / "resources", "res"), (ROOT / "tests" / "data", "tests"),
+                           (shared, "asdl")):
+        for path in sorted(pathlib.Path(folder).rglob(".asdlrc")):
+            name = "_".join(path.relative_to(folder).parts[:-1]) or "root"
+            seeds[f"{prefix}_{name}"] = read(path)
+    seeds["env_chain"] = (b"schema_version: 1\nlib_roots: [${A}/x, ~/lib, rel]\n"
+                          b"backend_config: ${B}/b.yaml\nenv:\n  A: ${B}/a\n  B: ${PDK_ROOT}\n"
+                          b"  C: ${C}${C}\n")
+    return seeds
+
+
 def write(target, seeds):
     folder = CORPUS / target
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,6 +268,7 @@ def main():
     write("fuzz_probe_map_yaml", probe_map_yaml_seeds())
     write("fuzz_job_spec", job_seeds())
     write("fuzz_tree_json", tree_seeds(args.build))
+    write("fuzz_asdl_rc", asdl_rc_seeds(args.shared))
     return 0
 
 
