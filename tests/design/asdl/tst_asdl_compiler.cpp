@@ -1,8 +1,8 @@
 // The real ASDL compiler (asdlc: PATH, else ../shared/tools/asdlc) run by AsdlCompiler: the
 // mosbius top design's tree holds every instance path of the compiler's own `query tree`,
 // the built-in reader agrees with the compiler on every design of ../shared/asdl-examples it
-// accepts, the cache is reused until a source changes, diagnostics name file:line:column, and
-// a design of LVS-only standard cells browses without a netlist. Skips without asdlc.
+// accepts, the cache is reused until a source changes, and diagnostics name
+// file:line:column (LVS-only standard cells: tst_design_open). Skips without asdlc.
 #include "core/design/asdl/asdl_compiler.h"
 #include "core/design/asdl/asdl_reader.h"
 
@@ -259,26 +259,7 @@ private slots:
                  std::string("/d/x.asdl: error EMIT-004: no backend"));
     }
 
-    void standardCellsBrowseWithoutANetlist() {
-        NEED_COMPILER(asdlc);
-        QTemporaryDir cache;
-        const std::string entry = kData + "/stdcells/inv_chain.asdl";
-        auto compiled = AsdlCompiler(asdlc).compile(
-            entry, optionsFor(entry, cache, {kAsdl + "/examples/pdks/gf180mcu/asdl"}));
-        QVERIFY2(compiled.ok(), compiled.error().c_str());
-        QVERIFY(compiled->netlist.empty());
-        QVERIFY2(contains(compiled->netlistProblem, "inv_1") &&
-                     contains(compiled->netlistProblem, "sim.ngspice"),
-                 compiled->netlistProblem.c_str());
-        QCOMPARE(pathsOf(compiled->tree),
-                 (std::set<std::string>{"inv_chain", "inv_chain.u1", "inv_chain.u2"}));
-        // Its stamp holds too: browsing it again runs nothing.
-        auto again = AsdlCompiler(asdlc).compile(
-            entry, optionsFor(entry, cache, {kAsdl + "/examples/pdks/gf180mcu/asdl"}));
-        QVERIFY2(again.ok(), again.error().c_str());
-        QVERIFY(again->reused);
-        QCOMPARE(again->netlistProblem, compiled->netlistProblem);
-    }
+    // LVS-only standard cells through the compiler: tst_design_open.
 
     void aMissingCompilerIsNamed() {
         QTemporaryDir cache;
