@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -214,6 +215,21 @@ private slots:
         qInfo("compile %lld ms, stamp hit %lld ms", static_cast<long long>(firstMs),
               static_cast<long long>(secondMs));
         QVERIFY(secondMs < firstMs);
+
+        // Another process compiling the same entry holds the cache entry's lock: this one
+        // waits for it, and says so when it waits too long.
+        {
+            QLockFile held(QDir(QString::fromStdString(first->cacheDir)).filePath("compile.lock"));
+            QVERIFY(held.tryLock(0));
+            auto options = optionsFor(entry, cache);
+            options.timeoutMs = 300;
+            auto blocked = compiler.compile(entry, options);
+            QVERIFY(!blocked.ok());
+            QVERIFY2(contains(blocked.error(), "another process is compiling"),
+                     blocked.error().c_str());
+        }
+        auto unlocked = compiler.compile(entry, optionsFor(entry, cache));
+        QVERIFY2(unlocked.ok() && unlocked->reused, unlocked ? "" : unlocked.error().c_str());
         const std::set<std::string> sources(first->sources.begin(), first->sources.end());
         const auto cell = work.filePath("compiled/cells/divider.asdl").toStdString();
         QVERIFY(sources.count(cell));
