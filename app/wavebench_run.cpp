@@ -504,6 +504,11 @@ int runDesigns(QCoreApplication& app, const Options& options) {
                 ++outcomes[RunStatus::Failed];
                 continue;
             }
+            if (!planned->compiler.empty() && !options.quiet)
+                std::fprintf(
+                    stderr, "wavebench-run: %s: %s (%s)\n", qPrintable(options.netlists[index]),
+                    planned->compileReused ? "compiled already, sources unchanged" : "compiled",
+                    planned->compiler.c_str());
             if (!planned->note.empty())
                 std::fprintf(stderr, "wavebench-run: note: %s\n", planned->note.c_str());
             if (!planned->tree)

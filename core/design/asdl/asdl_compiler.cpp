@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <map>
 #include <memory>
 
 namespace {
@@ -167,12 +168,18 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
         return c;
     };
 
+    // The sources as they were before the compiler read them: one edited while it ran leaves
+    // no stamp, so the next open compiles what is there then.
+    std::map<std::string, std::string> before;
+    before[entry] = contentHash(entry);
     if (auto stamp = readStamp(stampPath)) {
         bool same = !stamp->sources.empty() &&
                     QFileInfo::exists(dir.filePath("design.tree.json")) &&
                     (!stamp->netlistProblem.empty() || QFileInfo::exists(netlist));
-        for (const auto& [file, hash] : stamp->sources)
-            same = same && contentHash(file) == hash;
+        for (const auto& [file, hash] : stamp->sources) {
+            before[file] = contentHash(file);
+            same = same && before[file] == hash;
+        }
         if (same) {
             compiled.reused = true;
             compiled.netlistProblem = stamp->netlistProblem;
@@ -255,12 +262,17 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
         sources.push_back(options.rc.path);
     if (!options.rc.backendConfig.empty())
         sources.push_back(options.rc.backendConfig);
-    for (const auto& source : sources)
+    bool settled = true;
+    for (const auto& source : sources) {
         stamp.sources.emplace_back(source, contentHash(source));
+        const auto known = before.find(source);
+        settled =
+            settled && (known == before.end() || known->second == stamp.sources.back().second);
+    }
     compiled.sources = sources;
-    // Only a compile whose imports are all known may be reused; without the dependency
-    // list, the next open compiles again.
-    if (depCall.ok() && !writeStamp(stampPath, stamp))
+    // Only a compile whose imports are all known, and that read them as they are now, may be
+    // reused; otherwise the next open compiles again.
+    if (depCall.ok() && settled && !writeStamp(stampPath, stamp))
         return R::failure(stampPath.toStdString() + ": cannot write the compile's stamp");
     return finish(compiled);
 }

@@ -1,8 +1,8 @@
 // The real ASDL compiler (asdlc: PATH, else ../shared/tools/asdlc) run by AsdlCompiler: the
 // mosbius top design's tree holds every instance path of the compiler's own `query tree`,
 // the built-in reader agrees with the compiler on every design of ../shared/asdl-examples it
-// accepts, the cache is reused until a source changes, diagnostics name file:line:column, and
-// a design of LVS-only standard cells browses without a netlist. Skips without asdlc.
+// accepts, the cache is reused until a source changes, and diagnostics name
+// file:line:column (LVS-only standard cells: tst_design_open). Skips without asdlc.
 #include "core/design/asdl/asdl_compiler.h"
 #include "core/design/asdl/asdl_reader.h"
 
@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -214,6 +215,21 @@ private slots:
         qInfo("compile %lld ms, stamp hit %lld ms", static_cast<long long>(firstMs),
               static_cast<long long>(secondMs));
         QVERIFY(secondMs < firstMs);
+
+        // Another process compiling the same entry holds the cache entry's lock: this one
+        // waits for it, and says so when it waits too long.
+        {
+            QLockFile held(QDir(QString::fromStdString(first->cacheDir)).filePath("compile.lock"));
+            QVERIFY(held.tryLock(0));
+            auto options = optionsFor(entry, cache);
+            options.timeoutMs = 300;
+            auto blocked = compiler.compile(entry, options);
+            QVERIFY(!blocked.ok());
+            QVERIFY2(contains(blocked.error(), "another process is compiling"),
+                     blocked.error().c_str());
+        }
+        auto unlocked = compiler.compile(entry, optionsFor(entry, cache));
+        QVERIFY2(unlocked.ok() && unlocked->reused, unlocked ? "" : unlocked.error().c_str());
         const std::set<std::string> sources(first->sources.begin(), first->sources.end());
         const auto cell = work.filePath("compiled/cells/divider.asdl").toStdString();
         QVERIFY(sources.count(cell));
@@ -259,26 +275,7 @@ private slots:
                  std::string("/d/x.asdl: error EMIT-004: no backend"));
     }
 
-    void standardCellsBrowseWithoutANetlist() {
-        NEED_COMPILER(asdlc);
-        QTemporaryDir cache;
-        const std::string entry = kData + "/stdcells/inv_chain.asdl";
-        auto compiled = AsdlCompiler(asdlc).compile(
-            entry, optionsFor(entry, cache, {kAsdl + "/examples/pdks/gf180mcu/asdl"}));
-        QVERIFY2(compiled.ok(), compiled.error().c_str());
-        QVERIFY(compiled->netlist.empty());
-        QVERIFY2(contains(compiled->netlistProblem, "inv_1") &&
-                     contains(compiled->netlistProblem, "sim.ngspice"),
-                 compiled->netlistProblem.c_str());
-        QCOMPARE(pathsOf(compiled->tree),
-                 (std::set<std::string>{"inv_chain", "inv_chain.u1", "inv_chain.u2"}));
-        // Its stamp holds too: browsing it again runs nothing.
-        auto again = AsdlCompiler(asdlc).compile(
-            entry, optionsFor(entry, cache, {kAsdl + "/examples/pdks/gf180mcu/asdl"}));
-        QVERIFY2(again.ok(), again.error().c_str());
-        QVERIFY(again->reused);
-        QCOMPARE(again->netlistProblem, compiled->netlistProblem);
-    }
+    // LVS-only standard cells through the compiler: tst_design_open.
 
     void aMissingCompilerIsNamed() {
         QTemporaryDir cache;
