@@ -3,8 +3,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QProcess>
-#include <QStandardPaths>
 #include <functional>
 #include <yaml-cpp/yaml.h>
 
@@ -229,78 +227,3 @@ Result<HierarchyTree> AsdlTreeReader::toHierarchyTree(const std::vector<AsdlTree
     return tree;
 }
 
-std::string AsdlTreeReader::findCompiler() {
-    return QStandardPaths::findExecutable("asdlc").toStdString();
-}
-
-Result<AsdlCompilerOutput> AsdlTreeReader::runCompiler(const std::string& asdlPath,
-                                                       const std::string& outDir,
-                                                       const std::vector<std::string>& libRoots,
-                                                       const std::string& compiler, int timeoutMs) {
-    using R = Result<AsdlCompilerOutput>;
-    const std::string program = compiler.empty() ? findCompiler() : compiler;
-    if (program.empty())
-        return R::failure("the ASDL compiler `asdlc` is not on PATH, so " + asdlPath +
-                          " cannot be compiled here; install it (the Jianxun/ASDL project) or "
-                          "open the design with the netlist it emitted");
-    if (!QFileInfo(QString::fromStdString(program)).isExecutable())
-        return R::failure(program + ": not an executable ASDL compiler");
-    const QFileInfo source(QString::fromStdString(asdlPath));
-    if (!source.isFile())
-        return R::failure(asdlPath + ": no such file");
-    if (!QDir().mkpath(QString::fromStdString(outDir)))
-        return R::failure(outDir + ": cannot create the output folder");
-
-    const QString base = QDir(QString::fromStdString(outDir)).filePath(source.completeBaseName());
-    AsdlCompilerOutput output;
-    output.netlist = (base + ".spice").toStdString();
-    output.tree = (base + ".tree.json").toStdString();
-    output.log = (base + ".log.json").toStdString();
-
-    QStringList libs;
-    for (const auto& root : libRoots)
-        libs << "--lib" << QString::fromStdString(root);
-
-    auto run = [&](const QStringList& arguments, QByteArray* standardOutput) -> std::string {
-        QProcess process;
-        process.setProgram(QString::fromStdString(program));
-        process.setArguments(arguments);
-        process.start();
-        if (!process.waitForStarted(10000))
-            return program + ": could not start (" + process.errorString().toStdString() + ")";
-        if (!process.waitForFinished(timeoutMs)) {
-            process.kill();
-            process.waitForFinished(2000);
-            return program + " " + arguments.join(' ').toStdString() + ": no answer within " +
-                   std::to_string(timeoutMs / 1000) + " s";
-        }
-        const auto errors = process.readAllStandardError();
-        const auto out = process.readAllStandardOutput();
-        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-            return "asdlc failed on " + asdlPath + " (exit " + std::to_string(process.exitCode()) +
-                   "): " + (errors + out).trimmed().toStdString();
-        if (standardOutput)
-            *standardOutput = out;
-        return {};
-    };
-
-    const QString entry = source.absoluteFilePath();
-    if (auto problem = run(QStringList{"netlist", entry, "--backend", "sim.ngspice", "-o",
-                                       QString::fromStdString(output.netlist), "--log",
-                                       QString::fromStdString(output.log)} +
-                               libs,
-                           nullptr);
-        !problem.empty())
-        return R::failure(problem);
-    QByteArray tree;
-    if (auto problem = run(
-            QStringList{"query", "tree", entry, "--json", "--verbose-view", "--stage", "emitted"} +
-                libs,
-            &tree);
-        !problem.empty())
-        return R::failure(problem);
-    QFile treeFile(QString::fromStdString(output.tree));
-    if (!treeFile.open(QIODevice::WriteOnly) || treeFile.write(tree) != tree.size())
-        return R::failure(output.tree + ": cannot write the compiler's tree");
-    return output;
-}

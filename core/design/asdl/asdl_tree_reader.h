@@ -28,17 +28,9 @@ struct AsdlEmissionName {
     bool renamed = false;
 };
 
-// What `runCompiler` produced.
-struct AsdlCompilerOutput {
-    std::string netlist; // the emitted ngspice netlist
-    std::string tree;    // `asdlc query tree --json --verbose-view` output
-    std::string log;     // the compile log (emission_name_map, diagnostics)
-};
-
 // Reads the ASDL compiler's own view of a design: `asdlc query tree --json` in both forms
 // (`query.tree.compact`, keys `instance:ref`; `query.tree` from --verbose-view) and the
-// compile log. Also runs the compiler when it is installed. Pure logic apart from
-// runCompiler; errors name the file and line.
+// compile log (AsdlCompiler runs the compiler). Pure logic; errors name the file and line.
 class AsdlTreeReader {
 public:
     // Entries in pre-order, children in the order the file lists them; root first.
@@ -54,17 +46,4 @@ public:
     // tree does not know them). Leaves without an emitted name become devices.
     static Result<HierarchyTree> toHierarchyTree(const std::vector<AsdlTreeEntry>& entries,
                                                  const std::string& origin);
-
-    // The `asdlc` executable on PATH, or "" when there is none.
-    static std::string findCompiler();
-    // Runs `asdlc netlist` (backend sim.ngspice, with a compile log) and `asdlc query tree
-    // --json --verbose-view --stage emitted` on `asdlPath`, writing
-    // `<outDir>/<base>.spice`, `.tree.json` and `.log.json`. `compiler` empty: the one on
-    // PATH. Fails with a clear message when there is none, or naming the compiler's own
-    // diagnostics when it fails.
-    static Result<AsdlCompilerOutput> runCompiler(const std::string& asdlPath,
-                                                  const std::string& outDir,
-                                                  const std::vector<std::string>& libRoots = {},
-                                                  const std::string& compiler = {},
-                                                  int timeoutMs = 120000);
 };

@@ -448,66 +448,6 @@ private slots:
         QCOMPARE(withEnv->size(), size_t(3));
     }
 
-    // -- the compiler ---------------------------------------------------------------------
-
-    void compilerAbsentIsReported() {
-        if (!AsdlTreeReader::findCompiler().empty())
-            QSKIP("an asdlc is installed here");
-        QTemporaryDir dir;
-        auto result =
-            AsdlTreeReader::runCompiler(kExample + "/tb_ota.asdl", dir.path().toStdString());
-        QVERIFY(!result.ok());
-        QVERIFY2(contains(result.error(), "asdlc") && contains(result.error(), "not on PATH"),
-                 result.error().c_str());
-    }
-
-    void compilerIsCalledWithNetlistAndTree() {
-        // A stand-in asdlc that records its arguments and answers like the real one.
-        QTemporaryDir dir;
-        const QString fake = dir.filePath("asdlc");
-        QFile script(fake);
-        QVERIFY(script.open(QIODevice::WriteOnly));
-        script.write(QString("#!/bin/sh\n"
-                             "echo \"$@\" >> '%1/calls.txt'\n"
-                             "if [ \"$1\" = netlist ]; then\n"
-                             "  while [ $# -gt 0 ]; do\n"
-                             "    case \"$1\" in -o) cp '%2/tb_ota.spice' \"$2\";;"
-                             " --log) echo '{\"emission_name_map\": []}' > \"$2\";; esac; shift\n"
-                             "  done\n"
-                             "else cat '%3'; fi\n")
-                         .arg(dir.path(), QString::fromStdString(kExample),
-                              QString::fromStdString(
-                                  kReal + "/compiler-output/tb_ota.tree.verbose.emitted.json"))
-                         .toUtf8());
-        script.close();
-        script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        const std::string out = dir.filePath("out").toStdString();
-        auto result = AsdlTreeReader::runCompiler(kExample + "/tb_ota.asdl", out, {"/libs"},
-                                                  fake.toStdString());
-        QVERIFY2(result.ok(), result.error().c_str());
-        QVERIFY(QFileInfo::exists(QString::fromStdString(result->netlist)));
-        QVERIFY(AsdlTreeReader::readTreeFile(result->tree).ok());
-        QVERIFY(AsdlTreeReader::readCompileLogFile(result->log).ok());
-        QFile calls(dir.filePath("calls.txt"));
-        QVERIFY(calls.open(QIODevice::ReadOnly));
-        const auto lines = QString::fromUtf8(calls.readAll()).split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 2);
-        QVERIFY(lines[0].startsWith("netlist ") && lines[0].contains("--backend sim.ngspice") &&
-                lines[0].contains("--lib /libs"));
-        QVERIFY(lines[1].startsWith("query tree ") && lines[1].contains("--verbose-view"));
-
-        // A failing compiler's own message comes through.
-        QFile failing(dir.filePath("bad"));
-        QVERIFY(failing.open(QIODevice::WriteOnly));
-        failing.write("#!/bin/sh\necho 'error IR-011: unresolved symbol' >&2\nexit 1\n");
-        failing.close();
-        failing.setPermissions(QFile::ReadOwner | QFile::ExeOwner);
-        auto failed = AsdlTreeReader::runCompiler(kExample + "/tb_ota.asdl", out, {},
-                                                  dir.filePath("bad").toStdString());
-        QVERIFY(!failed.ok());
-        QVERIFY2(contains(failed.error(), "IR-011"), failed.error().c_str());
-    }
-
     // -- the example design -----------------------------------------------------------------
 
     void exampleMapsEveryNetAndParameter() {
