@@ -80,6 +80,17 @@ void appendJsonString(std::string& out, std::string_view text) {
     }
     out += '"';
 }
+
+// Whether normalizeVector could change a vector: readers write nearly every one in its
+// normal form already, and a probe map's check looks each of its vectors up in the whole tree.
+bool mayNormalize(const std::string& vector) {
+    return !vector.empty() &&
+           (vector.back() == ')' || std::any_of(vector.begin(), vector.end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return (c >= 'A' && c <= 'Z') || u <= ' ' || u >= 0x80;
+            }));
+}
+
 } // namespace
 
 HierarchyTree::HierarchyTree() {
@@ -128,7 +139,9 @@ std::vector<const HierarchyNode*> HierarchyTree::findByVector(const std::string&
     const auto wanted = ProbeResolver::normalizeVector(vector);
     std::vector<const HierarchyNode*> found;
     for (const auto* node : nodes())
-        if (!node->vector.empty() && ProbeResolver::normalizeVector(node->vector) == wanted)
+        if (!node->vector.empty() &&
+            (node->vector == wanted || (mayNormalize(node->vector) &&
+                                        ProbeResolver::normalizeVector(node->vector) == wanted)))
             found.push_back(node);
     return found;
 }
