@@ -21,7 +21,7 @@ constexpr int kFilterDelayMs = 150;
 // How many rows a filter may unfold on its own; beyond that the user opens what they want.
 constexpr int kAutoExpandRows = 120;
 // How many rows the paths to a filter's matches may unfold on their own.
-constexpr int kPathRows = 5000;
+constexpr int kPathRows = 3000;
 
 int depthOf(const HierarchyTree& tree, int id) {
     int depth = 0;
@@ -164,9 +164,9 @@ void HierarchyView::expandForFilter() {
         return;
     // Worked out on the core tree and its marks, not through the proxy's rows. First the
     // path to every match (a visible node that does not match is there only because
-    // something below it matches), breadth first, while the unfolded rows stay under
-    // kPathRows: `*.op.gm` over 30,000 instances opens the first few thousand rows' way to
-    // their matches, not all of them.
+    // something below it matches), in the tree's order, while the unfolded rows stay under
+    // kPathRows: `*.op.gm` over 30,000 instances opens the way to the first few thousand
+    // matches whole, and leaves the later ones' ancestors shown but closed.
     auto visibleChildren = [&](int id) {
         int count = 0;
         for (const int child : tree->childIds(id))
@@ -174,12 +174,14 @@ void HierarchyView::expandForFilter() {
         return count;
     };
     std::vector<int> toExpand;
-    std::vector<int> collapsedMatches; // breadth first, shallow ones first
-    std::vector<int> level{0};
+    std::vector<int> collapsedMatches; // in the tree's order
+    std::vector<int> stack{0};
     int visibleRows = 1;
-    for (size_t i = 0; i < level.size(); ++i) {
-        const int id = level[i];
-        if (tree->childIds(id).empty())
+    while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        const auto& children = tree->childIds(id);
+        if (children.empty())
             continue;
         if (m_filterModel->markOf(id) == HierarchyFilter::Match) {
             collapsedMatches.push_back(id);
@@ -187,12 +189,12 @@ void HierarchyView::expandForFilter() {
         }
         const int rows = visibleChildren(id);
         if (id != 0 && visibleRows + rows > kPathRows)
-            continue;
+            break;
         toExpand.push_back(id);
         visibleRows += rows;
-        for (const int child : tree->childIds(id))
-            if (m_filterModel->markOf(child) != HierarchyFilter::Hidden)
-                level.push_back(child);
+        for (auto child = children.rbegin(); child != children.rend(); ++child)
+            if (m_filterModel->markOf(*child) != HierarchyFilter::Hidden)
+                stack.push_back(*child);
     }
     // Then the matches themselves while the result stays short enough to read: `m1` opens
     // m1's parameters, `ota1` opens the OTA, but `m` does not unfold every device.
