@@ -13,6 +13,48 @@ bool isAscii(std::string_view text) {
 char lowerAscii(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
+
+// A glob as a regular expression: QRegularExpression::wildcardToRegularExpression's rules,
+// plus ASDL's pattern groups, so that the names people write in ASDL find their instances:
+// `<a|b>` is either alternative (each a glob), `<3:1>` any number of the range, so
+// `top.dut.row<1:3>.*` is rows 1 to 3 and `top.dut.row<1*>` is `top.dut.row1*`.
+QString globToRegex(const QString& glob) {
+    QString regex;
+    qsizetype plain = 0; // the start of the text not yet converted
+    auto flush = [&](qsizetype end) {
+        if (end > plain) {
+            const QString part = QRegularExpression::wildcardToRegularExpression(
+                glob.mid(plain, end - plain), QRegularExpression::UnanchoredWildcardConversion);
+            regex += part;
+        }
+    };
+    for (qsizetype i = 0; i < glob.size(); ++i) {
+        if (glob[i] != '<')
+            continue;
+        const qsizetype close = glob.indexOf('>', i);
+        if (close < 0)
+            break;
+        flush(i);
+        const QString inside = glob.mid(i + 1, close - i - 1);
+        QStringList alternatives;
+        static const QRegularExpression range(QStringLiteral("^(\\d+):(\\d+)$"));
+        if (const auto m = range.match(inside); m.hasMatch()) {
+            const int from = m.captured(1).toInt(), to = m.captured(2).toInt();
+            for (int n = std::min(from, to); n <= std::max(from, to) && alternatives.size() < 10000;
+                 ++n)
+                alternatives << QString::number(n);
+        } else {
+            for (const auto& alternative : inside.split('|'))
+                alternatives << QRegularExpression::wildcardToRegularExpression(
+                    alternative, QRegularExpression::UnanchoredWildcardConversion);
+        }
+        regex += "(?:" + alternatives.join('|') + ")";
+        plain = close + 1;
+        i = close;
+    }
+    flush(glob.size());
+    return QRegularExpression::anchoredPattern(regex);
+}
 } // namespace
 
 HierarchyFilter::HierarchyFilter(const std::string& pattern)
@@ -23,15 +65,17 @@ HierarchyFilter::HierarchyFilter(const std::string& pattern)
     // Crefs are written in lower case, but netlists are not case-sensitive and neither are
     // the people typing into the filter.
     if (m_glob) {
-        m_regex = QRegularExpression(
-            QRegularExpression::wildcardToRegularExpression(QString::fromStdString(m_pattern)),
-            QRegularExpression::CaseInsensitiveOption);
+        m_regex = QRegularExpression(globToRegex(QString::fromStdString(m_pattern)),
+                                     QRegularExpression::CaseInsensitiveOption);
         m_regex.optimize();
     }
 }
 
 bool HierarchyFilter::isGlobPattern(std::string_view pattern) {
-    return pattern.find_first_of("*?[") != std::string_view::npos;
+    if (pattern.find_first_of("*?[") != std::string_view::npos)
+        return true;
+    const auto open = pattern.find('<');
+    return open != std::string_view::npos && pattern.find('>', open) != std::string_view::npos;
 }
 
 bool HierarchyFilter::matches(std::string_view cref) const {

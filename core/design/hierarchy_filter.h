@@ -8,9 +8,10 @@
 #include <vector>
 
 // A filter of a HierarchyTree by cref, as the hierarchy browser's filter box reads it: a
-// pattern with `*`, `?` or `[` is a glob matched against the whole cref
-// (QRegularExpression::wildcardToRegularExpression: `*mn_in*`, `top.dut.row1*`), anything
-// else a substring of the cref; both ignore case. marks() runs it over the whole tree at
+// pattern with `*`, `?`, `[` or an ASDL group `<...>` is a glob matched against the whole
+// cref (QRegularExpression::wildcardToRegularExpression: `*mn_in*`, `top.dut.row1*`; and
+// `<a|b>` either alternative, `<1:3>` a number of the range: `top.dut.row<1:3>.cell<2|4>`),
+// anything else a substring of the cref; both ignore case. marks() runs it over the whole tree at
 // once, so that a view shows the matches and their ancestors without building a row for
 // every node. Pure logic; one filter may be used from one thread at a time.
 class HierarchyFilter {

@@ -132,6 +132,19 @@ private slots:
         QVERIFY(proxyIndex(view, "top.dut.row115.cell2.inv.mp.op.id").isValid());
         QVERIFY(!proxyIndex(view, "top.dut.row2").isValid());
 
+        // ASDL's own groups: `<1*>` is `1*`, a range or alternatives one of them.
+        view.setFilterText("top.dut.row<1*>");
+        QCOMPARE(view.filterModel()->matchCount(), expected);
+        view.setFilterText("top.dut.row<3:1>.cell<2|4>");
+        QVERIFY(view.filterModel()->isGlob());
+        QCOMPARE(view.filterModel()->matchCount(), 6);
+        QVERIFY(proxyIndex(view, "top.dut.row2.cell4").isValid());
+        QVERIFY(!proxyIndex(view, "top.dut.row2.cell3").isValid());
+        QVERIFY(!proxyIndex(view, "top.dut.row4").isValid());
+        QCOMPARE(HierarchyFilter("*.<tg|inv>.m<n|p>").marks(*m_tree).size(), m_tree->size());
+        QVERIFY(HierarchyFilter("*.<tg|inv>.m<n|p>").matches("top.dut.row9.cell1.inv.mp"));
+        QVERIFY(!HierarchyFilter("*.<tg|inv>.m<n|p>").matches("top.dut.row9.cell1.mn_s"));
+
         // Case and substrings: `TG.MN.OP.GM` is every tgate nmos's gm and gmb.
         view.setFilterText("TG.MN.OP.GM");
         QCOMPARE(view.filterModel()->matchCount(), 2 * kRows * kColumns);
