@@ -27,6 +27,7 @@
 #include <clocale>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <map>
@@ -436,8 +437,15 @@ int printTree(const Options& options) {
         std::fprintf(stderr, "wavebench-run: note: %s\n", opened->note.c_str());
     if (!opened->notRunnable.empty())
         std::fprintf(stderr, "wavebench-run: note: cannot run: %s\n", opened->notRunnable.c_str());
-    std::fputs((options.json ? opened->tree.toJson() : opened->tree.toText()).c_str(), stdout);
-    return 0;
+    if (options.json)
+        opened->tree.writeJson(
+            [](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+    else
+        std::fputs(opened->tree.toText().c_str(), stdout);
+    // Nothing follows but the exit, and freeing a 30,000-instance design's 470,000 nodes
+    // one string at a time costs 0.5 s of it.
+    const bool written = std::fflush(stdout) == 0 && std::fflush(stderr) == 0;
+    std::_Exit(written ? 0 : 1);
 }
 
 // The worst of several runs' exit statuses, as a job ranks them: failed, then interrupted,

@@ -80,6 +80,17 @@ void appendJsonString(std::string& out, std::string_view text) {
     }
     out += '"';
 }
+
+// Whether normalizeVector could change a vector: readers write nearly every one in its
+// normal form already, and a probe map's check looks each of its vectors up in the whole tree.
+bool mayNormalize(const std::string& vector) {
+    return !vector.empty() &&
+           (vector.back() == ')' || std::any_of(vector.begin(), vector.end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return (c >= 'A' && c <= 'Z') || u <= ' ' || u >= 0x80;
+            }));
+}
+
 } // namespace
 
 HierarchyTree::HierarchyTree() {
@@ -87,28 +98,59 @@ HierarchyTree::HierarchyTree() {
     root.cref = "top";
     root.name = "top";
     root.kind = NodeKind::Instance;
-    m_nodes.emplace(root.cref, root);
+    m_nodes.push_back(std::move(root));
+    m_links.emplace_back();
+    m_idOfCref.emplace(m_nodes.back().cref, 0);
+}
+
+HierarchyTree::HierarchyTree(const HierarchyTree& other)
+    : m_nodes(other.m_nodes), m_links(other.m_links) {
+    reindex();
+}
+
+HierarchyTree& HierarchyTree::operator=(const HierarchyTree& other) {
+    if (this != &other) {
+        m_nodes = other.m_nodes;
+        m_links = other.m_links;
+        reindex();
+    }
+    return *this;
+}
+
+// The copied index would view the other tree's crefs.
+void HierarchyTree::reindex() {
+    m_idOfCref.clear();
+    m_idOfCref.reserve(m_nodes.size());
+    for (size_t id = 0; id < m_nodes.size(); ++id)
+        m_idOfCref.emplace(m_nodes[id].cref, static_cast<int>(id));
+}
+
+int HierarchyTree::idOf(const std::string& cref) const {
+    auto it = m_idOfCref.find(cref);
+    return it == m_idOfCref.end() ? -1 : it->second;
 }
 
 const HierarchyNode* HierarchyTree::find(const std::string& cref) const {
-    auto it = m_nodes.find(cref);
-    return it == m_nodes.end() ? nullptr : &it->second;
+    const int id = idOf(cref);
+    return id < 0 ? nullptr : &m_nodes[static_cast<size_t>(id)];
 }
 
 std::vector<const HierarchyNode*> HierarchyTree::findByVector(const std::string& vector) const {
     const auto wanted = ProbeResolver::normalizeVector(vector);
     std::vector<const HierarchyNode*> found;
     for (const auto* node : nodes())
-        if (!node->vector.empty() && ProbeResolver::normalizeVector(node->vector) == wanted)
+        if (!node->vector.empty() &&
+            (node->vector == wanted || (mayNormalize(node->vector) &&
+                                        ProbeResolver::normalizeVector(node->vector) == wanted)))
             found.push_back(node);
     return found;
 }
 
 std::vector<const HierarchyNode*> HierarchyTree::children(const std::string& cref) const {
     std::vector<const HierarchyNode*> result;
-    if (const auto* node = find(cref))
-        for (const auto& child : node->children)
-            result.push_back(find(child));
+    if (const int id = idOf(cref); id >= 0)
+        for (const int child : childIds(id))
+            result.push_back(&node(child));
     return result;
 }
 
@@ -117,13 +159,13 @@ std::vector<const HierarchyNode*> HierarchyTree::nodes() const {
     ordered.reserve(m_nodes.size());
     // Depth first with a stack of the children still to visit (children pushed in reverse),
     // not a recursive std::function: a planned run walks its tree three times.
-    std::vector<const HierarchyNode*> stack{&root()};
+    std::vector<int> stack{0};
     while (!stack.empty()) {
-        const HierarchyNode* node = stack.back();
+        const int id = stack.back();
         stack.pop_back();
-        ordered.push_back(node);
-        for (auto child = node->children.rbegin(); child != node->children.rend(); ++child)
-            stack.push_back(&m_nodes.at(*child));
+        ordered.push_back(&node(id));
+        const auto& children = childIds(id);
+        stack.insert(stack.end(), children.rbegin(), children.rend());
     }
     return ordered;
 }
@@ -135,16 +177,28 @@ Result<bool> HierarchyTree::add(HierarchyNode node) {
     if (!isTreeKind(node.kind))
         return R::failure(where(node.source) + ": \"" + node.cref + "\" has kind " +
                           toString(node.kind) + ", which no design tree node has");
-    auto parent = m_nodes.find(node.parent);
-    if (parent == m_nodes.end())
+    // Readers add a node's children one after another: one lookup of the parent for them all.
+    int parent = m_lastParent;
+    if (this->node(parent).cref != node.parent)
+        parent = idOf(node.parent);
+    if (parent < 0)
         return R::failure(where(node.source) + ": parent \"" + node.parent + "\" of \"" +
                           node.cref + "\" is not in the tree");
-    if (auto existing = m_nodes.find(node.cref); existing != m_nodes.end())
-        return R::failure(where(node.source) + ": \"" + node.cref +
-                          "\" is defined twice (also at " + where(existing->second.source) + ")");
-    parent->second.children.push_back(node.cref);
-    const std::string cref = node.cref;
-    m_nodes.emplace(cref, std::move(node));
+    m_lastParent = parent;
+    const int id = static_cast<int>(m_nodes.size());
+    m_nodes.push_back(std::move(node));
+    const auto [existing, inserted] = m_idOfCref.try_emplace(m_nodes.back().cref, id);
+    if (!inserted) {
+        HierarchyNode twice = std::move(m_nodes.back());
+        m_nodes.pop_back();
+        return R::failure(where(twice.source) + ": \"" + twice.cref +
+                          "\" is defined twice (also at " +
+                          where(this->node(existing->second).source) + ")");
+    }
+    m_nodes[static_cast<size_t>(parent)].children.push_back(m_nodes.back().cref);
+    const int row = static_cast<int>(childIds(parent).size());
+    m_links[static_cast<size_t>(parent)].children.push_back(id);
+    m_links.push_back(Links{parent, row, {}});
     return true;
 }
 
@@ -183,14 +237,25 @@ ProbeMap HierarchyTree::probeMapFor(const ProbeMap& user) const {
 // same escapes; tst_hierarchy_tree::toJsonIsWhatQtWrites compares them), because the store
 // keys each tree by the SHA-256 of this text.
 std::string HierarchyTree::toJson() const {
+    std::string out;
+    writeJson([&out](std::string_view piece) { out += piece; });
+    return out;
+}
+
+void HierarchyTree::writeJson(const std::function<void(std::string_view)>& sink) const {
+    constexpr size_t kPiece = size_t(1) << 20;
     const auto ordered = nodes();
     std::string out;
-    out.reserve(64 + ordered.size() * 400);
+    out.reserve(kPiece + 4096);
     out += "{\n    \"format\": ";
     appendJsonString(out, kFormatName);
     out += ",\n    \"nodes\": [\n";
     bool first = true;
     for (const auto* node : ordered) {
+        if (out.size() >= kPiece) {
+            sink(out);
+            out.clear();
+        }
         out += first ? "        {\n" : ",\n        {\n";
         first = false;
         // The keys in QJsonObject's (sorted) order.
@@ -234,7 +299,7 @@ std::string HierarchyTree::toJson() const {
     out += "\n    ],\n    \"version\": ";
     out += std::to_string(kFormatVersion);
     out += "\n}\n";
-    return out;
+    sink(out);
 }
 
 Result<HierarchyTree> HierarchyTree::fromJson(const std::string& text, const std::string& origin) {
@@ -293,8 +358,8 @@ std::string HierarchyTree::toText() const {
         if (!node.unit.empty())
             text += "  " + node.unit;
         text += "\n";
-        for (const auto& child : node.children)
-            visit(m_nodes.at(child), depth + 1);
+        for (const int child : childIds(idOf(node.cref)))
+            visit(this->node(child), depth + 1);
     };
     visit(root(), 0);
     return text;

@@ -5,10 +5,13 @@
 #include "core/crefs/probe_map.h"
 #include "core/crefs/probe_resolver.h"
 
-#include <map>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct SourceLocation {
@@ -33,9 +36,17 @@ struct HierarchyNode {
 
 // The design as a tree of crefs (instances, nets, devices, device parameters, branch
 // currents). Root is `top`. Pure data: any thread, no Qt widgets.
+//
+// Every node also has a dense id (0 is `top`, then in the order added) with its parent, row
+// and children as ids: a model or a filter over a tree of 500,000 nodes walks those, not
+// crefs.
 class HierarchyTree {
 public:
     HierarchyTree();
+    HierarchyTree(const HierarchyTree& other);
+    HierarchyTree& operator=(const HierarchyTree& other);
+    HierarchyTree(HierarchyTree&&) noexcept = default;
+    HierarchyTree& operator=(HierarchyTree&&) noexcept = default;
 
     const HierarchyNode& root() const { return *find("top"); }
     const HierarchyNode* find(const std::string& cref) const;
@@ -43,6 +54,14 @@ public:
     std::vector<const HierarchyNode*> findByVector(const std::string& vector) const;
     std::vector<const HierarchyNode*> children(const std::string& cref) const;
     size_t size() const { return m_nodes.size(); }
+
+    int idOf(const std::string& cref) const; // -1 when absent
+    const HierarchyNode& node(int id) const { return m_nodes[static_cast<size_t>(id)]; }
+    int parentId(int id) const { return m_links[static_cast<size_t>(id)].parent; } // -1: top
+    int rowOf(int id) const { return m_links[static_cast<size_t>(id)].row; }       // in its parent
+    const std::vector<int>& childIds(int id) const {
+        return m_links[static_cast<size_t>(id)].children;
+    }
     // Pre-order, children in insertion order.
     std::vector<const HierarchyNode*> nodes() const;
 
@@ -61,6 +80,9 @@ public:
 
     // tree.json: {"format": "wavebench.tree", "version": 1, "nodes": [...pre-order...]}.
     std::string toJson() const;
+    // The same text in pieces of about a megabyte, as they are written: a 30,000-instance
+    // design's tree.json is 220 MB, not worth holding whole to print it.
+    void writeJson(const std::function<void(std::string_view)>& sink) const;
     static Result<HierarchyTree> fromJson(const std::string& text, const std::string& origin);
 
     // Checks a probe map against the design: every vector must be one the design produces, a
@@ -72,5 +94,16 @@ public:
     std::string toText() const;
 
 private:
-    std::map<std::string, HierarchyNode> m_nodes;
+    struct Links {
+        int parent = -1;
+        int row = 0;
+        std::vector<int> children;
+    };
+    void reindex();
+
+    // A deque: nodes never move, so m_idOfCref's keys can view their crefs.
+    std::deque<HierarchyNode> m_nodes;
+    std::vector<Links> m_links;
+    std::unordered_map<std::string_view, int> m_idOfCref;
+    int m_lastParent = 0;
 };

@@ -2,14 +2,26 @@
 
 #include "ui/design/hierarchy_model.h"
 
+#include <algorithm>
+
 HierarchyFilterModel::HierarchyFilterModel(QObject* parent) : QSortFilterProxyModel(parent) {
-    // Qt keeps the ancestors of accepted rows, which is what "keep the path to a match" means.
-    setRecursiveFilteringEnabled(true);
+    // The marks already keep the ancestors of matches: Qt's recursive filtering would ask
+    // for every row of the tree to find them.
+    setRecursiveFilteringEnabled(false);
     setFilterRole(HierarchyModel::CrefRole);
 }
 
+void HierarchyFilterModel::setSourceModel(QAbstractItemModel* model) {
+    m_source = qobject_cast<HierarchyModel*>(model);
+    Q_ASSERT(m_source || !model);
+    m_markedTree.reset();
+    QSortFilterProxyModel::setSourceModel(model);
+    if (model) // the old tree's marks, and with them the old tree, go at once
+        connect(model, &QAbstractItemModel::modelReset, this, [this] { m_markedTree.reset(); });
+}
+
 bool HierarchyFilterModel::isGlobPattern(const QString& pattern) {
-    return pattern.contains('*') || pattern.contains('?') || pattern.contains('[');
+    return HierarchyFilter::isGlobPattern(pattern.toStdString());
 }
 
 void HierarchyFilterModel::setPattern(const QString& pattern) {
@@ -17,27 +29,43 @@ void HierarchyFilterModel::setPattern(const QString& pattern) {
     if (trimmed == m_pattern)
         return;
     m_pattern = trimmed;
-    m_glob = isGlobPattern(m_pattern);
-    // Crefs are written in lower case, but netlists are not case-sensitive and neither are
-    // the people typing into the filter.
-    m_regex = m_glob
-                  ? QRegularExpression(QRegularExpression::wildcardToRegularExpression(m_pattern),
-                                       QRegularExpression::CaseInsensitiveOption)
-                  : QRegularExpression();
+    m_filter = HierarchyFilter(m_pattern.toStdString());
+    m_markedTree.reset();
     invalidateFilter();
 }
 
 bool HierarchyFilterModel::matches(const QString& cref) const {
-    if (m_pattern.isEmpty())
-        return true;
-    if (m_glob)
-        return m_regex.isValid() && m_regex.match(cref).hasMatch();
-    return cref.contains(m_pattern, Qt::CaseInsensitive);
+    return m_filter.matches(cref.toStdString());
+}
+
+const std::vector<char>& HierarchyFilterModel::marks() const {
+    const auto tree = m_source ? m_source->tree() : nullptr;
+    if (tree != m_markedTree || (!tree && !m_marks.empty())) {
+        m_markedTree = tree;
+        m_marks = tree ? m_filter.marks(*tree) : std::vector<char>();
+        m_matchCount = static_cast<int>(
+            std::count(m_marks.begin(), m_marks.end(), char(HierarchyFilter::Match)));
+    }
+    return m_marks;
+}
+
+HierarchyFilter::Mark HierarchyFilterModel::markOf(int nodeId) const {
+    const auto& all = marks();
+    if (m_filter.isEmpty())
+        return HierarchyFilter::Match;
+    if (nodeId < 0 || static_cast<size_t>(nodeId) >= all.size())
+        return HierarchyFilter::Hidden;
+    return static_cast<HierarchyFilter::Mark>(all[static_cast<size_t>(nodeId)]);
+}
+
+int HierarchyFilterModel::matchCount() const {
+    marks();
+    return m_matchCount;
 }
 
 bool HierarchyFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
-    if (m_pattern.isEmpty())
+    if (m_filter.isEmpty() || !m_source)
         return true;
-    const auto index = sourceModel()->index(sourceRow, 0, sourceParent);
-    return matches(index.data(HierarchyModel::CrefRole).toString());
+    const int id = m_source->nodeIdAt(m_source->index(sourceRow, 0, sourceParent));
+    return markOf(id) != HierarchyFilter::Hidden;
 }

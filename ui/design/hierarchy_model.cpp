@@ -5,7 +5,6 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
-#include <functional>
 
 const QString HierarchyModel::CrefMimeType = QStringLiteral("application/x-wavebench-cref");
 
@@ -114,24 +113,6 @@ HierarchyModel::~HierarchyModel() = default;
 void HierarchyModel::setTree(std::shared_ptr<const HierarchyTree> tree) {
     beginResetModel();
     m_tree = std::move(tree);
-    m_items.clear();
-    m_itemOfCref.clear();
-    if (m_tree) {
-        m_items.reserve(m_tree->size());
-        std::function<void(const HierarchyNode&, int, int)> add = [&](const HierarchyNode& node,
-                                                                      int parent, int row) {
-            const int item = static_cast<int>(m_items.size());
-            m_items.push_back(Item{&node, parent, row, {}});
-            m_itemOfCref.insert(qs(node.cref), item);
-            int childRow = 0;
-            for (const auto* child : m_tree->children(node.cref)) {
-                const int childItem = static_cast<int>(m_items.size());
-                add(*child, item, childRow++);
-                m_items[static_cast<size_t>(item)].children.push_back(childItem);
-            }
-        };
-        add(m_tree->root(), -1, 0);
-    }
     endResetModel();
 }
 
@@ -149,22 +130,26 @@ void HierarchyModel::setProbed(const QSet<QString>& crefs) {
 }
 
 QModelIndex HierarchyModel::indexForCref(const QString& cref, int column) const {
-    const auto it = m_itemOfCref.constFind(cref);
-    if (it == m_itemOfCref.constEnd() || column < 0 || column >= ColumnCount)
-        return {};
-    return createIndex(m_items[static_cast<size_t>(*it)].row, column, quintptr(*it));
+    return m_tree ? indexForId(m_tree->idOf(cref.toStdString()), column) : QModelIndex();
 }
 
-int HierarchyModel::itemOf(const QModelIndex& index) const {
-    if (!index.isValid() || index.model() != this)
+QModelIndex HierarchyModel::indexForId(int id, int column) const {
+    if (!m_tree || id < 0 || id >= static_cast<int>(m_tree->size()) || column < 0 ||
+        column >= ColumnCount)
+        return {};
+    return createIndex(m_tree->rowOf(id), column, quintptr(id));
+}
+
+int HierarchyModel::nodeIdAt(const QModelIndex& index) const {
+    if (!m_tree || !index.isValid() || index.model() != this)
         return -1;
-    const auto item = static_cast<size_t>(index.internalId());
-    return item < m_items.size() ? static_cast<int>(item) : -1;
+    const auto id = index.internalId();
+    return id < m_tree->size() ? static_cast<int>(id) : -1;
 }
 
 const HierarchyNode* HierarchyModel::nodeAt(const QModelIndex& index) const {
-    const int item = itemOf(index);
-    return item < 0 ? nullptr : m_items[static_cast<size_t>(item)].node;
+    const int id = nodeIdAt(index);
+    return id < 0 ? nullptr : &m_tree->node(id);
 }
 
 QModelIndex HierarchyModel::index(int row, int column, const QModelIndex& parent) const {
@@ -172,27 +157,27 @@ QModelIndex HierarchyModel::index(int row, int column, const QModelIndex& parent
         return {};
     if (!parent.isValid())
         return createIndex(row, column, quintptr(0)); // `top`
-    const auto& children = m_items[static_cast<size_t>(itemOf(parent))].children;
+    const auto& children = m_tree->childIds(nodeIdAt(parent));
     return createIndex(row, column, quintptr(children[static_cast<size_t>(row)]));
 }
 
 QModelIndex HierarchyModel::parent(const QModelIndex& child) const {
-    const int item = itemOf(child);
-    if (item < 0)
+    const int id = nodeIdAt(child);
+    if (id < 0)
         return {};
-    const int parentItem = m_items[static_cast<size_t>(item)].parent;
-    if (parentItem < 0)
+    const int parentId = m_tree->parentId(id);
+    if (parentId < 0)
         return {};
-    return createIndex(m_items[static_cast<size_t>(parentItem)].row, 0, quintptr(parentItem));
+    return createIndex(m_tree->rowOf(parentId), 0, quintptr(parentId));
 }
 
 int HierarchyModel::rowCount(const QModelIndex& parent) const {
     if (!parent.isValid())
-        return m_items.empty() ? 0 : 1;
+        return m_tree ? 1 : 0;
     if (parent.column() != 0) // only the first column has children (Qt's tree convention)
         return 0;
-    const int item = itemOf(parent);
-    return item < 0 ? 0 : static_cast<int>(m_items[static_cast<size_t>(item)].children.size());
+    const int id = nodeIdAt(parent);
+    return id < 0 ? 0 : static_cast<int>(m_tree->childIds(id).size());
 }
 
 int HierarchyModel::columnCount(const QModelIndex&) const {
@@ -253,7 +238,7 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
     const HierarchyNode* node = nodeAt(index);
     if (!node)
         return {};
-    const QString cref = qs(node->cref);
+    const auto probed = [&] { return m_probed.contains(qs(node->cref)); };
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -269,10 +254,10 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
         return {};
     case Qt::DecorationRole:
         if (index.column() == NameColumn)
-            return iconFor(node->kind, m_probed.contains(cref));
+            return iconFor(node->kind, !m_probed.isEmpty() && probed());
         return {};
     case Qt::FontRole:
-        if (m_probed.contains(cref)) {
+        if (!m_probed.isEmpty() && probed()) {
             QFont font;
             font.setBold(true);
             return font;
@@ -281,7 +266,7 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
         return toolTipFor(*node);
     case CrefRole:
-        return cref;
+        return qs(node->cref);
     case KindRole:
         return static_cast<int>(node->kind);
     case VectorRole:
@@ -289,7 +274,7 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
     case UnitRole:
         return qs(node->unit);
     case ProbedRole:
-        return m_probed.contains(cref);
+        return probed();
     case StreamedRole:
         return node->streamedByDefault;
     }
@@ -319,7 +304,7 @@ Qt::ItemFlags HierarchyModel::flags(const QModelIndex& index) const {
     Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     if (!node->vector.empty()) // only what a plot can show is worth dragging
         flags |= Qt::ItemIsDragEnabled;
-    if (m_items[static_cast<size_t>(itemOf(index))].children.empty())
+    if (m_tree->childIds(nodeIdAt(index)).empty())
         flags |= Qt::ItemNeverHasChildren;
     return flags;
 }
@@ -333,11 +318,11 @@ QMimeData* HierarchyModel::mimeData(const QModelIndexList& indexes) const {
     QStringList crefs;
     QSet<int> seen;
     for (const auto& index : indexes) {
-        const int item = itemOf(index);
-        if (item < 0 || seen.contains(item))
+        const int id = nodeIdAt(index);
+        if (id < 0 || seen.contains(id))
             continue;
-        seen.insert(item);
-        const auto* node = m_items[static_cast<size_t>(item)].node;
+        seen.insert(id);
+        const auto* node = &m_tree->node(id);
         if (!node->vector.empty())
             crefs << qs(node->cref);
     }

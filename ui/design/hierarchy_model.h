@@ -3,19 +3,20 @@
 #include "core/design/hierarchy_tree.h"
 
 #include <QAbstractItemModel>
-#include <QHash>
 #include <QIcon>
 #include <QSet>
 #include <array>
 #include <memory>
-#include <vector>
 
 // The design hierarchy as a Qt tree model: one row per HierarchyNode, `top` the single
 // top-level row, children in the tree's order. Lives on the GUI thread.
 //
 // The tree is shared and immutable (a HierarchyTree is never edited once read), so the model
-// keeps only pointers into it plus a row table; a new design arrives as a whole new tree
-// through setTree(), which resets the model.
+// holds nothing per row: an index's internal id is the node's id in the tree, and rows,
+// parents and children are the tree's own (HierarchyTree::childIds, parentId, rowOf). Setting
+// a tree of 500,000 nodes costs what setting one of ten does; a view asks only for the rows
+// it shows. A new design arrives as a whole new tree through setTree(), which resets the
+// model.
 //
 // Nodes that have an ngspice vector (nets, branch currents, device parameters) can be
 // dragged: the MIME data carries their crefs, one a line, as `application/x-wavebench-cref`
@@ -51,6 +52,9 @@ public:
     QModelIndex indexForCref(const QString& cref, int column = NameColumn) const;
     // The node of an index of this model, or nullptr.
     const HierarchyNode* nodeAt(const QModelIndex& index) const;
+    // The node's id in tree() (HierarchyTree::node), or -1.
+    int nodeIdAt(const QModelIndex& index) const;
+    QModelIndex indexForId(int id, int column = NameColumn) const;
     // The multi-line tooltip of a node (cref, vector, unit, source, streamed or not).
     static QString toolTipFor(const HierarchyNode& node);
     static QString kindName(NodeKind kind); // "instance", "net", ..., for people
@@ -68,21 +72,9 @@ public:
     Qt::DropActions supportedDragActions() const override;
 
 private:
-    // One row: the node, where it hangs, and its children as item numbers. Item numbers are
-    // the indexes' internal ids; item 0 is `top`.
-    struct Item {
-        const HierarchyNode* node = nullptr;
-        int parent = -1;
-        int row = 0;
-        std::vector<int> children;
-    };
-
-    int itemOf(const QModelIndex& index) const;
     const QIcon& iconFor(NodeKind kind, bool probed) const;
 
     std::shared_ptr<const HierarchyTree> m_tree;
-    std::vector<Item> m_items;
-    QHash<QString, int> m_itemOfCref;
     QSet<QString> m_probed;
     // Indexed by NodeKind; built once per model, since QIcons must not outlive the app.
     std::array<QIcon, 5> m_icons;

@@ -13,13 +13,22 @@
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <functional>
+#include <algorithm>
 
 namespace {
 // Long enough to skip the intermediate states of a word being typed, short enough to feel live.
 constexpr int kFilterDelayMs = 150;
 // How many rows a filter may unfold on its own; beyond that the user opens what they want.
 constexpr int kAutoExpandRows = 120;
+// How many rows the paths to a filter's matches may unfold on their own.
+constexpr int kPathRows = 3000;
+
+int depthOf(const HierarchyTree& tree, int id) {
+    int depth = 0;
+    for (int up = tree.parentId(id); up >= 0; up = tree.parentId(up))
+        ++depth;
+    return depth;
+}
 } // namespace
 
 HierarchyView::HierarchyView(QWidget* parent) : QWidget(parent) {
@@ -150,40 +159,63 @@ void HierarchyView::expandForFilter() {
     if (!m_autoExpand)
         return;
     m_tree->collapseAll(); // what the previous filter opened is not this one's business
-    // First the path to every match: a visible node that does not match is there only
-    // because something below it matches.
-    int visibleRows = 0;
-    QList<QModelIndex> collapsedMatches; // breadth first, shallow ones first
-    std::function<void(const QModelIndex&)> openPaths = [&](const QModelIndex& index) {
-        ++visibleRows;
-        const int rows = m_filterModel->rowCount(index);
-        if (rows == 0)
-            return;
-        if (m_filterModel->matches(index.data(HierarchyModel::CrefRole).toString())) {
-            collapsedMatches << index;
-            return;
-        }
-        m_tree->expand(index);
-        for (int row = 0; row < rows; ++row)
-            openPaths(m_filterModel->index(row, 0, index));
+    const auto tree = m_model->tree();
+    if (!tree || !top.isValid())
+        return;
+    // Worked out on the core tree and its marks, not through the proxy's rows. First the
+    // path to every match (a visible node that does not match is there only because
+    // something below it matches), in the tree's order, while the unfolded rows stay under
+    // kPathRows: `*.op.gm` over 30,000 instances opens the way to the first few thousand
+    // matches whole, and leaves the later ones' ancestors shown but closed.
+    auto visibleChildren = [&](int id) {
+        int count = 0;
+        for (const int child : tree->childIds(id))
+            count += m_filterModel->markOf(child) != HierarchyFilter::Hidden ? 1 : 0;
+        return count;
     };
-    if (top.isValid())
-        openPaths(top);
+    std::vector<int> toExpand;
+    std::vector<int> collapsedMatches; // in the tree's order
+    std::vector<int> stack{0};
+    int visibleRows = 1;
+    while (!stack.empty()) {
+        const int id = stack.back();
+        stack.pop_back();
+        const auto& children = tree->childIds(id);
+        if (children.empty())
+            continue;
+        if (m_filterModel->markOf(id) == HierarchyFilter::Match) {
+            collapsedMatches.push_back(id);
+            continue;
+        }
+        const int rows = visibleChildren(id);
+        if (id != 0 && visibleRows + rows > kPathRows)
+            break;
+        toExpand.push_back(id);
+        visibleRows += rows;
+        for (auto child = children.rbegin(); child != children.rend(); ++child)
+            if (m_filterModel->markOf(*child) != HierarchyFilter::Hidden)
+                stack.push_back(*child);
+    }
     // Then the matches themselves while the result stays short enough to read: `m1` opens
     // m1's parameters, `ota1` opens the OTA, but `m` does not unfold every device.
-    for (int i = 0; i < collapsedMatches.size(); ++i) {
-        const auto index = collapsedMatches[i];
-        const int rows = m_filterModel->rowCount(index);
+    for (size_t i = 0; i < collapsedMatches.size(); ++i) {
+        const int id = collapsedMatches[i];
+        const int rows = visibleChildren(id);
         if (visibleRows + rows > kAutoExpandRows)
             continue;
-        m_tree->expand(index);
+        toExpand.push_back(id);
         visibleRows += rows;
-        for (int row = 0; row < rows; ++row) {
-            const auto child = m_filterModel->index(row, 0, index);
-            if (m_filterModel->rowCount(child) > 0)
-                collapsedMatches << child;
-        }
+        for (const int child : tree->childIds(id))
+            if (m_filterModel->markOf(child) != HierarchyFilter::Hidden &&
+                !tree->childIds(child).empty())
+                collapsedMatches.push_back(child);
     }
+    // Deepest first: a node expanded while its parent is still collapsed is only noted, so
+    // the view lays the rows out once, when `top` opens last, not once per node.
+    std::sort(toExpand.begin(), toExpand.end(),
+              [&](int a, int b) { return depthOf(*tree, a) > depthOf(*tree, b); });
+    for (const int id : toExpand)
+        m_tree->expand(m_filterModel->mapFromSource(m_model->indexForId(id)));
 }
 
 QModelIndexList HierarchyView::selectedSourceRows() const {

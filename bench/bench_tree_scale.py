@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""A 30,000-instance hierarchy end to end (issue 12, item 4).
+
+    /usr/bin/python3 bench/bench_tree_scale.py [--build build] [--repeat 3]
+        [--design tests/data/asdl/swmatrix/swmatrix.asdl] [--asdlc PATH]
+        [--screenshot bench/out/tree_scale.png]
+
+Prints, best of --repeat (wall and CPU of the child):
+  1. `wavebench-run tree --json DESIGN` (the built-in reader, tree.json to a pipe) against
+     `asdlc query tree DESIGN --json` (the compiler, on PATH or in ../shared/tools); target:
+     wavebench-run at most 2 s more than asdlc;
+  2. build/bin/bench_tree_view on the design, offscreen: the GUI thread's open + first paint
+     (target <= 1000 ms after the read), a glob filter, clearing it, expanding one row of the
+     matrix whole, scrolling; with --screenshot, the filtered view saved as a PNG.
+Exit 0 once measured (targets printed PASS/FAIL); 2 when something it needs is missing.
+"""
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SLACK_S = 2.0
+OPEN_MS_MAX = 1000.0
+
+
+def timed(command, env=None):
+    """(wall s, CPU s of the child, bytes written to stdout) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit("bench_tree_scale: %s failed (%d): %s"
+                 % (command[0], done.returncode, done.stderr.decode()[-400:]))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, len(done.stdout)
+
+
+def best(command, repeat):
+    runs = [timed(command) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), runs[0][2]
+
+
+def find_asdlc(given):
+    if given:
+        return given
+    on_path = shutil.which("asdlc")
+    if on_path:
+        return on_path
+    shared = os.path.join(ROOT, "..", "shared", "tools", "asdlc")
+    return shared if os.access(shared, os.X_OK) else None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--design",
+                        default=os.path.join(ROOT, "tests/data/asdl/swmatrix/swmatrix.asdl"))
+    parser.add_argument("--asdlc")
+    parser.add_argument("--screenshot")
+    args = parser.parse_args()
+    cli = os.path.join(args.build, "bin", "wavebench-run")
+    view = os.path.join(args.build, "bin", "bench_tree_view")
+    for path in (cli, view, args.design):
+        if not os.path.exists(path):
+            print("bench_tree_scale: %s is missing" % path, file=sys.stderr)
+            return 2
+    asdlc = find_asdlc(args.asdlc)
+
+    wall, cpu, size = best([cli, "tree", "--json", args.design], args.repeat)
+    print("wavebench-run tree --json  %6.2f s wall %6.2f s CPU  (%.0f MB of tree.json)"
+          % (wall, cpu, size / 1e6))
+    if asdlc:
+        awall, acpu, asize = best([asdlc, "query", "tree", args.design, "--json"], args.repeat)
+        print("asdlc query tree --json    %6.2f s wall %6.2f s CPU  (%.1f MB)"
+              % (awall, acpu, asize / 1e6))
+        print("%s: wavebench-run - asdlc = %+.2f s (target <= +%.1f s)"
+              % ("PASS" if wall - awall <= SLACK_S else "FAIL", wall - awall, SLACK_S))
+    else:
+        print("asdlc not found (PATH, ../shared/tools): the compiler is not timed")
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    command = [view, args.design]
+    if args.screenshot:
+        os.makedirs(os.path.dirname(os.path.abspath(args.screenshot)), exist_ok=True)
+        command += ["--glob", "*.tg.mn.op.g*", "--screenshot", args.screenshot]
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                          text=True)
+    if done.returncode != 0:
+        sys.exit("bench_tree_scale: bench_tree_view failed (%d)" % done.returncode)
+    print(done.stdout, end="")
+    for line in done.stdout.splitlines():
+        if line.startswith("open+paint"):
+            ms = float(line.split()[1])
+            print("%s: open + first paint %.1f ms (target <= %.0f ms)"
+                  % ("PASS" if ms <= OPEN_MS_MAX else "FAIL", ms, OPEN_MS_MAX))
+    if args.screenshot:
+        print("screenshot: %s" % args.screenshot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
