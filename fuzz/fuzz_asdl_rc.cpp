@@ -6,17 +6,20 @@
 #include "fuzz/scratch_dir.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto& dir = ScratchDir::instance();
-    const std::string rc = dir.write(".asdlrc", std::string(reinterpret_cast<const char*>(data), size));
+    const std::string rc =
+        dir.write(".asdlrc", std::string(reinterpret_cast<const char*>(data), size));
     const std::string entry = dir.write("design.asdl", "top: t\n");
     const AsdlRc::Environment environment = {
         {"HOME", "/home/user"}, {"PDK_ROOT", "/opt/pdk"}, {"ASDL_LIB_PATH", "/lib/a:rel/b"}};
     auto parsed = AsdlRc::load(entry, {}, environment);
     if (parsed) {
-        if (parsed->path != rc)
+        std::error_code error;
+        if (!std::filesystem::equivalent(parsed->path, rc, error))
             abort(); // discovery found the rc beside the entry
         for (const auto& root : parsed->libRoots)
             if (root.empty() || root[0] != '/')

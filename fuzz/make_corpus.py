@@ -241,6 +241,10 @@ def asdl_rc_seeds(shared):
     seeds["env_chain"] = (b"schema_version: 1\nlib_roots: [${A}/x, ~/lib, rel]\n"
                           b"backend_config: ${B}/b.yaml\nenv:\n  A: ${B}/a\n  B: ${PDK_ROOT}\n"
                           b"  C: ${C}${C}\n")
+    # Found by fuzzing: a variable defined through itself doubled on every pass (out of memory).
+    seeds["found_self_doubling"] = b"schema_version: 1\nenv:\n  A: x${A}${A}\n"
+    # Found by fuzzing: an env name given twice was listed twice.
+    seeds["found_env_twice"] = b"schema_version: 1\nenv:\n  A: '1'\n  B: ${A}\n  A: '3'\n"
     return seeds
 
 

@@ -4,11 +4,15 @@
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <algorithm>
 #include <yaml-cpp/yaml.h>
 
 namespace {
 
 constexpr int kMaxExpansionPasses = 10; // config.py's _MAX_EXPANSION_PASSES
+// A value that doubles on each of the 10 x 10 passes (`A: ${A}${A}`) would take 2^100 bytes
+// (config.py too: found by fuzzing). No path or variable of a project is this long.
+constexpr qsizetype kMaxValueChars = 64 * 1024;
 
 std::string at(const std::string& rc, const YAML::Node& node) {
     const auto mark = node.Mark();
@@ -17,7 +21,7 @@ std::string at(const std::string& rc, const YAML::Node& node) {
 
 // config.py's _expand_tokens: `${NAME}` from `env`, unknown ones left as written, repeated
 // until nothing changes.
-std::string expandTokens(const std::string& value, const AsdlRc::Environment& env) {
+std::string expandTokens(const std::string& value, const AsdlRc::Environment& env, bool* tooLong) {
     static const QRegularExpression token(QStringLiteral("\\$\\{([^}]+)\\}"));
     QString expanded = QString::fromStdString(value);
     for (int pass = 0; pass < kMaxExpansionPasses; ++pass) {
@@ -30,6 +34,10 @@ std::string expandTokens(const std::string& value, const AsdlRc::Environment& en
             const auto found = env.find(match.captured(1).toStdString());
             next += found != env.end() ? QString::fromStdString(found->second) : match.captured(0);
             last = match.capturedEnd();
+            if (next.size() > kMaxValueChars) {
+                *tooLong = true;
+                return value;
+            }
         }
         next += expanded.mid(last);
         if (next == expanded)
@@ -133,7 +141,15 @@ Result<AsdlRc> AsdlRc::parse(const std::string& rcPath, const Environment& envir
                 if (!entry.second.IsScalar() || entry.second.Tag() == "tag:yaml.org,2002:null")
                     return R::failure(at(rc, entry.second) + ": env value of " +
                                       entry.first.Scalar() + " must be a string");
-                raw.emplace_back(entry.first.Scalar(), entry.second.Scalar());
+                // A name given twice: the last value, where the name first came (as
+                // PyYAML's dict has it). Found by fuzzing.
+                const auto same = std::find_if(raw.begin(), raw.end(), [&entry](const auto& v) {
+                    return v.first == entry.first.Scalar();
+                });
+                if (same != raw.end())
+                    same->second = entry.second.Scalar();
+                else
+                    raw.emplace_back(entry.first.Scalar(), entry.second.Scalar());
             }
         }
 
@@ -145,11 +161,20 @@ Result<AsdlRc> AsdlRc::parse(const std::string& rcPath, const Environment& envir
         Environment effective = base;
         for (const auto& [key, value] : raw)
             effective.emplace(key, value);
+        bool tooLong = false;
+        auto growing = [&rc, &tooLong](const YAML::Node& node, const std::string& what) {
+            tooLong = false;
+            return R::failure(at(rc, node) + ": " + what + " expands to more than " +
+                              std::to_string(kMaxValueChars / 1024) +
+                              " KB (a variable defined through itself?)");
+        };
         std::map<std::string, std::string> expanded;
         for (int pass = 0; pass < kMaxExpansionPasses; ++pass) {
             bool changed = false;
             for (const auto& [key, value] : raw) {
-                const std::string next = expandTokens(value, effective);
+                const std::string next = expandTokens(value, effective, &tooLong);
+                if (tooLong)
+                    return growing(root["env"][key], "env " + key);
                 auto found = expanded.find(key);
                 if (found == expanded.end() || found->second != next) {
                     expanded[key] = next;
@@ -170,8 +195,10 @@ Result<AsdlRc> AsdlRc::parse(const std::string& rcPath, const Environment& envir
             for (const auto& entry : roots) {
                 if (!entry.IsScalar())
                     return R::failure(at(rc, entry) + ": lib_roots entries must be strings");
-                auto resolved =
-                    resolvePath(expandTokens(entry.Scalar(), effective), rcDir, at(rc, entry));
+                const auto path = expandTokens(entry.Scalar(), effective, &tooLong);
+                if (tooLong)
+                    return growing(entry, "a lib_roots entry");
+                auto resolved = resolvePath(path, rcDir, at(rc, entry));
                 if (!resolved)
                     return R::failure(resolved.error());
                 result.libRoots.push_back(resolved.value());
@@ -180,8 +207,10 @@ Result<AsdlRc> AsdlRc::parse(const std::string& rcPath, const Environment& envir
         if (const auto backend = root["backend_config"]; backend && !backend.IsNull()) {
             if (!backend.IsScalar())
                 return R::failure(at(rc, backend) + ": backend_config must be a string path");
-            auto resolved =
-                resolvePath(expandTokens(backend.Scalar(), effective), rcDir, at(rc, backend));
+            const auto path = expandTokens(backend.Scalar(), effective, &tooLong);
+            if (tooLong)
+                return growing(backend, "backend_config");
+            auto resolved = resolvePath(path, rcDir, at(rc, backend));
             if (!resolved)
                 return R::failure(resolved.error());
             result.backendConfig = resolved.value();

@@ -101,6 +101,34 @@ private slots:
                  yaml.error().c_str());
     }
 
+    // Found by fuzzing: a variable defined through itself twice doubles on every pass, and
+    // 10 x 10 passes ran out of memory. It is refused, naming the rc, the line and the name.
+    void aVariableThatKeepsGrowingIsRefused() {
+        QTemporaryDir dir;
+        write(dir.filePath(".asdlrc"), "schema_version: 1\nenv:\n  OK: /pdk\n  A: x${A}${A}\n");
+        auto rc = AsdlRc::parse(dir.filePath(".asdlrc").toStdString(), {});
+        QVERIFY(!rc.ok());
+        QVERIFY2(contains(rc.error(), dir.filePath(".asdlrc").toStdString() + ":4") &&
+                     contains(rc.error(), "env A expands to more than 64 KB"),
+                 rc.error().c_str());
+        write(dir.filePath("roots.rc"), "schema_version: 1\nenv: {B: '${B}${B}${B}'}\n"
+                                        "lib_roots: [/a, '${B}']\n");
+        auto roots = AsdlRc::parse(dir.filePath("roots.rc").toStdString(), {});
+        QVERIFY(!roots.ok());
+        QVERIFY2(contains(roots.error(), "roots.rc:2"), roots.error().c_str());
+        // A name given twice (found by fuzzing): once, with the last value, where it first came,
+        // as PyYAML's dict has it for the compiler.
+        write(dir.filePath("twice.rc"), "schema_version: 1\nenv:\n  A: 1\n  B: ${A}\n  A: 3\n");
+        auto twice = AsdlRc::parse(dir.filePath("twice.rc").toStdString(), {});
+        QVERIFY2(twice.ok(), twice.error().c_str());
+        QCOMPARE(twice->env, (AsdlRc::Variables{{"A", "3"}, {"B", "3"}}));
+        // Growing but bounded, as a project's paths are: accepted.
+        write(dir.filePath("fine.rc"), "schema_version: 1\nenv: {P: /opt, Q: '${P}/${P}'}\n");
+        auto fine = AsdlRc::parse(dir.filePath("fine.rc").toStdString(), {});
+        QVERIFY2(fine.ok(), fine.error().c_str());
+        QCOMPARE(fine->env.back().second, std::string("/opt//opt"));
+    }
+
     void anUnknownVariableStaysAsWritten() {
         QTemporaryDir dir;
         write(dir.filePath(".asdlrc"), "schema_version: 1\n"
