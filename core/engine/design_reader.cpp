@@ -63,6 +63,10 @@ R openCompiled(const std::string& path, const std::string& compiler, const AsdlR
     compile.libRoots = options.libRoots;
     compile.environment = environment;
     compile.cacheRoot = options.cacheRoot;
+    // The built-in import resolver finds the same files as the compiler (tst_asdl_compiler
+    // compares them on every example design); where it cannot, the compiler's depgraph says.
+    if (auto facts = AsdlReader::readFacts(path, read))
+        compile.sources = facts->sources;
     auto compiled = AsdlCompiler(compiler).compile(path, compile);
     if (!compiled)
         return R::failure(compiled.error());

@@ -202,6 +202,7 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
         environment.insert(QString::fromStdString(name), QString::fromStdString(value));
 
     const QString input = QString::fromStdString(entry);
+    const bool sourcesKnown = !options.sources.empty();
     Call calls[3];
     calls[0].arguments =
         QStringList{"netlist", input, "--backend", "sim.ngspice", "-o", netlist, "--log", log} +
@@ -210,15 +211,18 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
         QStringList{"query", "tree", input, "--json", "--verbose-view", "--stage", "emitted"} +
         common;
     calls[2].arguments = QStringList{"depgraph-dump", input, "--compact"} + common;
-    // The three at once: each is a Python start-up and a parse of the design (~1 s).
-    for (auto& call : calls) {
+    // At once: each is a Python start-up and a parse of the design (~1 s).
+    const int callCount = sourcesKnown ? 2 : 3;
+    for (int i = 0; i < callCount; ++i) {
+        auto& call = calls[i];
         call.process = std::make_unique<QProcess>();
         call.process->setProgram(QString::fromStdString(m_program));
         call.process->setArguments(call.arguments);
         call.process->setProcessEnvironment(environment);
         call.process->start();
     }
-    for (auto& call : calls) {
+    for (int i = 0; i < callCount; ++i) {
+        auto& call = calls[i];
         auto& process = *call.process;
         if (!process.waitForStarted(10000)) {
             call.problem =
@@ -254,8 +258,10 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
 
     Stamp stamp;
     stamp.netlistProblem = compiled.netlistProblem;
-    std::vector<std::string> sources =
-        depCall.ok() ? depgraphFiles(depCall.out) : std::vector<std::string>{};
+    const bool sourcesOk = sourcesKnown || depCall.ok();
+    std::vector<std::string> sources = sourcesKnown   ? options.sources
+                                       : depCall.ok() ? depgraphFiles(depCall.out)
+                                                      : std::vector<std::string>{};
     if (sources.empty())
         sources.push_back(entry);
     if (!options.rc.path.empty())
@@ -272,7 +278,7 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
     compiled.sources = sources;
     // Only a compile whose imports are all known, and that read them as they are now, may be
     // reused; otherwise the next open compiles again.
-    if (depCall.ok() && settled && !writeStamp(stampPath, stamp))
+    if (sourcesOk && settled && !writeStamp(stampPath, stamp))
         return R::failure(stampPath.toStdString() + ": cannot write the compile's stamp");
     return finish(compiled);
 }

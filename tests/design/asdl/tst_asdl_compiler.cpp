@@ -11,6 +11,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -157,15 +160,23 @@ private slots:
         std::sort(designs.begin(), designs.end());
         QVERIFY(designs.size() >= 8);
         // All at once: each is a Python start-up (~1 s of CPU).
-        std::vector<std::unique_ptr<QProcess>> calls;
+        // The compiler's file list too: the compile trusts the built-in import resolver's
+        // (AsdlReader::readFacts) instead of running depgraph-dump, so they must agree.
+        std::vector<std::unique_ptr<QProcess>> calls, depgraphs;
         for (const auto& design : designs) {
             auto process = std::make_unique<QProcess>();
             process->start(
                 QString::fromStdString(asdlc),
                 {"query", "tree", QString::fromStdString(design), "--json", "--verbose-view"});
             calls.push_back(std::move(process));
+            auto depgraph = std::make_unique<QProcess>();
+            depgraph->start(QString::fromStdString(asdlc),
+                            {"depgraph-dump", QString::fromStdString(design), "--compact"});
+            depgraphs.push_back(std::move(depgraph));
         }
         for (auto& call : calls)
+            call->waitForFinished(120000);
+        for (auto& call : depgraphs)
             call->waitForFinished(120000);
         int compared = 0;
         QStringList refused;
@@ -187,6 +198,21 @@ private slots:
             QVERIFY2(ours.ok(), (designs[i] + ": " + ours.error()).c_str());
             QCOMPARE(ours->size(), theirs->size());
             QCOMPARE(pathsAndRefs(ours.value()), pathsAndRefs(theirs.value()));
+            QCOMPARE(depgraphs[i]->exitCode(), 0);
+            std::set<std::string> theirFiles, ourFiles;
+            for (const auto& row : QJsonDocument::fromJson(depgraphs[i]->readAllStandardOutput())
+                                       .object()["files"]
+                                       .toArray())
+                theirFiles.insert(QFileInfo(row.toObject()["file_id"].toString())
+                                      .canonicalFilePath()
+                                      .toStdString());
+            auto facts = AsdlReader::readFacts(designs[i], read);
+            QVERIFY2(facts.ok(), facts.error().c_str());
+            for (const auto& file : facts->sources)
+                ourFiles.insert(
+                    QFileInfo(QString::fromStdString(file)).canonicalFilePath().toStdString());
+            QVERIFY2(!theirFiles.empty(), designs[i].c_str());
+            QCOMPARE(ourFiles, theirFiles);
             ++compared;
         }
         qInfo("compared %d designs; the compiler refused %lld:\n%s", compared,
