@@ -1,5 +1,7 @@
 #include "core/engine/design_reader.h"
 
+#include "core/base/phase_trace.h"
+
 #include "core/design/asdl/asdl_compiler.h"
 #include "core/design/asdl/asdl_rc.h"
 #include "core/design/asdl/asdl_reader.h"
@@ -65,9 +67,12 @@ R openCompiled(const std::string& path, const std::string& compiler, const AsdlR
     compile.cacheRoot = options.cacheRoot;
     // The built-in import resolver finds the same files as the compiler (tst_asdl_compiler
     // compares them on every example design); where it cannot, the compiler's depgraph says.
+    phase_trace::mark("open: asdl");
     if (auto facts = AsdlReader::readFacts(path, read))
         compile.sources = facts->sources;
+    phase_trace::mark("open: sources known");
     auto compiled = AsdlCompiler(compiler).compile(path, compile);
+    phase_trace::mark("open: compiled");
     if (!compiled)
         return R::failure(compiled.error());
     OpenedDesign opened;
@@ -78,6 +83,7 @@ R openCompiled(const std::string& path, const std::string& compiler, const AsdlR
         addSource(opened, source);
 
     auto own = AsdlTreeReader::toHierarchyTree(compiled->tree, compiled->treeFile);
+    phase_trace::mark("open: compiler's tree");
     if (!own)
         return R::failure(own.error());
     if (compiled->netlist.empty()) {
@@ -91,7 +97,9 @@ R openCompiled(const std::string& path, const std::string& compiler, const AsdlR
     AsdlReadOptions withNetlist = read;
     withNetlist.emittedNetlist = compiled->netlist;
     auto joined = AsdlReader::readFile(path, withNetlist);
+    phase_trace::mark("open: joined");
     std::string missing = joined ? firstMissing(joined.value(), own.value()) : std::string();
+    phase_trace::mark("open: compared");
     if (joined && missing.empty()) {
         opened.tree = std::move(joined.value());
         return opened;

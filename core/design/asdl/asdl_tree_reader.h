@@ -33,7 +33,8 @@ struct AsdlEmissionName {
 // compile log (AsdlCompiler runs the compiler). Pure logic; errors name the file and line.
 class AsdlTreeReader {
 public:
-    // Entries in pre-order, children in the order the file lists them; root first.
+    // Entries in pre-order, children sorted by name (the order asdlc writes them in); root
+    // first.
     static Result<std::vector<AsdlTreeEntry>> readTreeJson(const std::string& text,
                                                            const std::string& origin);
     static Result<std::vector<AsdlTreeEntry>> readTreeFile(const std::string& path);
