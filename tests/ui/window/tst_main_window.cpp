@@ -1,4 +1,5 @@
 // The workbench end to end: real widgets, real libngspice, real HDF5 files.
+#include "core/design/asdl/asdl_tree_reader.h"
 #include "core/engine/engine_client.h"
 #include "core/engine/spice_engine.h"
 #include "core/store/result_store.h"
@@ -18,6 +19,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -360,6 +362,65 @@ private slots:
         QCOMPARE(w.designPath(), second);
         QVERIFY(w.statusBar()->currentMessage().startsWith("Opened rc_step.cir"));
         QVERIFY(w.runControls()->runAction()->isEnabled());
+    }
+
+    // Real ASDL projects in the window, from nothing but their checkout and .asdlrc: the
+    // ASDL examples' mosbius top design and the 30,000-instance switch matrix, compiled by the
+    // real asdlc; every instance path of the compiler's own `query tree` is in the tree the
+    // window shows (its model answers for the cref).
+    void realAsdlProjectsShowTheCompilersWholeTree_data() {
+        QTest::addColumn<QString>("design");
+        QTest::addColumn<bool>("needsShared");
+        QTest::newRow("mosbius") << QStringLiteral(WAVEBENCH_EXAMPLES) +
+                                        "/../../../shared/asdl-examples/ASDL/examples/libs/"
+                                        "mosbius_devices/top_mosbius_devices_v1_nmos/"
+                                        "top_mosbius_devices_v1_nmos.asdl"
+                                 << true;
+        QTest::newRow("swmatrix") << QStringLiteral(WAVEBENCH_TEST_DATA) +
+                                         "/asdl/swmatrix/swmatrix.asdl"
+                                  << false;
+    }
+    void realAsdlProjectsShowTheCompilersWholeTree() {
+        QFETCH(QString, design);
+        QFETCH(bool, needsShared);
+        const QString shared = QStringLiteral(WAVEBENCH_EXAMPLES) + "/../../../shared";
+        if (needsShared && !QFileInfo::exists(design))
+            QSKIP("no ASDL checkout in ../shared/asdl-examples");
+        QString asdlc = QStandardPaths::findExecutable("asdlc");
+        if (asdlc.isEmpty() && QFileInfo(shared + "/tools/asdlc").isExecutable())
+            asdlc = QFileInfo(shared + "/tools/asdlc").absoluteFilePath();
+        if (asdlc.isEmpty())
+            QSKIP("the ASDL compiler asdlc is neither on PATH nor in ../shared/tools");
+        QTemporaryDir cache;
+        qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
+        QSettings().setValue("asdl/asdlc", asdlc);
+        auto& w = *m_window;
+        QSignalSpy errors(&w, &MainWindow::errorShown);
+        QVERIFY(openDesign(w, design));
+        QVERIFY2(errors.isEmpty(), qPrintable(w.lastError()));
+        // The compiler's own tree, asked for here as a user would in a terminal.
+        QProcess compiler;
+        compiler.start(asdlc, {"query", "tree", design, "--json"});
+        QVERIFY(compiler.waitForFinished(120000));
+        QCOMPARE(compiler.exitCode(), 0);
+        auto entries = AsdlTreeReader::readTreeJson(compiler.readAllStandardOutput().toStdString(),
+                                                    "asdlc query tree");
+        QVERIFY2(entries.ok(), entries.error().c_str());
+        QVERIFY(entries->size() > (needsShared ? 10u : 29000u));
+        const std::string root = entries->front().path;
+        int missing = 0;
+        QString first;
+        for (const auto& entry : entries.value()) {
+            const QString cref = QString::fromStdString("top" + entry.path.substr(root.size()));
+            if (!w.hierarchy()->model()->indexForCref(cref).isValid() && missing++ == 0)
+                first = cref;
+        }
+        QVERIFY2(missing == 0, qPrintable(QString("%1 of %2 paths missing, the first %3")
+                                              .arg(missing)
+                                              .arg(entries->size())
+                                              .arg(first)));
+        QSettings().remove("asdl/asdlc");
+        qunsetenv("XDG_CACHE_HOME");
     }
 
     // The GF180 OTA ASDL testbench through the real compiler, as a user opens it: the
