@@ -2,6 +2,7 @@
 
 #include "core/base/text.h"
 
+#include <QDir>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -428,4 +429,52 @@ std::string SpiceLexer::unquoted(const std::string& word) {
         word.back() == word.front())
         return word.substr(1, word.size() - 2);
     return word;
+}
+
+std::string SpiceLexer::withAbsolutePath(const std::string& line, const std::string& baseDir) {
+    std::istringstream stream(line);
+    std::string keyword, path;
+    stream >> keyword >> path;
+    if (path.empty())
+        return line;
+    std::string rest;
+    std::getline(stream, rest);
+    char quote = 0;
+    if (path.size() >= 2 && (path.front() == '"' || path.front() == '\'')) {
+        quote = path.front();
+        path = path.substr(1, path.size() - 2);
+    }
+    if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind('~', 0) == 0)
+        return line;
+    std::string absolute = QDir(QString::fromStdString(baseDir))
+                               .absoluteFilePath(QString::fromStdString(path))
+                               .toStdString();
+    if (quote || absolute.find(' ') != std::string::npos)
+        absolute = "\"" + absolute + "\"";
+    return keyword + " " + absolute + rest;
+}
+
+std::string SpiceLexer::withAbsolutePaths(const std::string& text, const std::string& baseDir) {
+    std::string out;
+    out.reserve(text.size() + 256);
+    bool inControl = false;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string line = text.substr(start, end - start);
+        const std::string head = text::firstWord(line);
+        if (head == ".control")
+            inControl = true;
+        else if (head == ".endc")
+            inControl = false;
+        const bool path = head == ".include" || head == ".inc" ||
+                          (head == ".lib" && text::words(line).size() >= 3);
+        out += !inControl && path ? withAbsolutePath(line, baseDir) : line;
+        if (end < text.size())
+            out += '\n';
+        start = end + 1;
+    }
+    return out;
 }

@@ -101,4 +101,10 @@ public:
     static bool isAnalysis(const std::string& head);
     // 'name' or "name" -> name.
     static std::string unquoted(const std::string& word);
+    // ".include models.lib" -> ".include /abs/dir/models.lib" (a `.lib FILE SECTION` line too);
+    // quotes are kept, absolute and ~ paths are left as written.
+    static std::string withAbsolutePath(const std::string& line, const std::string& baseDir);
+    // Every top-level `.include` / `.inc` / `.lib FILE SECTION` line of a netlist text made
+    // absolute against `baseDir` (a netlist moved away from the folder its paths are of).
+    static std::string withAbsolutePaths(const std::string& text, const std::string& baseDir);
 };

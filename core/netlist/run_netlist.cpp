@@ -145,30 +145,6 @@ std::string unrunnableCard(const SpiceLexer::Card& card) {
     return {};
 }
 
-// ".include models.lib" -> ".include /abs/dir/models.lib"; quotes are kept.
-std::string absolutePathLine(const std::string& line, const std::string& baseDir) {
-    std::istringstream stream(line);
-    std::string keyword, path;
-    stream >> keyword >> path;
-    if (path.empty())
-        return line;
-    std::string rest;
-    std::getline(stream, rest);
-    char quote = 0;
-    if (path.size() >= 2 && (path.front() == '"' || path.front() == '\'')) {
-        quote = path.front();
-        path = path.substr(1, path.size() - 2);
-    }
-    if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind('~', 0) == 0)
-        return line;
-    std::string absolute = QDir(QString::fromStdString(baseDir))
-                               .absoluteFilePath(QString::fromStdString(path))
-                               .toStdString();
-    if (quote || absolute.find(' ') != std::string::npos)
-        absolute = "\"" + absolute + "\"";
-    return keyword + " " + absolute + rest;
-}
-
 } // namespace
 
 Result<RunNetlist> RunNetlist::fromFile(const std::string& path,
@@ -225,7 +201,7 @@ Result<RunNetlist> RunNetlist::fromText(const std::string& text, const std::stri
         }
         // `.lib name` opens a section definition: no file to resolve.
         if (head == ".include" || head == ".inc" || (head == ".lib" && card.tokens.size() >= 3))
-            line(card.at.line) = absolutePathLine(*line(card.at.line), baseDir);
+            line(card.at.line) = SpiceLexer::withAbsolutePath(*line(card.at.line), baseDir);
     }
 
     struct ControlLine {

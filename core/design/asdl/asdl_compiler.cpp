@@ -1,6 +1,7 @@
 #include "core/design/asdl/asdl_compiler.h"
 
 #include "core/base/sha256.h"
+#include "core/design/spice_lexer.h"
 
 #include <QDir>
 #include <QFile>
@@ -131,7 +132,10 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
         return R::failure(entryPath + ": no such file");
     const std::string entry = entryInfo.absoluteFilePath().toStdString();
 
-    std::string key = m_program + "\n" + entry + "\n" + options.rc.path;
+    // The format of what a cache entry holds is part of its key: a Wavebench that treats
+    // the compiler's output otherwise (2: relative includes made absolute) compiles afresh.
+    std::string key =
+        std::string("wavebench-asdl-cache 2\n") + m_program + "\n" + entry + "\n" + options.rc.path;
     for (const auto& root : options.libRoots)
         key += "\n" + root;
     const QString root =
@@ -248,7 +252,20 @@ Result<AsdlCompiler::Compiled> AsdlCompiler::compile(const std::string& entryPat
                               : diagnostics((treeCall.err + treeCall.out).toStdString(), entry));
     if (!writeFile(QString::fromStdString(compiled.treeFile), treeCall.out))
         return R::failure(compiled.treeFile + ": cannot write the compiler's tree");
-    if (!netlistCall.ok()) {
+    if (netlistCall.ok()) {
+        // The netlist lives in the cache, not beside the design where `asdlc netlist` would
+        // write it: its relative .include/.lib paths (a device template's `.include
+        // models.lib`) are of the design's folder, so they are made absolute against it.
+        QFile file(netlist);
+        if (!file.open(QIODevice::ReadOnly))
+            return R::failure(netlist.toStdString() + ": cannot read the compiler's netlist");
+        const std::string text = file.readAll().toStdString();
+        file.close();
+        const std::string moved = SpiceLexer::withAbsolutePaths(
+            text, QFileInfo(QString::fromStdString(entry)).absolutePath().toStdString());
+        if (moved != text && !writeFile(netlist, QByteArray::fromStdString(moved)))
+            return R::failure(netlist.toStdString() + ": cannot write the compiler's netlist");
+    } else {
         compiled.netlistProblem =
             !netlistCall.problem.empty()
                 ? netlistCall.problem
