@@ -8,6 +8,7 @@
 #include "core/engine/design_reader.h"
 #include "core/engine/run_planner.h"
 #include "tests/support/session_fixture.h"
+#include "tests/support/test_files.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -36,17 +37,6 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 bool has(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-void copyTree(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString target = to + "/" + QDir(from).relativeFilePath(file);
-        QDir().mkpath(QFileInfo(target).absolutePath());
-        QFile::copy(file, target);
-    }
 }
 
 void replaceIn(const QString& path, const QByteArray& from, const QByteArray& to) {
@@ -116,7 +106,7 @@ private slots:
         if (asdlc.empty())
             QSKIP("no ASDL compiler: asdlc is not on PATH and ../shared/tools/asdlc is absent");
         QTemporaryDir work, cache;
-        copyTree(QString::fromStdString(kData + "/asdl"), work.path());
+        test_files::copyTree(QString::fromStdString(kData + "/asdl"), work.path());
         const std::string entry = work.filePath("compiled/tb_divider.asdl").toStdString();
         RunPlanner::Options planning;
         planning.designPath = entry;
@@ -171,7 +161,7 @@ private slots:
         if (asdlc.empty())
             QSKIP("no ASDL compiler: asdlc is not on PATH and ../shared/tools/asdlc is absent");
         QTemporaryDir work, cache;
-        copyTree(QStringLiteral(WAVEBENCH_EXAMPLES) + "/ota_asdl", work.path());
+        test_files::copyTree(QStringLiteral(WAVEBENCH_EXAMPLES) + "/ota_asdl", work.path());
         RunPlanner::Options planning;
         planning.designPath = work.filePath("tb_ota.asdl").toStdString();
         planning.open.asdlcPath = asdlc;
@@ -202,7 +192,7 @@ private slots:
     // no emitted netlist the design browses and cannot run.
     void theBuiltInReaderUsesTheRcAndBrowsesWithoutANetlist() {
         QTemporaryDir work;
-        copyTree(QString::fromStdString(kData + "/asdl"), work.path());
+        test_files::copyTree(QString::fromStdString(kData + "/asdl"), work.path());
         const std::string entry = work.filePath("compiled/tb_divider.asdl").toStdString();
         DesignOpenOptions options;
         options.useCompiler = false;

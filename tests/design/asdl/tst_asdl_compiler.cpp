@@ -5,6 +5,7 @@
 // file:line:column (LVS-only standard cells: tst_design_open). Skips without asdlc.
 #include "core/design/asdl/asdl_compiler.h"
 #include "core/design/asdl/asdl_reader.h"
+#include "tests/support/test_files.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -85,17 +86,6 @@ AsdlCompiler::Options optionsFor(const std::string& entry, const QTemporaryDir& 
     options.environment = AsdlRc::processEnvironment();
     options.cacheRoot = cache.path().toStdString();
     return options;
-}
-
-void copyTree(const QString& from, const QString& to) {
-    QDirIterator it(from, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString target = to + "/" + QDir(from).relativeFilePath(file);
-        QDir().mkpath(QFileInfo(target).absolutePath());
-        QFile::copy(file, target);
-    }
 }
 
 } // namespace
@@ -223,7 +213,7 @@ private slots:
     void aSecondCompileIsAStampHitUntilASourceChanges() {
         NEED_COMPILER(asdlc);
         QTemporaryDir work, cache;
-        copyTree(QString::fromStdString(kData), work.path());
+        test_files::copyTree(QString::fromStdString(kData), work.path());
         const std::string entry = work.filePath("compiled/tb_divider.asdl").toStdString();
         const AsdlCompiler compiler(asdlc);
         QElapsedTimer clock;
