@@ -14,6 +14,10 @@ ReloadBar::ReloadBar(QWidget* parent) : QFrame(parent) {
     layout->setContentsMargins(8, 3, 8, 3);
     m_text = new QLabel(this);
     m_text->setTextFormat(Qt::PlainText);
+    // The bar must not widen the centre: a long list of files would squeeze the docks (the
+    // hierarchy) to nothing. It wraps instead, and its tooltip holds the whole text.
+    m_text->setWordWrap(true);
+    m_text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_reload = new QPushButton("Reload", this);
     m_reload->setToolTip("Read the design again (probes whose crefs remain are kept)");
     m_rerun = new QPushButton("Re-run", this);
@@ -50,6 +54,7 @@ void ReloadBar::showChanged(const QStringList& files, const QString& designFolde
     if (names.size() > shown)
         list += QString(" and %1 more").arg(names.size() - shown);
     m_text->setText(list + " changed on disk. The tree and plots show the design as it was read.");
+    m_text->setToolTip(QStringList(names).join('\n'));
     show();
 }
 

@@ -511,6 +511,7 @@ private slots:
                          w.reloadBar()->message().contains("sim_ngspice.asdl") &&
                          w.reloadBar()->message().contains("changed on disk"),
                      qPrintable(w.reloadBar()->message()));
+        screenshot(w, "main_window_reload_bar");
         QSignalSpy opened(&w, &MainWindow::designOpened);
         QTest::mouseClick(w.reloadBar()->rerunButton(), Qt::LeftButton);
         QVERIFY(opened.wait(60000));
