@@ -40,6 +40,9 @@ Result<Json> parse(const std::string& text, const std::string& origin) {
             message = message.substr(colon + 2);
         return Result<Json>::failure(origin + ":" + std::to_string(line) +
                                      ": not valid JSON: " + message);
+    } catch (const Json::exception& e) {
+        // Not a syntax error: a number out of range (`755e555`, found by fuzzing), ...
+        return Result<Json>::failure(origin + ": not valid JSON: " + e.what());
     }
 }
 
@@ -65,8 +68,9 @@ std::string segment(const std::string& key) {
 
 } // namespace
 
-Result<std::vector<AsdlTreeEntry>> AsdlTreeReader::readTreeJson(const std::string& text_,
-                                                                const std::string& origin) {
+namespace {
+Result<std::vector<AsdlTreeEntry>> treeEntries(const std::string& text_,
+                                               const std::string& origin) {
     using R = Result<std::vector<AsdlTreeEntry>>;
     auto parsed = parse(text_, origin);
     if (!parsed)
@@ -172,6 +176,17 @@ Result<std::vector<AsdlTreeEntry>> AsdlTreeReader::readTreeJson(const std::strin
     return entries;
 }
 
+} // namespace
+
+Result<std::vector<AsdlTreeEntry>> AsdlTreeReader::readTreeJson(const std::string& text,
+                                                                const std::string& origin) {
+    try { // nothing below should throw; a JSON value's accessor must not end the process
+        return treeEntries(text, origin);
+    } catch (const Json::exception& e) {
+        return Result<std::vector<AsdlTreeEntry>>::failure(origin + ": " + e.what());
+    }
+}
+
 Result<std::vector<AsdlTreeEntry>> AsdlTreeReader::readTreeFile(const std::string& path) {
     auto content = readText(path);
     if (!content)
@@ -179,8 +194,9 @@ Result<std::vector<AsdlTreeEntry>> AsdlTreeReader::readTreeFile(const std::strin
     return readTreeJson(content.value(), path);
 }
 
-Result<std::vector<AsdlEmissionName>> AsdlTreeReader::readCompileLog(const std::string& text_,
-                                                                     const std::string& origin) {
+namespace {
+Result<std::vector<AsdlEmissionName>> emissionNames(const std::string& text_,
+                                                    const std::string& origin) {
     using R = Result<std::vector<AsdlEmissionName>>;
     auto parsed = parse(text_, origin);
     if (!parsed)
@@ -210,6 +226,17 @@ Result<std::vector<AsdlEmissionName>> AsdlTreeReader::readCompileLog(const std::
         names.push_back(std::move(name));
     }
     return names;
+}
+
+} // namespace
+
+Result<std::vector<AsdlEmissionName>> AsdlTreeReader::readCompileLog(const std::string& text,
+                                                                     const std::string& origin) {
+    try {
+        return emissionNames(text, origin);
+    } catch (const Json::exception& e) {
+        return Result<std::vector<AsdlEmissionName>>::failure(origin + ": " + e.what());
+    }
 }
 
 Result<std::vector<AsdlEmissionName>> AsdlTreeReader::readCompileLogFile(const std::string& path) {

@@ -251,6 +251,11 @@ private slots:
         auto broken = AsdlTreeReader::readTreeJson("{\"kind\": \n [", "t.json");
         QVERIFY(!broken.ok());
         QVERIFY2(contains(broken.error(), "t.json:2: not valid JSON"), broken.error().c_str());
+        // Found by fuzzing: a number out of range threw out of the parser.
+        auto huge = AsdlTreeReader::readTreeJson("{\"kind\": 755e555}", "t.json");
+        QVERIFY(!huge.ok());
+        QVERIFY2(contains(huge.error(), "t.json: not valid JSON"), huge.error().c_str());
+        QVERIFY(!AsdlTreeReader::readCompileLog("[1e999]", "log.json").ok());
     }
 
     // Found by fuzzing: a compiler tree whose entry had an empty parent_path (yaml-cpp reads
