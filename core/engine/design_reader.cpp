@@ -1,7 +1,6 @@
 #include "core/engine/design_reader.h"
 
 #include "core/base/phase_trace.h"
-
 #include "core/design/asdl/asdl_compiler.h"
 #include "core/design/asdl/asdl_rc.h"
 #include "core/design/asdl/asdl_reader.h"
