@@ -6,9 +6,12 @@
 #include <QAction>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
+#include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QTimer>
 #include <QTreeView>
@@ -65,7 +68,15 @@ HierarchyView::HierarchyView(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addWidget(m_filter);
+    // How many nodes the filter matches: 30,000 instances scroll out of sight.
+    m_matches = new QLabel(this);
+    m_matches->setObjectName("hierarchyMatches");
+    m_matches->hide();
+    auto* filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(0, 0, 0, 0);
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(m_matches);
+    layout->addLayout(filterRow);
     layout->addWidget(m_tree);
 
     m_filterDelay = new QTimer(this);
@@ -117,6 +128,19 @@ HierarchyView::~HierarchyView() = default;
 void HierarchyView::setTree(std::shared_ptr<const HierarchyTree> tree) {
     m_model->setTree(std::move(tree));
     expandForFilter();
+    showMatchCount();
+}
+
+void HierarchyView::showMatchCount() {
+    if (m_filterModel->pattern().isEmpty() || !m_model->tree()) {
+        m_matches->hide();
+        return;
+    }
+    const int count = m_filterModel->matchCount();
+    m_matches->setText(count == 0 ? QString("no match")
+                                  : QLocale::system().toString(count) +
+                                        (count == 1 ? " match" : " matches"));
+    m_matches->show();
 }
 
 void HierarchyView::setProbed(const QSet<QString>& crefs) {
@@ -145,6 +169,7 @@ void HierarchyView::applyFilter() {
     m_filterDelay->stop();
     m_filterModel->setPattern(m_filter->text());
     expandForFilter();
+    showMatchCount();
 }
 
 void HierarchyView::expandForFilter() {

@@ -10,6 +10,7 @@
 class HierarchyFilterModel;
 class HierarchyModel;
 class QAction;
+class QLabel;
 class QLineEdit;
 class QMenu;
 class QTimer;
@@ -47,6 +48,8 @@ public:
 
     QTreeView* treeView() const { return m_tree; }
     QLineEdit* filterEdit() const { return m_filter; }
+    // "3,250 matches" beside the filter while one is set; hidden without.
+    QLabel* matchLabel() const { return m_matches; }
     HierarchyModel* model() const { return m_model; }
     HierarchyFilterModel* filterModel() const { return m_filterModel; }
 
@@ -77,6 +80,8 @@ private:
     HierarchyModel* m_model = nullptr;
     HierarchyFilterModel* m_filterModel = nullptr;
     QLineEdit* m_filter = nullptr;
+    QLabel* m_matches = nullptr;
+    void showMatchCount();
     QTreeView* m_tree = nullptr;
     QTimer* m_filterDelay = nullptr;
     QAction* m_probe = nullptr;

@@ -13,7 +13,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFileInfo>
+#include <QLabel>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QStandardPaths>
 #include <QTest>
@@ -102,8 +104,20 @@ private slots:
         view.setTree(m_tree);
         QCOMPARE(rowsShown(view.treeView()), 1 + static_cast<int>(m_tree->childIds(0).size()));
 
+        QVERIFY(!view.matchLabel()->isVisible()); // no filter, no count
         view.setFilterText("*.tg.mn");
         QCOMPARE(view.filterModel()->matchCount(), kRows * kColumns);
+        // The count beside the filter, in the user's digits ("3,250 matches").
+        QVERIFY(view.matchLabel()->isVisible());
+        QString digits = view.matchLabel()->text();
+        digits.remove(QRegularExpression("[^0-9]"));
+        QCOMPARE(digits.toInt(), kRows * kColumns);
+        QVERIFY(view.matchLabel()->text().endsWith(" matches"));
+        view.setFilterText("*.no_such_device");
+        QCOMPARE(view.matchLabel()->text(), QString("no match"));
+        view.setFilterText("");
+        QVERIFY(!view.matchLabel()->isVisible());
+        view.setFilterText("*.tg.mn");
         auto* proxy = view.filterModel();
         const auto dut = proxyIndex(view, "top.dut");
         QCOMPARE(proxy->rowCount(dut), kRows); // the rows; no net matches
