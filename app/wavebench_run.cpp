@@ -211,15 +211,6 @@ int runJobOnSlurm(const Options& options) {
     choice.workersPerTask = options.jobs;
     choice.slurmArgs = cluster.slurmArgs.toStdString();
     choice.wavebenchRun = QCoreApplication::applicationFilePath().toStdString();
-    // Each task opens the design as this command does.
-    if (!options.asdlrc.isEmpty())
-        choice.designArgs << "--asdlrc" << QFileInfo(options.asdlrc).absoluteFilePath();
-    if (!options.asdlc.isEmpty())
-        choice.designArgs << "--asdlc" << options.asdlc;
-    for (const auto& lib : options.libs)
-        choice.designArgs << "--lib" << QFileInfo(lib).absoluteFilePath();
-    if (options.noCompiler)
-        choice.designArgs << "--no-compiler";
     auto plan = SlurmJob::plan(spec.value(), choice);
     if (!plan) {
         std::fprintf(stderr, "wavebench-run: %s\n", plan.error().c_str());

@@ -57,7 +57,18 @@ Result<SlurmJob::Plan> SlurmJob::plan(const SimJobSpec& spec, const Choice& choi
                          ? std::min<int>(choice.shards, static_cast<int>(plan.points.size()))
                          : SlurmSubmitter::defaultShards(plan.points.size());
     request.slurmArgs = slurmArgs.value();
-    request.designArgs = choice.designArgs;
+    // Each task opens an ASDL design as the front end does (the CLI's options, the GUI's
+    // project settings, the spec's asdlrc:).
+    const auto& open = spec.designOptions();
+    if (!open.asdlrcPath.empty())
+        request.designArgs << "--asdlrc"
+                           << QFileInfo(QString::fromStdString(open.asdlrcPath)).absoluteFilePath();
+    if (!open.asdlcPath.empty())
+        request.designArgs << "--asdlc" << QString::fromStdString(open.asdlcPath);
+    for (const auto& root : open.libRoots)
+        request.designArgs << "--lib" << QFileInfo(QString::fromStdString(root)).absoluteFilePath();
+    if (!open.useCompiler)
+        request.designArgs << "--no-compiler";
     plan.runs = std::move(runs.value());
     return R(std::move(plan));
 }

@@ -35,7 +35,6 @@ public:
         int workersPerTask = 0;   // SlurmSubmitter::Request::workersPerTask
         std::string slurmArgs;    // for sbatch, split as a shell would
         std::string wavebenchRun; // the program the tasks run (absolute)
-        QStringList designArgs;   // SlurmSubmitter::Request::designArgs
     };
     struct Plan {
         std::vector<SimRun> runs;   // every point of the job

@@ -114,6 +114,11 @@ private slots:
         script = SlurmSubmitter::batchScript(request);
         QVERIFY(contains(script, "#SBATCH --cpus-per-task=4\n"));
         QVERIFY(contains(script, " --jobs 4 --quiet"));
+        // Each task opens an ASDL design as the front end did (quoted as the paths are).
+        request.designArgs = {"--asdlrc", "/p/my rc/.asdlrc", "--lib", "/pdk/asdl"};
+        script = SlurmSubmitter::batchScript(request);
+        QVERIFY2(contains(script, " '--asdlrc' '/p/my rc/.asdlrc' '--lib' '/pdk/asdl' --jobs 4"),
+                 script.c_str());
     }
 
     void aMissingSbatchIsNamed() {
