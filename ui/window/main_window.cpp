@@ -332,22 +332,23 @@ DesignOpenOptions MainWindow::openOptions(const QString& designPath) const {
     // the compiler's path is one for all.
     const QSettings settings;
     DesignOpenOptions options;
-    options.asdlrcPath = settings.value(asdlrcSettingKey(designPath)).toString().toStdString();
+    options.asdlrcPath = settings.value(asdlrcSettingKey(QFileInfo(designPath).absolutePath()))
+                             .toString()
+                             .toStdString();
     options.asdlcPath = settings.value("asdl/asdlc").toString().toStdString();
     options.useCompiler = !settings.value("asdl/builtInReader", false).toBool();
     return options;
 }
 
-QString MainWindow::asdlrcSettingKey(const QString& designPath) {
+QString MainWindow::asdlrcSettingKey(const QString& designFolder) {
     // QSettings keys cannot hold '/' as data: the folder is hex-encoded.
-    return "asdl/asdlrc/" +
-           QString::fromLatin1(QFileInfo(designPath).absolutePath().toUtf8().toHex());
+    return "asdl/asdlrc/" + QString::fromLatin1(QDir(designFolder).absolutePath().toUtf8().toHex());
 }
 
 void MainWindow::editAsdlSettings() {
     const QString folder =
         m_designPath.isEmpty() ? QDir::currentPath() : QFileInfo(m_designPath).absolutePath();
-    const QString key = asdlrcSettingKey(folder + "/design");
+    const QString key = asdlrcSettingKey(folder);
     QSettings settings;
     AsdlSettingsDialog dialog(folder,
                               {settings.value(key).toString(),

@@ -108,7 +108,7 @@ private:
     // crefs remain; thenRun: runs it once read.
     void reloadDesign(bool thenRun);
     DesignOpenOptions openOptions(const QString& designPath) const;
-    static QString asdlrcSettingKey(const QString& designPath);
+    static QString asdlrcSettingKey(const QString& designFolder);
     void editAsdlSettings();
     void setTree(std::shared_ptr<const HierarchyTree> tree);
     void probeDefaults();
