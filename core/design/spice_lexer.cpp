@@ -1,8 +1,8 @@
 #include "core/design/spice_lexer.h"
 
+#include "core/base/file_path.h"
 #include "core/base/text.h"
 
-#include <QDir>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -444,11 +444,9 @@ std::string SpiceLexer::withAbsolutePath(const std::string& line, const std::str
         quote = path.front();
         path = path.substr(1, path.size() - 2);
     }
-    if (QDir::isAbsolutePath(QString::fromStdString(path)) || path.rfind('~', 0) == 0)
+    if (file_path::isAbsolute(path) || path.rfind('~', 0) == 0)
         return line;
-    std::string absolute = QDir(QString::fromStdString(baseDir))
-                               .absoluteFilePath(QString::fromStdString(path))
-                               .toStdString();
+    std::string absolute = file_path::absolute(path, baseDir);
     if (quote || absolute.find(' ') != std::string::npos)
         absolute = "\"" + absolute + "\"";
     return keyword + " " + absolute + rest;

@@ -1,5 +1,6 @@
 #include "core/design/asdl/asdl_import_resolver.h"
 
+#include "core/base/file_path.h"
 #include "core/base/text.h"
 #include "core/design/asdl/asdl_failure.h"
 #include "core/design/asdl/asdl_names.h"
@@ -60,11 +61,8 @@ std::string resolveOrFail(const std::string& importer, const AsdlImportDecl& imp
     if (path.empty())
         asdlFail(location + ": malformed import path \"" + import.path + "\" (empty)");
     const QString dir = QFileInfo(QString::fromStdString(importer)).absolutePath();
-    if (path.rfind("./", 0) == 0 || path.rfind("../", 0) == 0 ||
-        QDir::isAbsolutePath(QString::fromStdString(path))) {
-        const QString full = QDir::isAbsolutePath(QString::fromStdString(path))
-                                 ? QString::fromStdString(path)
-                                 : QDir(dir).filePath(QString::fromStdString(path));
+    if (path.rfind("./", 0) == 0 || path.rfind("../", 0) == 0 || file_path::isAbsolute(path)) {
+        const QString full = QString::fromStdString(file_path::absolute(path, dir.toStdString()));
         if (!QFileInfo(full).isFile())
             asdlFail(location + ": import \"" + import.ns + ": " + import.path +
                      "\": no such file " + normalized(full));

@@ -1,9 +1,8 @@
 #include "core/design/asdl/asdl_names.h"
 
+#include "core/base/file_path.h"
 #include "core/base/text.h"
 
-#include <QDir>
-#include <QFileInfo>
 #include <algorithm>
 #include <cctype>
 
@@ -39,8 +38,7 @@ std::string realizationName(const std::string& symbol) {
 }
 
 std::string normalizedPath(const std::string& path) {
-    return QDir::cleanPath(QFileInfo(QString::fromStdString(path)).absoluteFilePath())
-        .toStdString();
+    return file_path::absolute(path);
 }
 
 } // namespace asdl_names

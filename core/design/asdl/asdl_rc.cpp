@@ -1,5 +1,7 @@
 #include "core/design/asdl/asdl_rc.h"
 
+#include "core/base/file_path.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QProcessEnvironment>
@@ -60,9 +62,7 @@ Result<std::string> resolvePath(const std::string& value, const QDir& rcDir,
     if (QString::fromStdString(expanded).trimmed().isEmpty())
         return Result<std::string>::failure(where + ": the path \"" + value +
                                             "\" resolved to an empty string");
-    const QString path = QString::fromStdString(expanded);
-    return QDir::cleanPath(QFileInfo(path).isAbsolute() ? path : rcDir.filePath(path))
-        .toStdString();
+    return file_path::absolute(expanded, rcDir.absolutePath().toStdString());
 }
 
 } // namespace
@@ -241,18 +241,14 @@ std::vector<std::string> AsdlRc::searchRoots(const std::vector<std::string>& exp
                                              const Environment& environment) const {
     std::vector<std::string> roots;
     for (const auto& root : explicitRoots)
-        roots.push_back(
-            QFileInfo(QString::fromStdString(expandUser(root))).absoluteFilePath().toStdString());
+        roots.push_back(file_path::absolute(expandUser(root)));
     roots.insert(roots.end(), libRoots.begin(), libRoots.end());
     const auto all = merged(environment);
     if (const auto found = all.find("ASDL_LIB_PATH"); found != all.end()) {
         for (const auto& entry : QString::fromStdString(found->second).split(':')) {
             const auto trimmed = entry.trimmed();
             if (!trimmed.isEmpty())
-                roots.push_back(QDir::cleanPath(QFileInfo(QString::fromStdString(
-                                                              expandUser(trimmed.toStdString())))
-                                                    .absoluteFilePath())
-                                    .toStdString());
+                roots.push_back(file_path::absolute(expandUser(trimmed.toStdString())));
         }
     }
     return roots;

@@ -193,6 +193,20 @@ private slots:
                  (std::vector<std::string>{here + "/rc_lib", "/process"}));
     }
 
+    // Found by fuzzing: Qt calls ":x" a resource path and absolute, so a root written ":lib"
+    // stayed ":lib". For the compiler (pathlib) it is relative to the rc's folder, as here.
+    void aColonPathIsRelativeToTheRcNotAQtResource() {
+        QTemporaryDir dir;
+        write(dir.filePath(".asdlrc"),
+              "schema_version: 1\nlib_roots: [':/lib', ':x']\nbackend_config: ':b.yaml'\n");
+        const std::string here = QDir(dir.path()).absolutePath().toStdString();
+        auto rc = AsdlRc::parse(dir.filePath(".asdlrc").toStdString(), {});
+        QVERIFY2(rc.ok(), rc.error().c_str());
+        QCOMPARE(rc->libRoots, (std::vector<std::string>{here + "/:/lib", here + "/:x"}));
+        QCOMPARE(rc->backendConfig, here + "/:b.yaml");
+        QVERIFY(rc->searchRoots({":e"}, {}).front().front() == '/');
+    }
+
     void theAsdlProjectsOwnRc() {
         const QString rcPath = QStringLiteral(WAVEBENCH_SHARED_ASDL) + "/ASDL/.asdlrc";
         if (!QFileInfo::exists(rcPath))
