@@ -15,7 +15,7 @@ import pathlib
 import re
 import sys
 
-LAYERS = ["core/base", "core/crefs", "core/design", "core/design/asdl", "core/netlist",
+LAYERS = ["core/base", "core/analysis", "core/crefs", "core/design", "core/design/asdl", "core/netlist",
           "core/store", "core/engine", "core/jobs", "ui/plot", "ui/design", "ui/runs",
           "ui/jobs", "ui/window", "app"]
 STORE_PRIVATE = {"core/store/dimension_scales.h", "core/store/h5_handle.h", "core/store/h5_writer.h",
