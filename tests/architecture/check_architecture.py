@@ -17,7 +17,7 @@ import sys
 
 LAYERS = ["core/base", "core/analysis", "core/crefs", "core/design", "core/design/asdl", "core/netlist",
           "core/store", "core/engine", "core/jobs", "ui/plot", "ui/design", "ui/runs",
-          "ui/jobs", "ui/window", "app"]
+          "ui/jobs", "ui/workbook", "ui/window", "app"]
 STORE_PRIVATE = {"core/store/dimension_scales.h", "core/store/h5_handle.h", "core/store/h5_writer.h",
                  "core/store/journal_driver.h", "core/store/run_copy.h",
                  "core/store/measurement_store.h"}
