@@ -257,6 +257,12 @@ QByteArray EngineProtocol::runFrame(const RunRequest& r, bool blocks, Shared* se
                   {"seed", double(r.seed)}};
     if (r.tran)
         o["tran"] = QJsonArray{q(r.tran->step), q(r.tran->stop)};
+    if (!r.probes.empty()) {
+        QJsonArray probes;
+        for (const auto& cref : r.probes)
+            probes.append(q(cref));
+        o["probes"] = probes;
+    }
     if (!r.environment.empty()) {
         QJsonArray environment;
         for (const auto& [name, value] : r.environment)
@@ -386,6 +392,8 @@ RunRequest EngineProtocol::decodeRequest(const QJsonObject& message, std::vector
     r.sweep = s(o["sweep"]);
     r.sweepIndex = static_cast<long long>(o["sweepIndex"].toDouble(-1));
     r.seed = static_cast<long long>(o["seed"].toDouble(-1));
+    for (const auto& cref : o["probes"].toArray())
+        r.probes.push_back(cref.toString().toStdString());
     const QJsonArray tran = o["tran"].toArray();
     if (tran.size() == 2)
         r.tran = TranSpec{s(tran[0]), s(tran[1])};

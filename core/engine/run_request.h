@@ -38,6 +38,7 @@ struct RunRequest {
     std::string sweep; // JSON object of the sweep values
     long long sweepIndex = -1;
     long long seed = -1;
+    std::vector<std::string> probes; // the crefs plotted (RunMetadata::probes)
 
     // What the run group records of the request itself; the netlist, its hash and the
     // ngspice version are added by whoever prepared the netlist. From a request no longer
@@ -55,6 +56,7 @@ struct RunRequest {
         m.sweep = sweep;
         m.sweepIndex = sweepIndex;
         m.seed = seed;
+        m.probes = probes;
         return m;
     }
 };

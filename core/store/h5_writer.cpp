@@ -116,6 +116,8 @@ Result<bool> H5Writer::createRun(const RunMetadata& metadata) {
         h5::writeStringAttribute(run, store_layout::kSweep, metadata.sweep) &&
         h5::writeStringAttribute(run, store_layout::kJob, metadata.job) &&
         h5::writeInt64Attribute(run, store_layout::kSweepIndex, metadata.sweepIndex) &&
+        (metadata.probes.empty() ||
+         h5::writeStringListAttribute(run, store_layout::kProbes, metadata.probes)) &&
         h5::writeStringAttribute(run, store_layout::kCoordinate, "");
     H5Handle inputs(H5Gcreate2(run, store_layout::kInputs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     ok = ok && inputs.valid() &&

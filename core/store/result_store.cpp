@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 namespace {
 
@@ -352,6 +353,11 @@ Result<std::vector<std::string>> ResultStore::runIds(const std::string& path) {
 
 Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId,
                                      const ReadProgress& progress) {
+    return readRun(path, runId, VectorFilter{}, progress);
+}
+
+Result<RunData> ResultStore::readRun(const std::string& path, const std::string& runId,
+                                     const VectorFilter& filter, const ReadProgress& progress) {
     using R = Result<RunData>;
     RunData data;
     std::vector<std::string> crefs;
@@ -383,6 +389,8 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
             data.corner = h5::readStringAttribute(run, store_layout::kCorner);
             data.sweep = h5::readStringAttribute(run, store_layout::kSweep);
             data.sweepIndex = h5::readInt64Attribute(run, store_layout::kSweepIndex, -1);
+            if (H5Aexists(run, store_layout::kProbes) > 0)
+                data.probes = h5::readStringListAttribute(run, store_layout::kProbes);
             for (const auto& m : MeasurementStore::read(run)) {
                 data.measurements[m.name] = m.value;
                 if (!m.message.empty())
@@ -397,6 +405,24 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         Reading::Fresh);
     if (!began)
         return R::failure(began.error());
+
+    // The names asked for, and which of them a vector answered (a cref or one of its aliases).
+    std::vector<std::string> asked = filter.crefs;
+    if (filter.probes)
+        asked.insert(asked.end(), data.probes.begin(), data.probes.end());
+    std::set<std::string> answered;
+    auto wanted = [&](const StoredVector& v) {
+        if (filter.all)
+            return true;
+        bool hit = false;
+        for (const auto& name : asked)
+            if (name == v.cref ||
+                std::find(v.aliases.begin(), v.aliases.end(), name) != v.aliases.end()) {
+                answered.insert(name);
+                hit = true;
+            }
+        return hit;
+    };
 
     const int total = 2 + static_cast<int>((crefs.size() + kPerStep - 1) / kPerStep);
     int done = 0;
@@ -445,6 +471,10 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
                 v.sourceVector = h5::readStringAttribute(set.get(), store_layout::kSourceVector);
                 v.nodeKind = h5::readStringAttribute(set.get(), store_layout::kNodeKind);
                 v.aliases = h5::readStringListAttribute(set.get(), store_layout::kAliases);
+                if (!wanted(v)) {
+                    data.unread.push_back(std::move(v));
+                    continue;
+                }
                 const auto dims = h5::datasetExtent(set.get());
                 const auto known = extents.emplace(dims.size(), dims).first;
                 if (!readDoubles(set.get(), v.values, &v.imag, known->second))
@@ -461,6 +491,11 @@ Result<RunData> ResultStore::readRun(const std::string& path, const std::string&
         });
     if (!read)
         return R::failure(read.error());
+    // The run's probes may name what a later probe map no longer stores: only the crefs asked
+    // for by name must be there.
+    for (const auto& name : filter.crefs)
+        if (!filter.all && !answered.count(name))
+            return R::failure(path + ": run \"" + runId + "\" has no vector " + name);
     return data;
 }
 

@@ -49,6 +49,7 @@ struct RunData {
     std::string corner;
     std::string sweep; // JSON
     long long sweepIndex = -1;
+    std::vector<std::string> probes; // the crefs plotted while it ran; empty in older stores
     std::map<std::string, double> measurements;
     std::map<std::string, std::string> measurementMessages; // only for failed measures
     // A stepped run (RunStepping): the coordinate and every vector hold the steps one after
@@ -58,6 +59,9 @@ struct RunData {
     std::vector<size_t> stepStarts;
     std::string stepSource;         // what was stepped ("vg", "rv"); "" when unknown
     std::vector<double> stepValues; // its value at each step; empty when unknown
+    // A read of chosen vectors (ResultStore::VectorFilter): the run's other vectors, with
+    // their cref, unit, kind and aliases but no values. Empty after a full read.
+    std::vector<StoredVector> unread;
 
     const StoredVector* find(const std::string& cref) const;
 };
@@ -84,6 +88,21 @@ public:
     static Result<std::vector<RunSummary>> listRuns(const std::string& path);
     // Only the ids (group names): cheap however many runs the store holds.
     static Result<std::vector<std::string>> runIds(const std::string& path);
+    // Which vectors readRun reads the values of: a plot of one cref from a 1,000-node run
+    // need not read the other 999.
+    struct VectorFilter {
+        bool all = true;
+        bool probes = false;            // the run's own probes (RunData::probes)
+        std::vector<std::string> crefs; // crefs or aliases; each must be in the run
+        static VectorFilter only(std::vector<std::string> crefs, bool andProbes = false) {
+            return VectorFilter{false, andProbes, std::move(crefs)};
+        }
+    };
+
     static Result<RunData> readRun(const std::string& path, const std::string& runId,
                                    const ReadProgress& progress = {});
+    // Only the vectors the filter names are read (the others listed in RunData::unread); a
+    // cref the run does not have is an error naming it.
+    static Result<RunData> readRun(const std::string& path, const std::string& runId,
+                                   const VectorFilter& filter, const ReadProgress& progress = {});
 };

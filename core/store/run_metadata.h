@@ -3,6 +3,7 @@
 #include "core/netlist/run_stepping.h"
 
 #include <string>
+#include <vector>
 
 // What a run group records besides its data; written when the run starts. Thread: a plain
 // value.
@@ -20,6 +21,8 @@ struct RunMetadata {
     std::string job;
     std::string analysis; // until the first plot names it
     long long sweepIndex = -1;
+    // The crefs the front end plotted while the run ran: opening the run shows them again.
+    std::vector<std::string> probes;
     std::string dcSweepSource; // the source a .dc line sweeps first: the coordinate's name
     RunStepping stepping;      // several sweeps inside the run: a step_index dimension
 };

@@ -63,6 +63,8 @@ inline constexpr const char* kCorner = "corner";
 inline constexpr const char* kSweep = "sweep";
 inline constexpr const char* kSweepIndex = "sweep_index";
 inline constexpr const char* kSeed = "seed";
+// The crefs plotted while the run ran (a list of strings; absent in older stores).
+inline constexpr const char* kProbes = "probes";
 inline constexpr const char* kSteps = "steps";
 inline constexpr const char* kStepSource = "step_source";
 

@@ -49,6 +49,7 @@ RunMetadata metadata(const std::string& runId) {
     m.seed = 7;
     m.job = "synthetic";
     m.sweepIndex = 2;
+    m.probes = {"top.nodes.out.v"};
     return m;
 }
 
@@ -321,6 +322,42 @@ private slots:
         QVERIFY(!run->summary.started.empty() && !run->summary.finished.empty());
         QVERIFY(run->summary.started <= run->summary.finished);
         QVERIFY(run->stepStarts.empty());
+    }
+
+    // The GUI plots one cref of a big run without reading the others: a filtered read gives
+    // exactly the crefs asked (with the run's probes when asked), the same values as a full
+    // read, the others listed without values; a cref the run lacks is an error naming it.
+    void aFilteredReadReadsOnlyTheCrefsAsked() {
+        const auto store = path("filtered.h5");
+        writeTran(store);
+        auto full = ResultStore::readRun(store, "tran");
+        QVERIFY2(full.ok(), full.error().c_str());
+        QCOMPARE(full->probes, (std::vector<std::string>{"top.nodes.out.v"}));
+        QVERIFY(full->unread.empty());
+
+        auto one =
+            ResultStore::readRun(store, "tran", ResultStore::VectorFilter::only({"top.v1.i"}));
+        QVERIFY2(one.ok(), one.error().c_str());
+        QCOMPARE(one->vectors.size(), size_t(1));
+        QCOMPARE(one->vectors[0].cref, std::string("top.v1.i"));
+        QCOMPARE(one->vectors[0].values, full->find("top.v1.i")->values);
+        QCOMPARE(one->coordinate, full->coordinate);
+        QCOMPARE(one->unread.size(), size_t(1));
+        QCOMPARE(one->unread[0].cref, std::string("top.nodes.out.v"));
+        QCOMPARE(one->unread[0].unit, std::string("V"));
+        QVERIFY(one->unread[0].values.empty());
+
+        auto probes =
+            ResultStore::readRun(store, "tran", ResultStore::VectorFilter::only({}, true));
+        QVERIFY2(probes.ok(), probes.error().c_str());
+        QCOMPARE(probes->vectors.size(), size_t(1));
+        QCOMPARE(probes->vectors[0].values, full->find("top.nodes.out.v")->values);
+
+        auto unknown = ResultStore::readRun(store, "tran",
+                                            ResultStore::VectorFilter::only({"top.nodes.nope.v"}));
+        QVERIFY(!unknown.ok());
+        QVERIFY2(unknown.error().find("top.nodes.nope.v") != std::string::npos,
+                 unknown.error().c_str());
     }
 
     void acIsComplex() {
