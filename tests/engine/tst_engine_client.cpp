@@ -163,6 +163,7 @@ private slots:
         r.corner = "ss";
         r.sweep = "{\"w\": 1}";
         r.sweepIndex = 3;
+        r.probes = {"top.nodes.out.v", "top.m1.op.gm"};
         r.seed = 42;
         const QByteArray bytes = EngineProtocol::runFrame(r, true);
         EngineProtocol::Frame frame = readFrame(bytes, true);
@@ -181,6 +182,7 @@ private slots:
         QCOMPARE(back.job + back.analysis + back.corner + back.sweep,
                  r.job + r.analysis + r.corner + r.sweep);
         QCOMPARE(back.sweepIndex, 3LL);
+        QCOMPARE(back.probes, r.probes);
         QCOMPARE(back.seed, 42LL);
 
         // A text's length that runs past its frame.

@@ -690,6 +690,8 @@ void MainWindow::startRun() {
     RunRequest request = RunPlanner::plan(options, m_tree.get());
     request.netlistPath = m_netlistPath.toStdString();
     request.environment = m_environment;
+    for (const auto& p : m_probes) // opening the run later shows these again
+        request.probes.push_back(p.cref.toStdString());
 
     m_overlays.clear();
     m_traces.clear();
@@ -781,6 +783,14 @@ void MainWindow::openStoredRun(const QString& runId) {
         m_traces.load(run);
         updateCoordinate();
         m_overlays.clear();
+        // What the run was probed with, where it says (older stores do not): not the crefs
+        // probed now, which may belong to another design.
+        std::vector<Probe> stored;
+        for (const auto& cref : run.probes)
+            if (run.find(cref))
+                stored.push_back({QString::fromStdString(cref), 0});
+        if (!stored.empty())
+            m_probes = std::move(stored);
         if (m_probes.empty()) {
             for (const auto& v : run.vectors)
                 if (nodeKindFromString(v.nodeKind) == NodeKind::NodeVoltage && m_probes.size() < 3)

@@ -209,6 +209,16 @@ private slots:
         QVERIFY(opened.wait(10000));
         QCOMPARE(static_cast<size_t>(w.plots()->pointCount("top.nodes.n5.v")),
                  stored->coordinate.size());
+        // It shows what it was probed with (the parameter came only with the second run), not
+        // what is probed now.
+        QVERIFY(!stored->probes.empty());
+        QVERIFY(std::find(stored->probes.begin(), stored->probes.end(), "top.i3.mn.op.gm") ==
+                stored->probes.end());
+        QStringList recorded;
+        for (const auto& cref : stored->probes)
+            recorded << QString::fromStdString(cref);
+        QCOMPARE(w.probedCrefs(), recorded);
+        QVERIFY(!w.plots()->hasTrace("top.i3.mn.op.gm"));
         screenshot(w, "main_window_after");
     }
 
