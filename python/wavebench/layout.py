@@ -35,6 +35,7 @@ CORNER = "corner"
 SWEEP = "sweep"
 SWEEP_INDEX = "sweep_index"
 SEED = "seed"
+PROBES = "probes"  # the crefs plotted while the run ran (absent in older stores)
 STEPS = "steps"
 STEP_SOURCE = "step_source"
 UNIT = "unit"
