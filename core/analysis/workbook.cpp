@@ -1,5 +1,6 @@
 #include "core/analysis/workbook.h"
 
+#include "core/analysis/measurements.h"
 #include "core/base/spice_number.h"
 
 #include <QSaveFile>
@@ -242,10 +243,7 @@ Workbook read(const std::string& source, const YAML::Node& root) {
 } // namespace
 
 const std::vector<std::string>& Workbook::measurementNames() {
-    static const std::vector<std::string> names = {"min",  "max",  "avg",       "rms",     "pp",
-                                                   "tmin", "tmax", "integ",     "freq",    "period",
-                                                   "rise", "fall", "overshoot", "settling"};
-    return names;
+    return Measurements::names();
 }
 
 const std::vector<std::string>& Workbook::windowNames() {
