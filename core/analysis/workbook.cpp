@@ -1,6 +1,7 @@
 #include "core/analysis/workbook.h"
 
 #include "core/analysis/measurements.h"
+#include "core/analysis/spectrum.h"
 #include "core/base/spice_number.h"
 
 #include <QSaveFile>
@@ -247,8 +248,7 @@ const std::vector<std::string>& Workbook::measurementNames() {
 }
 
 const std::vector<std::string>& Workbook::windowNames() {
-    static const std::vector<std::string> names = {"rectangular", "hann", "blackman-harris"};
-    return names;
+    return Spectrum::windowNames();
 }
 
 Result<Workbook> Workbook::parse(const std::string& yaml, const std::string& source) {
