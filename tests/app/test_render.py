@@ -32,6 +32,14 @@ cursors: {a: 1u}
 """
 
 
+ISSUE_FORM = """panes:
+  - traces: ["top.nodes.out.v", "top.nodes.out.v - top.nodes.in.v", "deriv(top.nodes.out.v)"]
+  - fft: {trace: "top.nodes.out.v", window: hann}
+measure:
+  top.nodes.out.v: [rise, max]
+"""
+
+
 def render(gui, *args):
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)  # --render picks offscreen itself
@@ -103,6 +111,43 @@ def main():
               done.stderr)
     with open(work("plot.svg")) as f:
         check("supply current" in f.read(), "the SVG's legend shows the trace's label")
+
+    # The issue's form: expressions, an FFT pane, measurements.
+    with open(work("issue.yaml"), "w") as f:
+        f.write(ISSUE_FORM)
+    done = render(args.gui, work("issue.yaml"), "--store", store, "--run", "rc", "--out",
+                  work("issue.png"), "--csv", work("issue.csv"), "--measurements",
+                  work("meas.csv"))
+    check(done.returncode == 0, "the issue's workbook renders", done.stderr)
+    header, rows = read_csv(work("issue.csv"))
+    by = {}
+    for name, x, y in rows:
+        by.setdefault(name, ([], []))
+        by[name][0].append(float(x))
+        by[name][1].append(float(y) if y else float("nan"))  # an empty y: no value (NaN)
+    out, vin = stored["top.nodes.out.v"], stored["top.nodes.in.v"]
+    diff = by.get("top.nodes.out.v - top.nodes.in.v", ([], []))
+    check(np.allclose(diff[1], out - vin, rtol=0, atol=1e-12) and np.array_equal(diff[0], time),
+          "out - in: the stored out minus the stored in, at every sample")
+    deriv = np.array(by.get("deriv(top.nodes.out.v)", ([], []))[1])
+    want = np.diff(out) / np.diff(time)
+    check(len(deriv) == len(time) and np.isnan(deriv[0]) if len(deriv) else False,
+          "deriv(out) has a row per sample, NaN at the first (no earlier sample)")
+    check(len(deriv) == len(time) and np.allclose(deriv[1:], want, rtol=1e-9, atol=1e-6),
+          "deriv(out): the backward difference of the stored samples")
+    fx, fy = by.get("fft(top.nodes.out.v)", ([], []))
+    span = time[-1] - time[0]
+    check(len(fx) > 100 and abs(fx[0] - 1 / span) < 1e-6 / span
+          and np.allclose(np.diff(fx), 1 / span, rtol=1e-9),
+          "fft(out): rows from the first bin, 1/span apart in Hz", f"{len(fx)} rows")
+    header, rows = read_csv(work("meas.csv"))
+    meas = {(r[0], r[1]): float(r[2]) for r in rows}
+    check(header == ["trace", "measurement", "value"], "--measurements: trace,measurement,value")
+    rise = meas.get(("top.nodes.out.v", "rise"), float("nan"))
+    check(abs(rise - 1e-6 * np.log(9)) < 0.01 * 1e-6 * np.log(9),
+          "the RC step's rise time is RC ln 9", str(rise))
+    check(meas.get(("top.nodes.out.v", "max")) == float(out.max()),
+          "max is the stored maximum", str(meas))
 
     # Mistakes: each fails, naming the file, line or name, and writes nothing.
     with open(work("unknown.yaml"), "w") as f:

@@ -1,7 +1,12 @@
 #include "ui/workbook/workbook_renderer.h"
 
+#include "core/analysis/measurements.h"
+#include "core/analysis/spectrum.h"
+#include "core/analysis/trace_expression.h"
 #include "core/base/csv.h"
+#include "core/base/spice_number.h"
 #include "ui/plot/decimated_series.h"
+#include "ui/plot/eng_axis_ticker.h"
 #include "ui/plot/plot_panel.h"
 
 #include <QFileInfo>
@@ -13,6 +18,8 @@
 #include <QWidget>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <memory>
 #include <qcustomplot.h>
 
@@ -28,22 +35,44 @@ struct Curve {
 };
 
 Result<Curve> evaluate(const Workbook::Trace& trace, const RunData& run) {
+    using R = Result<Curve>;
+    auto expression = TraceExpression::parse(trace.expression);
+    if (!expression)
+        return R::failure("the workbook's trace " + expression.error());
     Curve curve{trace.expression, trace.label, trace.unit, run.coordinate, {}};
-    const StoredVector* vector = run.find(trace.expression);
-    if (!vector)
-        return Result<Curve>::failure("the workbook's trace \"" + trace.expression +
-                                      "\" names no cref of run " + run.summary.runId);
-    curve.y = vector->values;
-    if (!vector->imag.empty()) { // an AC vector plots as its magnitude in dB
-        for (size_t i = 0; i < curve.y.size() && i < vector->imag.size(); ++i)
-            curve.y[i] = 20 * std::log10(std::hypot(vector->values[i], vector->imag[i]));
-        if (curve.unit.empty())
-            curve.unit = "dB";
+    TraceExpression::Inputs inputs;
+    std::map<std::string, std::string> units;
+    size_t n = run.coordinate.size();
+    for (const auto& cref : expression->crefs()) {
+        const StoredVector* vector = run.find(cref);
+        if (!vector)
+            return R::failure("the workbook's trace \"" + trace.expression + "\" names " + cref +
+                              ", which run " + run.summary.runId + " does not have");
+        n = std::min(n, vector->values.size());
+        inputs[cref] = {vector->values.data(), vector->imag.empty() ? nullptr : vector->imag.data(),
+                        vector->unit};
+        units[cref] = vector->unit;
     }
-    if (curve.unit.empty())
-        curve.unit = vector->unit;
-    curve.y.resize(std::min(curve.y.size(), curve.x.size()));
-    curve.x.resize(curve.y.size());
+    curve.x.resize(n);
+    if (expression->isPlainCref() && !inputs.begin()->second.imag) {
+        const double* y = inputs.begin()->second.y;
+        curve.y.assign(y, y + n);
+    } else {
+        // A complex cref alone plots as its magnitude in dB, as the GUI's Bode plot does.
+        const bool bode = expression->isPlainCref();
+        auto values = bode ? TraceExpression::parse("db(" + trace.expression + ")")
+                                 ->append(run.coordinate.data(), n, inputs)
+                           : expression->append(run.coordinate.data(), n, inputs);
+        if (!values)
+            return R::failure(values.error());
+        curve.y = std::move(values.value());
+        if (curve.unit.empty())
+            curve.unit = bode ? "dB" : expression->unit(units, run.coordinateUnit);
+    }
+    if (curve.unit.empty() && expression->isPlainCref())
+        curve.unit = units.begin()->second;
+    if (curve.unit == "?")
+        curve.unit.clear();
     return curve;
 }
 
@@ -152,8 +181,45 @@ Result<bool> WorkbookRenderer::render(const Workbook& book, const RunData& run,
     std::string csv = "trace,x,y\n";
     PlotPanel* traces = nullptr; // consecutive trace panes share one panel and its x axis
     for (const auto& pane : book.panes) {
-        if (pane.fft)
-            return R::failure("FFT panes are not drawn yet");
+        if (pane.fft) {
+            auto curve = evaluate(Workbook::Trace{pane.fft->trace, "", "", "", "", 0, false}, run);
+            if (!curve)
+                return R::failure(curve.error());
+            const auto& c = curve.value();
+            const double x0 = pane.fft->from.value_or(book.x ? book.x->from : -INFINITY);
+            const double x1 = pane.fft->to.value_or(book.x ? book.x->to : INFINITY);
+            Spectrum::Options options;
+            options.window = pane.fft->window;
+            options.fundamental = pane.fft->fundamental;
+            options.harmonics = pane.fft->harmonics;
+            auto spectrum = Spectrum::compute(c.x.data(), c.y.data(), c.x.size(), x0, x1, options);
+            if (!spectrum)
+                return R::failure("fft(" + pane.fft->trace + "): " + spectrum.error());
+            // DC is left out: a log frequency axis has no place for it.
+            Curve fft{"fft(" + pane.fft->trace + ")", "", "dB", {}, {}};
+            for (size_t k = 1; k < spectrum->frequency.size(); ++k) {
+                fft.x.push_back(spectrum->frequency[k]);
+                fft.y.push_back(spectrum->magnitudeDb[k]);
+            }
+            auto* panel = new PlotPanel(&page);
+            panel->setCoordinate(pane.fft->logFrequency ? "frequency" : "fft frequency", "Hz");
+            layout->addWidget(panel, 1);
+            panels.push_back(panel);
+            const int index = panel->addPane();
+            const QString label =
+                QString("%1  %2  f0 %3  THD %4 dB (%5 %)  SNR %6 dB")
+                    .arg(QString::fromStdString(fft.name), QString::fromStdString(spectrum->window),
+                         EngAxisTicker::format(spectrum->fundamental, "Hz"))
+                    .arg(spectrum->thdDb, 0, 'f', 2)
+                    .arg(spectrum->thdPercent, 0, 'g', 3)
+                    .arg(spectrum->snrDb, 0, 'f', 1);
+            panel->addTrace(QString::fromStdString(fft.name), label, "dB", seriesOf(fft), index);
+            for (size_t i = 0; i < fft.x.size(); ++i)
+                csv +=
+                    csv::field(fft.name) + "," + number(fft.x[i]) + "," + number(fft.y[i]) + "\n";
+            traces = nullptr; // a trace pane after it starts a new time panel
+            continue;
+        }
         if (!traces) {
             traces = new PlotPanel(&page);
             traces->setCoordinate(QString::fromStdString(run.summary.coordinate),
@@ -196,7 +262,30 @@ Result<bool> WorkbookRenderer::render(const Workbook& book, const RunData& run,
     if (!output.csv.isEmpty())
         if (auto written = writeText(output.csv, csv); !written)
             return written;
-    if (!output.measurements.isEmpty())
-        return R::failure("measurements are not taken yet");
+    if (!output.measurements.isEmpty()) {
+        // Between the cursors when both are set, else over the workbook's x range, else all.
+        double x0 = -INFINITY, x1 = INFINITY;
+        if (book.cursorA && book.cursorB) {
+            x0 = std::min(*book.cursorA, *book.cursorB);
+            x1 = std::max(*book.cursorA, *book.cursorB);
+        } else if (book.x) {
+            x0 = book.x->from;
+            x1 = book.x->to;
+        }
+        std::string rows = "trace,measurement,value\n";
+        for (const auto& [expression, names] : book.measure) {
+            auto curve = evaluate(Workbook::Trace{expression, "", "", "", "", 0, false}, run);
+            if (!curve)
+                return R::failure(curve.error());
+            const auto& c = curve.value();
+            const auto values = Measurements::measureAll(names, c.x.data(), c.y.data(), c.x.size(),
+                                                         x0, x1, c.unit, run.coordinateUnit);
+            for (size_t i = 0; i < names.size(); ++i)
+                rows +=
+                    csv::field(expression) + "," + names[i] + "," + number(values[i].value) + "\n";
+        }
+        if (auto written = writeText(output.measurements, rows); !written)
+            return written;
+    }
     return true;
 }
