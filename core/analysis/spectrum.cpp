@@ -136,6 +136,13 @@ Result<Spectrum> Spectrum::compute(const double* x, const double* y, size_t n, d
             k1 = k;
     s.fundamental = s.frequency[k1];
     s.fundamentalDb = s.magnitudeDb[k1];
+    if (k1 <= static_cast<size_t>(2 * lobe)) {
+        s.thdDb = s.thdPercent = s.snrDb = std::numeric_limits<double>::quiet_NaN();
+        s.problem = "the range holds " + std::to_string(k1) + " periods of the fundamental; the " +
+                    options.window + " window needs more than " + std::to_string(2 * lobe) +
+                    " for THD and SNR: widen the range";
+        return s;
+    }
     const double p1 = lobePower(k1);
     std::vector<bool> counted(bins, false);
     auto mark = [&](size_t centre) {

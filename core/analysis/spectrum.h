@@ -34,6 +34,9 @@ public:
     double thdDb = 0; // 10 log10(harmonics' power / fundamental's)
     double thdPercent = 0;
     double snrDb = 0;
+    // Why THD and SNR are NaN: the fundamental's bin so low that the harmonics' lobes would
+    // overlap its own (too few periods in the range for the window).
+    std::string problem;
     size_t points = 0; // of the uniform grid
     std::string window;
 

@@ -123,6 +123,24 @@ private slots:
                  qPrintable(QString("%1 dB, expected %2 dB").arg(s->snrDb).arg(expected)));
     }
 
+    // Five periods under Blackman-Harris: the harmonics' lobes would take in the fundamental's
+    // skirt, so THD is not given, with the reason (found when a workbook plotted 5 us).
+    void tooFewPeriodsForTheWindowGiveNoThd() {
+        std::vector<double> x, y;
+        sampled(
+            5e-6, 5000, [](double t) { return clipped(2 * M_PI * 1e6 * t, 0.7); }, x, y);
+        Spectrum::Options options;
+        options.window = "blackman-harris";
+        auto s = Spectrum::compute(x.data(), y.data(), x.size(), 0, 5e-6, options);
+        QVERIFY2(s.ok(), s.error().c_str());
+        QCOMPARE(s->fundamental, 1e6);
+        QVERIFY(std::isnan(s->thdDb));
+        QVERIFY2(s->problem.find("widen the range") != std::string::npos, s->problem.c_str());
+        options.window = "rectangular"; // a narrow lobe: enough
+        auto narrow = Spectrum::compute(x.data(), y.data(), x.size(), 0, 5e-6, options);
+        QVERIFY(narrow.ok() && !std::isnan(narrow->thdDb) && narrow->problem.empty());
+    }
+
     void badInputIsAnErrorNotACrash() {
         std::vector<double> x{0, 1, 2}, y{0, 1, NAN};
         QVERIFY(!Spectrum::compute(x.data(), y.data(), 3, 0, 2, {}).ok());

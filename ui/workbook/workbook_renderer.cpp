@@ -178,6 +178,7 @@ Result<bool> WorkbookRenderer::render(const Workbook& book, const RunData& run,
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     std::vector<PlotPanel*> panels;
+    std::vector<PlotPanel*> spectra; // their x is frequency: the workbook's x and cursors are not
     std::string csv = "trace,x,y\n";
     PlotPanel* traces = nullptr; // consecutive trace panes share one panel and its x axis
     for (const auto& pane : book.panes) {
@@ -205,14 +206,19 @@ Result<bool> WorkbookRenderer::render(const Workbook& book, const RunData& run,
             panel->setCoordinate(pane.fft->logFrequency ? "frequency" : "fft frequency", "Hz");
             layout->addWidget(panel, 1);
             panels.push_back(panel);
+            spectra.push_back(panel);
             const int index = panel->addPane();
-            const QString label =
-                QString("%1  %2  f0 %3  THD %4 dB (%5 %)  SNR %6 dB")
+            QString label =
+                QString("%1  %2  f0 %3")
                     .arg(QString::fromStdString(fft.name), QString::fromStdString(spectrum->window),
-                         EngAxisTicker::format(spectrum->fundamental, "Hz"))
-                    .arg(spectrum->thdDb, 0, 'f', 2)
-                    .arg(spectrum->thdPercent, 0, 'g', 3)
-                    .arg(spectrum->snrDb, 0, 'f', 1);
+                         EngAxisTicker::format(spectrum->fundamental, "Hz"));
+            if (spectrum->problem.empty())
+                label += QString("  THD %1 dB (%2 %)  SNR %3 dB")
+                             .arg(spectrum->thdDb, 0, 'f', 2)
+                             .arg(spectrum->thdPercent, 0, 'g', 3)
+                             .arg(spectrum->snrDb, 0, 'f', 1);
+            else
+                label += "  THD n/a: " + QString::fromStdString(spectrum->problem);
             panel->addTrace(QString::fromStdString(fft.name), label, "dB", seriesOf(fft), index);
             for (size_t i = 0; i < fft.x.size(); ++i)
                 csv +=
@@ -249,6 +255,8 @@ Result<bool> WorkbookRenderer::render(const Workbook& book, const RunData& run,
     page.show(); // lays the panels out; WA_DontShowOnScreen keeps it off any display
     for (auto* panel : panels) {
         panel->fitAll();
+        if (std::find(spectra.begin(), spectra.end(), panel) != spectra.end())
+            continue;
         if (book.x)
             panel->setXRange(book.x->from, book.x->to);
         if (book.cursorA)
