@@ -45,7 +45,7 @@ tsan: deps
 # any of those fails the run. `make fuzz FUZZ_TARGETS=fuzz_job_spec` runs one.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= fuzz_spice_reader fuzz_asdl_reader fuzz_probe_map_json fuzz_probe_map_yaml \
-	fuzz_job_spec fuzz_tree_json fuzz_asdl_rc fuzz_store_reader
+	fuzz_job_spec fuzz_tree_json fuzz_asdl_rc fuzz_workbook fuzz_store_reader
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS)

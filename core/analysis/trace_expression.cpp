@@ -144,11 +144,18 @@ TraceExpression& TraceExpression::operator=(TraceExpression&&) noexcept = defaul
 
 namespace {
 
+// Series functions nest (deriv(integ(x))), each level a recursion here: a hostile expression
+// must not run the stack out.
+constexpr int kMaxNesting = 32;
+
 // Rewrites the series functions into variables, recursively, and lets muparser parse the rest.
 Result<std::unique_ptr<TraceExpression::Node>>
-parseNode(const std::string& text, std::vector<std::string>& crefs, int& counter) {
+parseNode(const std::string& text, std::vector<std::string>& crefs, int& counter, int nesting = 0) {
     using N = TraceExpression::Node;
     using R = Result<std::unique_ptr<N>>;
+    if (nesting > kMaxNesting)
+        return R::failure("\"" + text.substr(0, 60) + "\": series functions nested more than " +
+                          std::to_string(kMaxNesting) + " deep");
     auto node = std::make_unique<N>();
     std::string out;
     for (size_t i = 0; i < text.size();) {
@@ -187,7 +194,7 @@ parseNode(const std::string& text, std::vector<std::string>& crefs, int& counter
         const std::string argumentText = text.substr(open + 1, close - open - 1);
         if (argumentText.find_first_not_of(" \t") == std::string::npos)
             return R::failure("\"" + text + "\": " + name + "() needs an argument");
-        auto argument = parseNode(argumentText, crefs, counter);
+        auto argument = parseNode(argumentText, crefs, counter, nesting + 1);
         if (!argument)
             return R::failure(argument.error());
         N::Series s;

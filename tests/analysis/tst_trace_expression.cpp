@@ -169,6 +169,13 @@ private slots:
         QVERIFY(!TraceExpression::parse("top.nodes.a.v +").ok());
         QVERIFY(!TraceExpression::parse("   ").ok());
         QVERIFY(!TraceExpression::parse("deriv()").ok());
+        std::string deep = "top.nodes.a.v";
+        for (int i = 0; i < 40; ++i)
+            deep = "integ(" + deep + ")";
+        auto nested = TraceExpression::parse(deep);
+        QVERIFY(!nested.ok());
+        QVERIFY2(nested.error().find("nested more than") != std::string::npos,
+                 nested.error().c_str());
         const auto d = data();
         auto e = TraceExpression::parse("top.nodes.a.v - top.nodes.nowhere.v");
         QVERIFY(e.ok());
