@@ -44,7 +44,19 @@ QString withUnit(const QString& number, const QString& prefix, const QString& un
     return number + ' ' + prefix + unit;
 }
 
+// Decibels and angles are not scaled by SI prefixes: "-880 mdB" and "1.2 k°" read as
+// nonsense to a designer, who expects "-0.88 dB" and "1200 °".
+bool takesNoPrefix(const QString& unit) {
+    const QString u = unit.trimmed().toLower();
+    return u.startsWith("db") || u == QStringLiteral("°") || u == "deg" || u == "degree" ||
+           u == "degrees";
+}
+
 } // namespace
+
+bool EngAxisTicker::unitTakesPrefix(const QString& unit) {
+    return !takesNoPrefix(unit);
+}
 
 EngAxisTicker::EngAxisTicker(const QString& unit) : m_unit(unit) {}
 
@@ -69,7 +81,7 @@ QVector<QString> EngAxisTicker::labels(const QVector<double>& ticks, double step
         largest = std::max(largest, std::abs(t));
     if (largest == 0)
         largest = std::abs(step);
-    const int exponent = engineeringExponent(largest, true);
+    const int exponent = takesNoPrefix(unit) ? 0 : engineeringExponent(largest, true);
     const double scale = std::pow(10.0, exponent);
     // Decimals: as many as the step needs in the chosen prefix (0.25 ms → 2).
     const double scaledStep = std::abs(step) / scale;
@@ -102,6 +114,11 @@ QString EngAxisTicker::format(double value, const QString& unit, int significant
     if (value == 0)
         return withUnit("0", QString(), unit);
     significant = std::max(1, significant);
+    if (takesNoPrefix(unit)) {
+        const int digits = static_cast<int>(std::floor(std::log10(std::abs(value)))) + 1;
+        const int decimals = std::clamp(significant - digits, 0, 12);
+        return withUnit(trimZeros(QString::number(value, 'f', decimals)), QString(), unit);
+    }
     int exponent = engineeringExponent(std::abs(value), false);
     const double mantissa = value / std::pow(10.0, exponent);
     const double magnitude = std::abs(mantissa);

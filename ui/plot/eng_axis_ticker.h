@@ -25,6 +25,9 @@ public:
     // NaN.
     static QString format(double value, const QString& unit, int significant = 4);
 
+    // False for dB (dBV, dBm, ...) and degrees, which are shown without SI prefixes.
+    static bool unitTakesPrefix(const QString& unit);
+
 protected:
     double getTickStep(const QCPRange& range) override;
 

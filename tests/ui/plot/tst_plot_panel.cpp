@@ -368,6 +368,18 @@ private slots:
         QCOMPARE(EngAxisTicker::format(3.3e-3, "S"), QString("3.3 mS"));
         QCOMPARE(EngAxisTicker::format(0, "V"), QString("0 V"));
         QCOMPARE(EngAxisTicker::format(NAN, "V"), QString("—"));
+        // dB and degrees take no SI prefix (a user read "-880 mdB" off the crosshair).
+        QCOMPARE(EngAxisTicker::format(-0.88, "dB"), QString("-0.88 dB"));
+        QCOMPARE(EngAxisTicker::format(-1234.5, "deg"), QString("-1235 deg"));
+        QCOMPARE(EngAxisTicker::format(0.5, "°"), QString("0.5 °"));
+        QVERIFY(!EngAxisTicker::unitTakesPrefix("dBV"));
+        QVERIFY(EngAxisTicker::unitTakesPrefix("V"));
+        const QStringList decibels = labelsFor("dB", -0.9, 0.1);
+        QVERIFY2(!decibels.join('|').contains("mdB") && decibels.contains("-0.4 dB"),
+                 qPrintable(decibels.join('|')));
+        const QStringList degrees = labelsFor("deg", -3000, 0);
+        QVERIFY2(!degrees.join('|').contains("k") && degrees.contains("-2000 deg"),
+                 qPrintable(degrees.join('|')));
         // On a real panel the bottom axis speaks seconds, the pane's y axis its unit.
         PlotPanel panel;
         panel.resize(800, 500);
